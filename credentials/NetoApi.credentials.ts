@@ -1,0 +1,132 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { netoEndpoint } from '../nodes/CustomerLog/transport/storeUrl';
+
+export class NetoApi implements ICredentialType {
+	name = 'netoApi';
+
+	displayName = 'Neto API';
+
+	icon: Icon = { light: 'file:../icons/neto.svg', dark: 'file:../icons/neto.dark.svg' };
+
+	documentationUrl =
+		'https://developers.maropost.com/documentation/engineers/api-documentation/introduction-and-getting-started/authentication/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Store URL',
+			name: 'storeUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'mystore.com.au',
+			description:
+				'Your store\'s address: mystore.com.au, https://www.mystore.com.au/ or the full https://www.mystore.com.au/do/WS/NetoAPI all work',
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authType',
+			type: 'options',
+			options: [
+				{ name: 'API Key', value: 'apiKey', description: 'A staff user\'s API key (recommended for your own store)' },
+				{ name: 'OAuth Access Token', value: 'oAuthToken', description: 'For Neto add-ons: client ID and access token' },
+			],
+			default: 'apiKey',
+		},
+		{
+			displayName: 'API Username',
+			name: 'apiUsername',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The staff user the API key belongs to (Neto\'s NETOAPI_USERNAME)',
+			displayOptions: { show: { authType: ['apiKey'] } },
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'In the Neto control panel: Settings & tools > All settings & tools > API (global key), or a staff user\'s own API key',
+			displayOptions: { show: { authType: ['apiKey'] } },
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'Your add-on\'s client ID, from the Neto partner team (sent as X_ACCESS_KEY)',
+			displayOptions: { show: { authType: ['oAuthToken'] } },
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The merchant\'s OAuth access token (sent as X_SECRET_KEY)',
+			displayOptions: { show: { authType: ['oAuthToken'] } },
+		},
+	];
+
+	/** Sends only the chosen pair of headers, to the endpoint made from the Store URL. */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const headers =
+			credentials.authType === 'oAuthToken'
+				? { X_ACCESS_KEY: String(credentials.clientId ?? ''), X_SECRET_KEY: String(credentials.accessToken ?? '') }
+				: { NETOAPI_USERNAME: String(credentials.apiUsername ?? ''), NETOAPI_KEY: String(credentials.apiKey ?? '') };
+		const { baseURL: _ignored, ...rest } = requestOptions;
+		return {
+			...rest,
+			url: netoEndpoint(credentials.storeUrl),
+			headers: { ...requestOptions.headers, ...headers },
+		};
+	}
+
+	/** One read-only GetCustomer call; the rules tell a wrong URL from a refused key. */
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.storeUrl}}',
+			url: '',
+			method: 'POST',
+			headers: { NETOAPI_ACTION: 'GetCustomer', Accept: 'application/json' },
+			body: { Filter: { Username: ['n8n-credential-test'], OutputSelector: ['Username'], Limit: 1 } },
+			json: true,
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'Ack',
+					value: undefined,
+					message:
+						'No Neto API answered at this Store URL. Check the address: it is your store\'s domain, e.g. mystore.com.au.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'Ack',
+					value: 'Error',
+					message:
+						'The store refused these credentials. Check the API username and key (or the client ID and access token).',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,27 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as customerLog from './actions/customerLog';
+import { router } from './actions/router';
+
+export class CustomerLog implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Neto Customer Log',
+		name: 'netoCustomerLog',
+		icon: { light: 'file:../../icons/neto.svg', dark: 'file:../../icons/neto.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": customer log"}}',
+		description: 'Add and update customer logs in a Neto by Maropost store',
+		defaults: { name: 'Neto Customer Log' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'netoApi', required: true }],
+		properties: customerLog.description,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

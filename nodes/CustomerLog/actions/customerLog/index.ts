@@ -1,0 +1,34 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { optionsProperty } from '../../helpers/options';
+import * as add from './add.operation';
+import * as update from './update.operation';
+
+export { add, update };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Add',
+				value: 'add',
+				description: 'Add a log to a customer\'s record',
+				action: 'Add a customer log',
+			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: 'Change fields of an existing customer log, by its Log ID',
+				action: 'Update a customer log',
+			},
+		],
+		default: 'add',
+	},
+	...add.description,
+	...update.description,
+	{ ...optionsProperty, displayOptions: { show: { operation: ['add', 'update'] } } },
+];

@@ -1,0 +1,18 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import * as customerLog from './customerLog';
+
+const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>> = {
+	add: customerLog.add.execute,
+	update: customerLog.update.execute,
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const execute = operations[operation];
+	if (execute === undefined) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+	}
+	return await execute.call(this);
+}

@@ -1,0 +1,70 @@
+import { DateTime } from 'luxon';
+
+/** Neto's DateTime: `YYYY-MM-DD HH:MM:SS`, always UTC. */
+const NETO_DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+const NETO_FORMAT = 'yyyy-MM-dd HH:mm:ss';
+const EPOCH_MILLISECONDS = /^-?\d+$/;
+
+export const DATE_INPUT_HINT =
+	'ISO 8601 (an offset is honoured; without one the workflow\'s timezone applies), ' +
+	'epoch milliseconds, or YYYY-MM-DD HH:MM:SS in UTC';
+
+/** Why a value could not be read as a date; the caller names the item and the field. */
+export class DateInputError extends Error {}
+
+function isLuxonDateTime(value: unknown): value is { toMillis(): number } {
+	// Duck-typed: a DateTime built by the expression engine's own copy of Luxon is still one.
+	return DateTime.isDateTime(value as DateTime);
+}
+
+function isJsDate(value: unknown): value is Date {
+	// Not `instanceof`: a Date made in the expression sandbox belongs to another realm.
+	return Object.prototype.toString.call(value) === '[object Date]';
+}
+
+function readDate(value: unknown, timezone: string): DateTime {
+	if (isLuxonDateTime(value)) return DateTime.fromMillis(value.toMillis(), { zone: 'utc' });
+	if (isJsDate(value)) return DateTime.fromMillis(value.getTime(), { zone: 'utc' });
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) throw new DateInputError(`${value} is not a point in time`);
+		return DateTime.fromMillis(value, { zone: 'utc' });
+	}
+	if (typeof value !== 'string') {
+		throw new DateInputError(`a ${value === null ? 'null' : typeof value} is not a date`);
+	}
+	const text = value.trim();
+	if (NETO_DATE_TIME.test(text)) return DateTime.fromFormat(text, NETO_FORMAT, { zone: 'utc' });
+	if (EPOCH_MILLISECONDS.test(text)) return DateTime.fromMillis(Number(text), { zone: 'utc' });
+	const iso = DateTime.fromISO(text, { zone: timezone });
+	if (iso.isValid) return iso;
+	// Also what JS Date#toString and HTTP headers print, as expressions sometimes hand those over.
+	const rfc = DateTime.fromRFC2822(text, { zone: timezone });
+	return rfc.isValid ? rfc : DateTime.fromHTTP(text, { zone: timezone });
+}
+
+/**
+ * Turns any date an n8n user may pass into Neto's `YYYY-MM-DD HH:MM:SS` in UTC.
+ * A value without an offset is read in `timezone` (the workflow's); Neto's own format is UTC.
+ */
+export function toNetoDateTime(value: unknown, timezone: string): string {
+	const date = readDate(value, timezone);
+	if (!date.isValid) {
+		throw new DateInputError(
+			`"${String(value)}" cannot be read as a date (${date.invalidExplanation ?? date.invalidReason ?? 'unknown format'})`,
+		);
+	}
+	const utc = date.toUTC();
+	if (utc.year < 1000 || utc.year > 9999) {
+		throw new DateInputError(`${utc.toISO()} is outside the years 1000 to 9999 that Neto stores`);
+	}
+	return utc.toFormat(NETO_FORMAT);
+}
+
+/** Neto's UTC `YYYY-MM-DD HH:MM:SS` (or a bare date) as ISO 8601, or null when it is not one. */
+export function netoDateTimeToIso(value: string): string | null {
+	const text = value.trim();
+	const date = NETO_DATE_TIME.test(text)
+		? DateTime.fromFormat(text, NETO_FORMAT, { zone: 'utc' })
+		: DateTime.fromISO(text, { zone: 'utc' });
+	return date.isValid ? date.toUTC().toISO() : null;
+}

@@ -1,0 +1,107 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { RetryPolicy } from '../transport';
+import type { WireFormat } from './wire';
+
+/** Settings that apply to the whole execution, read once (from the first item). */
+export interface WriteOptions {
+	wireFormat: WireFormat;
+	batchSize: number;
+	requestsPerMinute: number;
+	concurrency: number;
+	retry: RetryPolicy;
+}
+
+export const DEFAULT_OPTIONS: WriteOptions = {
+	wireFormat: 'json',
+	batchSize: 50,
+	requestsPerMinute: 500,
+	concurrency: 1,
+	retry: { maxRetries: 3, baseDelayMs: 1000 },
+};
+
+export const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	description: 'How the node talks to the store. Read once per run, from the first item.',
+	options: [
+		{
+			displayName: 'Batch Size',
+			name: 'batchSize',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 1000 },
+			default: DEFAULT_OPTIONS.batchSize,
+			description:
+				'How many logs to send in one request. 1 gives every item an exact outcome from the store; larger batches make far fewer requests.',
+		},
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 10 },
+			default: DEFAULT_OPTIONS.concurrency,
+			description: 'How many requests may be in flight at once, all within the rate limit',
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: DEFAULT_OPTIONS.retry.maxRetries,
+			description:
+				'How often to try again after a 429 (rate limited), and, for requests that are safe to repeat, after a 5xx or a network error. An Add is repeated only when it provably never reached the store.',
+		},
+		{
+			displayName: 'Requests Per Minute',
+			name: 'requestsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 500 },
+			default: DEFAULT_OPTIONS.requestsPerMinute,
+			description: 'The most requests the node starts in any minute. Neto allows 500 per minute per account.',
+		},
+		{
+			displayName: 'Retry Delay (Ms)',
+			name: 'retryDelayMs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: DEFAULT_OPTIONS.retry.baseDelayMs,
+			description:
+				'The first wait before a retry when the store gives no Retry-After; each further wait doubles, with jitter',
+		},
+		{
+			displayName: 'Wire Format',
+			name: 'wireFormat',
+			type: 'options',
+			options: [
+				{ name: 'JSON', value: 'json' },
+				{ name: 'XML', value: 'xml' },
+			],
+			default: DEFAULT_OPTIONS.wireFormat,
+			description:
+				'The format of the requests. Answers are read in whichever format the store sends.',
+		},
+	],
+};
+
+function whole(value: unknown, fallback: number, min: number, max: number): number {
+	const number = typeof value === 'number' ? value : Number(value);
+	if (!Number.isFinite(number)) return fallback;
+	return Math.min(max, Math.max(min, Math.floor(number)));
+}
+
+export function readWriteOptions(context: IExecuteFunctions): WriteOptions {
+	const raw = context.getNodeParameter('options', 0, {}) as IDataObject;
+	return {
+		wireFormat: raw.wireFormat === 'xml' ? 'xml' : 'json',
+		batchSize: whole(raw.batchSize, DEFAULT_OPTIONS.batchSize, 1, 1000),
+		requestsPerMinute: whole(raw.requestsPerMinute, DEFAULT_OPTIONS.requestsPerMinute, 1, 500),
+		concurrency: whole(raw.concurrency, DEFAULT_OPTIONS.concurrency, 1, 10),
+		retry: {
+			maxRetries: whole(raw.maxRetries, DEFAULT_OPTIONS.retry.maxRetries, 0, 10),
+			baseDelayMs: whole(raw.retryDelayMs, DEFAULT_OPTIONS.retry.baseDelayMs, 0, 60_000),
+		},
+	};
+}

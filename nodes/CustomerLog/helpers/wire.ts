@@ -1,0 +1,191 @@
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import type { IDataObject } from 'n8n-workflow';
+
+/**
+ * Neto's two wire formats. Requests are built from plain objects whose keys are already in the
+ * field table's order; answers are read by their content, whatever was asked, into one shape.
+ */
+
+export type WireFormat = 'json' | 'xml';
+export type NetoAction = 'AddCustomerLog' | 'UpdateCustomerLog' | 'GetCustomer';
+
+export interface NetoMessage extends IDataObject {
+	Message: string;
+	SeverityCode: string;
+	Description?: string;
+}
+
+export interface NetoMessages extends IDataObject {
+	Error: NetoMessage[];
+	Warning: NetoMessage[];
+}
+
+/** A store's answer, normalized: lists are arrays, LogID a number, every other value a string. */
+export interface NetoAnswer {
+	Ack: string;
+	CurrentTime?: string;
+	CustomerLog: IDataObject[];
+	Customer: IDataObject[];
+	Messages: NetoMessages;
+	format: WireFormat;
+}
+
+/** Elements that may repeat: JSON converted from XML sends one as a bare object, none as "". */
+const LIST_ELEMENTS = new Set(['CustomerLog', 'Customer', 'Error', 'Warning']);
+
+const XML_ESCAPES: Record<string, string> = {
+	'&': '&amp;',
+	'<': '&lt;',
+	'>': '&gt;',
+	'"': '&quot;',
+	"'": '&apos;',
+	// A literal CR would be folded into LF by any XML parser; as a reference it survives.
+	'\r': '&#13;',
+};
+
+export function escapeXml(text: string): string {
+	return text.replace(/[&<>"'\r]/g, (char) => XML_ESCAPES[char]);
+}
+
+const xmlBuilder = new XMLBuilder({
+	processEntities: false,
+	suppressEmptyNode: false,
+	tagValueProcessor: (_name: string, value: unknown) => escapeXml(String(value)),
+});
+
+const xmlParser = new XMLParser({
+	ignoreAttributes: true,
+	ignoreDeclaration: true,
+	ignorePiTags: true,
+	parseTagValue: false,
+	trimValues: false,
+	processEntities: true,
+	htmlEntities: true,
+});
+
+export function encodeRequest(
+	action: NetoAction,
+	payload: IDataObject,
+	format: WireFormat,
+): { body: string; contentType: string } {
+	if (format === 'json') return { body: JSON.stringify(payload), contentType: 'application/json' };
+	return {
+		body: `<?xml version="1.0" encoding="utf-8"?>${xmlBuilder.build({ [action]: payload }) as string}`,
+		contentType: 'application/xml',
+	};
+}
+
+/** The body was not an answer from Neto's API (an HTML page, a proxy's text, a broken document). */
+export class NotNetoAnswerError extends Error {
+	constructor(
+		readonly reason: string,
+		readonly excerpt: string,
+	) {
+		super(reason);
+	}
+}
+
+function bodyExcerpt(body: string): string {
+	const flat = body.replace(/\s+/g, ' ').trim();
+	return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
+
+function asList(value: unknown): unknown[] {
+	if (value === undefined || value === null || value === '') return [];
+	return Array.isArray(value) ? value : [value];
+}
+
+function normalize(value: unknown, key: string): unknown {
+	if (LIST_ELEMENTS.has(key) && !Array.isArray(value)) return normalize(asList(value), key);
+	if (Array.isArray(value)) return value.map((entry) => normalize(entry, ''));
+	if (value === null || value === undefined) return '';
+	if (typeof value === 'object') {
+		const result: IDataObject = {};
+		const entries = Object.entries(value as IDataObject);
+		for (const [name, inner] of entries) {
+			// Indentation between child elements, which XML hands over as text.
+			if (name === '#text' && entries.length > 1 && String(inner).trim() === '') continue;
+			result[name] = normalize(inner, name) as IDataObject[string];
+		}
+		return result;
+	}
+	if (key === 'LogID' && /^\s*\d+\s*$/.test(String(value))) return Number(value);
+	return String(value);
+}
+
+function normalizeList(value: unknown): IDataObject[] {
+	return asList(value).map((entry) => normalize(entry, '') as IDataObject);
+}
+
+function readDocument(body: unknown): { root: IDataObject; format: WireFormat } {
+	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) {
+		return { root: body as IDataObject, format: 'json' };
+	}
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '');
+	const trimmed = text.replace(/^\uFEFF/, '').trim();
+	if (trimmed === '') throw new NotNetoAnswerError('the store sent an empty answer', '');
+	if (trimmed.startsWith('{')) {
+		try {
+			return { root: JSON.parse(trimmed) as IDataObject, format: 'json' };
+		} catch {
+			throw new NotNetoAnswerError('the store sent JSON that cannot be read', bodyExcerpt(text));
+		}
+	}
+	if (trimmed.startsWith('<')) {
+		let document: IDataObject;
+		try {
+			document = xmlParser.parse(trimmed, true) as IDataObject;
+		} catch {
+			throw new NotNetoAnswerError('the store sent XML that cannot be read', bodyExcerpt(text));
+		}
+		const rootName = Object.keys(document).find((name) => !name.startsWith('?') && name !== '#text');
+		const root = rootName === undefined ? undefined : document[rootName];
+		if (rootName === undefined || /^html$/i.test(rootName) || typeof root !== 'object' || root === null) {
+			throw new NotNetoAnswerError('the answer is a web page, not Neto\'s API', bodyExcerpt(text));
+		}
+		return { root: root as IDataObject, format: 'xml' };
+	}
+	throw new NotNetoAnswerError('the answer is neither JSON nor XML', bodyExcerpt(text));
+}
+
+/**
+ * Reads a store's answer by its content (JSON, XML, or neither) into one normalized shape.
+ * Throws NotNetoAnswerError when the body is not an answer from Neto's API at all.
+ */
+export function parseNetoResponse(body: unknown): NetoAnswer {
+	const { root, format } = readDocument(body);
+	const known = ['Ack', 'Messages', 'CustomerLog', 'Customer'].some((name) => name in root);
+	if (!known) {
+		throw new NotNetoAnswerError(
+			'the answer has none of the parts of a Neto API answer (Ack, Messages)',
+			bodyExcerpt(typeof body === 'string' ? body : JSON.stringify(body)),
+		);
+	}
+	const messages = (typeof root.Messages === 'object' && root.Messages !== null ? root.Messages : {}) as IDataObject;
+	return {
+		Ack: typeof root.Ack === 'string' ? root.Ack.trim() : '',
+		...(root.CurrentTime !== undefined ? { CurrentTime: String(root.CurrentTime) } : {}),
+		CustomerLog: normalizeList(root.CustomerLog),
+		Customer: normalizeList(root.Customer),
+		Messages: {
+			Error: normalizeList(messages.Error).map(toMessage),
+			Warning: normalizeList(messages.Warning).map(toMessage),
+		},
+		format,
+	};
+}
+
+function toMessage(entry: IDataObject): NetoMessage {
+	// A message may arrive as bare text; keep Neto's shape either way.
+	if (typeof entry !== 'object') return { Message: String(entry), SeverityCode: '' };
+	return {
+		...entry,
+		Message: typeof entry.Message === 'string' ? entry.Message : '',
+		SeverityCode: typeof entry.SeverityCode === 'string' ? entry.SeverityCode : '',
+	};
+}
+
+/** Neto's `Ack`: Success and Warning are successes, anything else (Error, none) is not. */
+export function isAckSuccess(answer: NetoAnswer): boolean {
+	return answer.Ack === 'Success' || answer.Ack === 'Warning';
+}

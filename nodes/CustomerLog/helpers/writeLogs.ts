@@ -1,0 +1,261 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { RequestControl } from '../transport';
+import { NetoRequestError, RateLimiter, netoApiRequest } from '../transport';
+import type { LogOperation } from './fields';
+import type { NetoLog } from './logBuilder';
+import { LogFieldError, buildLog } from './logBuilder';
+import type { WriteOptions } from './options';
+import { readWriteOptions } from './options';
+import type { NetoAnswer, NetoMessages } from './wire';
+import { isAckSuccess } from './wire';
+
+/**
+ * Add and Update share this engine: validate every item, send the valid logs in batches under
+ * one rate limiter, and map each answer back to exactly one outcome per input item.
+ */
+
+interface PendingLog {
+	index: number;
+	log: NetoLog;
+}
+
+interface Failure {
+	message: string;
+	description: string;
+	httpCode?: number;
+	answer?: NetoAnswer;
+	field?: string;
+}
+
+type Outcome = { ok: true; json: IDataObject } | { ok: false; failure: Failure };
+
+const ACTIONS = { add: 'AddCustomerLog', update: 'UpdateCustomerLog' } as const;
+
+function storeMessage(answer: NetoAnswer): { message: string; description: string } {
+	const errors = answer.Messages.Error;
+	if (errors.length === 0) {
+		return {
+			message: `The store answered Ack "${answer.Ack || '(none)'}" with no error message`,
+			description: 'Neto reports success as Ack Success or Warning; this answer was neither.',
+		};
+	}
+	return {
+		message: errors.map((error) => error.Message).filter(Boolean).join('; ') || 'The store reported an error',
+		description: errors
+			.map((error) => error.Description)
+			.filter((text): text is string => typeof text === 'string' && text !== '')
+			.join('; '),
+	};
+}
+
+function success(log: NetoLog, answer: NetoAnswer, logId?: number): Outcome {
+	const messages: NetoMessages = answer.Messages;
+	return {
+		ok: true,
+		json: { ...(logId === undefined ? {} : { LogID: logId }), ...log, Ack: answer.Ack, Messages: messages },
+	};
+}
+
+function failed(failure: Failure): Outcome {
+	return { ok: false, failure };
+}
+
+function fromRequestError(error: NetoRequestError, operation: LogOperation): Failure {
+	const landed =
+		operation === 'add' && error.outcome === 'unknown'
+			? ' This log may or may not have been added: check the customer\'s logs before adding it again.'
+			: '';
+	return { message: error.message, description: `${error.description}${landed}`, httpCode: error.httpCode };
+}
+
+async function send(
+	this: IExecuteFunctions,
+	operation: LogOperation,
+	batch: PendingLog[],
+	options: WriteOptions,
+	control: RequestControl,
+): Promise<NetoAnswer | NetoRequestError> {
+	try {
+		return await netoApiRequest.call(
+			this,
+			{
+				action: ACTIONS[operation],
+				payload: { CustomerLogs: { CustomerLog: batch.map((entry) => entry.log) } },
+				format: options.wireFormat,
+				idempotent: operation === 'update',
+			},
+			control,
+		);
+	} catch (error) {
+		if (error instanceof NetoRequestError) return error;
+		throw error;
+	}
+}
+
+/**
+ * Add is not idempotent, so an answer is mapped to items only when it cannot be a guess: LogIDs
+ * go to the logs in order when the store succeeded and sent exactly one LogID per log sent.
+ */
+async function addBatch(
+	this: IExecuteFunctions,
+	batch: PendingLog[],
+	options: WriteOptions,
+	control: RequestControl,
+): Promise<Outcome[]> {
+	const answer = await send.call(this, 'add', batch, options, control);
+	if (answer instanceof NetoRequestError) {
+		return batch.map(() => failed(fromRequestError(answer, 'add')));
+	}
+	const logIds = answer.CustomerLog.map((entry) => entry.LogID);
+	const allNumbers = logIds.every((id) => typeof id === 'number');
+	if (isAckSuccess(answer) && allNumbers && logIds.length === batch.length) {
+		return batch.map((entry, position) => success(entry.log, answer, logIds[position] as number));
+	}
+	if (!isAckSuccess(answer) && batch.length === 1 && logIds.length === 0) {
+		return [failed({ ...storeMessage(answer), answer })];
+	}
+	const { message, description } = storeMessage(answer);
+	return batch.map(() =>
+		failed({
+			message: `The store's answer to a batch of ${batch.length} logs cannot be pinned to single logs: ${message}`,
+			description:
+				`Ack "${answer.Ack || '(none)'}" with ${logIds.length} LogID(s) for ${batch.length} logs sent. ` +
+				'This log may or may not have been added; check the customer\'s logs before adding it again. ' +
+				`Set Options > Batch Size to 1 for an exact outcome per log.${description ? ` Store details: ${description}` : ''}`,
+			answer,
+		}),
+	);
+}
+
+/** Update is idempotent: a failed batch is split and re-sent until each error is pinned to its log. */
+async function updateBatch(
+	this: IExecuteFunctions,
+	batch: PendingLog[],
+	options: WriteOptions,
+	control: RequestControl,
+): Promise<Outcome[]> {
+	const answer = await send.call(this, 'update', batch, options, control);
+	if (answer instanceof NetoRequestError) {
+		return batch.map(() => failed(fromRequestError(answer, 'update')));
+	}
+	if (isAckSuccess(answer)) return batch.map((entry) => success(entry.log, answer));
+	if (batch.length === 1) return [failed({ ...storeMessage(answer), answer })];
+	const middle = Math.ceil(batch.length / 2);
+	const left = await updateBatch.call(this, batch.slice(0, middle), options, control);
+	const right = await updateBatch.call(this, batch.slice(middle), options, control);
+	return [...left, ...right];
+}
+
+function toNodeError(this: IExecuteFunctions, failure: Failure, itemIndex: number) {
+	const message = `Item index ${itemIndex}: ${failure.message}`;
+	if (failure.field !== undefined) {
+		return new NodeOperationError(this.getNode(), message, { itemIndex, description: failure.description });
+	}
+	return new NodeApiError(
+		this.getNode(),
+		{ message: failure.message, description: failure.description } as JsonObject,
+		{
+			itemIndex,
+			message,
+			description: failure.description,
+			...(failure.httpCode === undefined ? {} : { httpCode: String(failure.httpCode) }),
+		},
+	);
+}
+
+function errorItem(failure: Failure, itemIndex: number): INodeExecutionData {
+	return {
+		json: {
+			error: `Item index ${itemIndex}: ${failure.message}`,
+			description: failure.description,
+			itemIndex,
+			...(failure.field !== undefined ? { field: failure.field } : {}),
+			...(failure.httpCode !== undefined ? { httpCode: failure.httpCode } : {}),
+			...(failure.answer ? { Ack: failure.answer.Ack, Messages: failure.answer.Messages } : {}),
+		},
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/** Runs `worker` over `tasks` with at most `limit` in flight, stopping new starts once `stop()` says so. */
+async function runPool<T>(tasks: T[], limit: number, worker: (task: T) => Promise<void>, stop: () => boolean) {
+	let next = 0;
+	const lanes = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+		while (next < tasks.length && !stop()) await worker(tasks[next++]);
+	});
+	await Promise.all(lanes);
+}
+
+/**
+ * The whole of Add and Update. `readValues` reads one item's parameters (as few calls as it can:
+ * each costs an expression evaluation per item in n8n). Returns one output item per input item.
+ */
+export async function writeLogs(
+	this: IExecuteFunctions,
+	operation: LogOperation,
+	readValues: (itemIndex: number) => IDataObject,
+	control?: Partial<RequestControl>,
+): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const options = readWriteOptions(this);
+	const timezone = this.getTimezone();
+	const continueOnFail = this.continueOnFail();
+	const outcomes: Array<Outcome | undefined> = new Array(items.length);
+	const pending: PendingLog[] = [];
+
+	for (let index = 0; index < items.length; index++) {
+		try {
+			pending.push({ index, log: buildLog(operation, readValues(index), timezone) });
+		} catch (error) {
+			if (!(error instanceof LogFieldError)) throw error;
+			const failure = {
+				message: `${error.message}. Nothing was sent for this item.`,
+				description: 'The node checks every field against Neto\'s documented limits before sending.',
+				field: error.field ?? '',
+			};
+			// Without Continue On Fail, refuse before anything is sent rather than half-way.
+			if (!continueOnFail) throw toNodeError.call(this, failure, index);
+			outcomes[index] = failed(failure);
+		}
+	}
+
+	const fullControl: RequestControl = {
+		limiter: control?.limiter ?? new RateLimiter(options.requestsPerMinute),
+		retry: options.retry,
+		sent: control?.sent,
+	};
+	const batches: PendingLog[][] = [];
+	for (let start = 0; start < pending.length; start += options.batchSize) {
+		batches.push(pending.slice(start, start + options.batchSize));
+	}
+	const sendBatch = operation === 'add' ? addBatch : updateBatch;
+	let firstFailure: number | undefined;
+	await runPool(
+		batches,
+		options.concurrency,
+		async (batch) => {
+			const results = await sendBatch.call(this, batch, options, fullControl);
+			batch.forEach((entry, position) => {
+				outcomes[entry.index] = results[position];
+				if (!results[position].ok && (firstFailure === undefined || entry.index < firstFailure)) {
+					firstFailure = entry.index;
+				}
+			});
+		},
+		() => !continueOnFail && firstFailure !== undefined,
+	);
+
+	if (!continueOnFail && firstFailure !== undefined) {
+		const outcome = outcomes[firstFailure] as Extract<Outcome, { ok: false }>;
+		throw toNodeError.call(this, outcome.failure, firstFailure);
+	}
+	return [
+		outcomes.map((outcome, index) =>
+			outcome?.ok
+				? { json: outcome.json, pairedItem: { item: index } }
+				: errorItem((outcome as Extract<Outcome, { ok: false }>).failure, index),
+		),
+	];
+}

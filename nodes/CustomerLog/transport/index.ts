@@ -1,0 +1,185 @@
+import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import type { NetoAction, NetoAnswer, WireFormat } from '../helpers/wire';
+import { NotNetoAnswerError, encodeRequest, parseNetoResponse } from '../helpers/wire';
+import { RateLimiter } from './rateLimiter';
+import { netoEndpoint } from './storeUrl';
+
+export { RateLimiter };
+
+type NetoContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** What became of a request that did not bring back a usable answer. */
+export type DeliveryOutcome =
+	/** It provably never reached the store (connection refused, rate limited): nothing changed. */
+	| 'notDelivered'
+	/** It may have reached the store: an Add in it may have landed. */
+	| 'unknown';
+
+export class NetoRequestError extends Error {
+	constructor(
+		message: string,
+		readonly description: string,
+		readonly outcome: DeliveryOutcome,
+		readonly httpCode?: number,
+	) {
+		super(message);
+	}
+}
+
+export interface RetryPolicy {
+	/** Further tries after the first, for 429s and (when idempotent) 5xx and network errors. */
+	maxRetries: number;
+	/** The first backoff; each further one doubles, with jitter, up to a minute. */
+	baseDelayMs: number;
+}
+
+export interface RequestControl {
+	limiter: RateLimiter;
+	retry: RetryPolicy;
+	/** Counts requests actually sent, for the benchmark and the tests. */
+	sent?: { count: number };
+}
+
+export interface NetoRequest {
+	action: NetoAction;
+	payload: object;
+	format: WireFormat;
+	/** Safe to send again when the first try's fate is unknown (Update, Get; never Add). */
+	idempotent: boolean;
+}
+
+const MAX_WAIT_MS = 60_000;
+/** Codes that prove the request never left this machine or was never accepted by a server. */
+const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function errorCode(error: unknown): string | undefined {
+	for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
+		current = current.cause as typeof current;
+	}
+	const text = error instanceof Error ? error.message : String(error);
+	return /\b(E[A-Z]{3,}[A-Z_]*)\b/.exec(text)?.[1];
+}
+
+function retryAfterMs(header: unknown): number | undefined {
+	const value = Array.isArray(header) ? header[0] : header;
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+	const date = Date.parse(String(value));
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function backoffMs(policy: RetryPolicy, attempt: number): number {
+	const ceiling = Math.min(MAX_WAIT_MS, policy.baseDelayMs * 2 ** attempt);
+	return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+function redact(text: string, secrets: string[]): string {
+	return secrets.reduce((result, secret) => (secret.length >= 4 ? result.split(secret).join('[redacted]') : result), text);
+}
+
+interface RawResponse {
+	body: unknown;
+	headers: Record<string, unknown>;
+	statusCode: number;
+}
+
+/**
+ * Sends one request to the store's Neto API and returns its answer, normalized. The only place
+ * that talks HTTP. Waits for the rate limiter, retries what is safe to retry, and throws
+ * NetoRequestError (with no secret in it) when no usable answer came back.
+ */
+export async function netoApiRequest(
+	this: NetoContext,
+	request: NetoRequest,
+	control: RequestControl,
+): Promise<NetoAnswer> {
+	const credentials = await this.getCredentials('netoApi');
+	const secrets = [credentials.apiKey, credentials.accessToken].filter((s): s is string => typeof s === 'string');
+	const url = netoEndpoint(credentials.storeUrl);
+	const { body, contentType } = encodeRequest(request.action, request.payload as never, request.format);
+	const options: IHttpRequestOptions = {
+		method: 'POST',
+		url,
+		headers: {
+			NETOAPI_ACTION: request.action,
+			'Content-Type': `${contentType}; charset=utf-8`,
+			...(request.format === 'json' ? { Accept: 'application/json' } : {}),
+		},
+		body,
+		encoding: 'text',
+		json: false,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	const fail = (message: string, description: string, outcome: DeliveryOutcome, httpCode?: number) =>
+		new NetoRequestError(redact(message, secrets), redact(description, secrets), outcome, httpCode);
+
+	for (let attempt = 0; ; attempt++) {
+		const canRetry = attempt < control.retry.maxRetries;
+		await control.limiter.acquire();
+		if (control.sent) control.sent.count++;
+		let response: RawResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, 'netoApi', options)) as RawResponse;
+		} catch (error) {
+			const code = errorCode(error) ?? 'a network error';
+			const outcome: DeliveryOutcome = NOT_DELIVERED_CODES.has(code) ? 'notDelivered' : 'unknown';
+			if (canRetry && (outcome === 'notDelivered' || request.idempotent)) {
+				await sleep(backoffMs(control.retry, attempt));
+				continue;
+			}
+			throw fail(
+				`The store at ${url} could not be reached (${code})`,
+				outcome === 'notDelivered'
+					? 'The request never reached the store, so nothing was changed.'
+					: 'The connection failed after the request was sent; the store may or may not have applied it.',
+				outcome,
+			);
+		}
+		const status = response.statusCode;
+		if (status === 429) {
+			if (canRetry) {
+				await sleep(Math.min(MAX_WAIT_MS, retryAfterMs(response.headers['retry-after']) ?? backoffMs(control.retry, attempt)));
+				continue;
+			}
+			throw fail(
+				'The store is rate limiting this account (HTTP 429)',
+				`Still limited after ${attempt + 1} tries; nothing was changed. Neto allows 500 requests a minute per account: lower "Requests Per Minute" or raise "Max Retries".`,
+				'notDelivered',
+				status,
+			);
+		}
+		if (status >= 500 && canRetry && request.idempotent) {
+			await sleep(backoffMs(control.retry, attempt));
+			continue;
+		}
+		let answer: NetoAnswer;
+		try {
+			answer = parseNetoResponse(response.body);
+		} catch (error) {
+			if (!(error instanceof NotNetoAnswerError)) throw error;
+			throw fail(
+				status >= 400
+					? `The store answered HTTP ${status} instead of a Neto API answer`
+					: `No Neto API answered at ${url}: ${error.reason}`,
+				`HTTP ${status}. ${error.excerpt ? `The answer began: ${error.excerpt}. ` : ''}Check the Store URL in the credential.`,
+				'unknown',
+				status,
+			);
+		}
+		if (status >= 400) {
+			const first = answer.Messages.Error[0];
+			throw fail(
+				`The store answered HTTP ${status}${first ? `: ${first.Message}` : ''}`,
+				first?.Description ?? `The store's Neto API refused the request with HTTP ${status}.`,
+				'unknown',
+				status,
+			);
+		}
+		return answer;
+	}
+}

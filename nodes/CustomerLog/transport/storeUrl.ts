@@ -1,0 +1,35 @@
+/**
+ * The store's API endpoint from what a merchant types: `mystore.com.au`,
+ * `https://www.mystore.com.au/`, or the full `.../do/WS/NetoAPI` URL all give
+ * `<origin>/do/WS/NetoAPI`. Shared by the credential (which authenticates every request,
+ * the credential test included) and the transport (which names the endpoint in errors).
+ */
+export const NETO_API_PATH = '/do/WS/NetoAPI';
+
+export class StoreUrlError extends Error {}
+
+export function netoEndpoint(storeUrl: unknown): string {
+	const text = typeof storeUrl === 'string' ? storeUrl.trim() : '';
+	if (text === '') throw new StoreUrlError('The Neto credential has no Store URL; enter your store\'s address, e.g. mystore.com.au');
+	// `mystore.com.au:8443` is a host and a port, not a scheme.
+	const scheme = /^[^/:]+:\d+(\/|$)/.test(text) ? null : /^([a-z][a-z0-9+.-]*):/i.exec(text);
+	const hasScheme = scheme !== null;
+	if (hasScheme && !/^https?$/i.test(scheme[1])) {
+		throw new StoreUrlError(
+			`The Store URL must be a web address (http or https); "${scheme[1]}:" is not supported`,
+		);
+	}
+	let url: URL;
+	try {
+		url = new URL(hasScheme ? text : `https://${text}`);
+	} catch {
+		throw new StoreUrlError(`The Store URL "${text}" is not a valid web address; enter e.g. mystore.com.au`);
+	}
+	if (url.username !== '' || url.password !== '') {
+		throw new StoreUrlError('The Store URL must not contain a user name or password; use the API key fields');
+	}
+	if (url.hostname === '' || (!url.hostname.includes('.') && url.hostname !== 'localhost' && !url.hostname.startsWith('['))) {
+		throw new StoreUrlError(`The Store URL "${text}" has no domain name; enter e.g. mystore.com.au`);
+	}
+	return `${url.origin}${NETO_API_PATH}`;
+}

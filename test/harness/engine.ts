@@ -1,0 +1,190 @@
+/**
+ * Runs workflows through n8n-core's real execution engine (WorkflowExecute), with this
+ * package's node and credential loaded from source, as n8n runs them. Only the pieces n8n's
+ * server would supply around the engine (credential storage, lifecycle hooks) are filled in here,
+ * the way n8n's own node test harness does.
+ */
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	INodeTypeDescription,
+	INodeParameters,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+
+import { NetoApi } from '../../credentials/NetoApi.credentials';
+import { CustomerLog } from '../../nodes/CustomerLog/CustomerLog.node';
+
+const NODE_TYPE = 'n8n-nodes-neto.netoCustomerLog';
+const INPUT_TYPE = 'test.items';
+
+/** The start node: emits the items a test gives it, as a trigger's output would. */
+class TestItems implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Test Items',
+		name: 'items',
+		group: ['trigger'],
+		version: 1,
+		description: 'Emits the given items',
+		defaults: { name: 'Input' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = JSON.parse(this.getNodeParameter('items', 0) as string) as IDataObject[];
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+const credentialTypes: Record<string, ICredentialType> = { netoApi: new NetoApi() };
+const nodeTypeMap: Record<string, INodeType> = { [NODE_TYPE]: new CustomerLog(), [INPUT_TYPE]: new TestItems() };
+
+export const nodeTypes: INodeTypes = {
+	getByName: (name: string) => nodeTypeMap[name] as INodeType | IVersionedNodeType,
+	getByNameAndVersion: (name: string) => nodeTypeMap[name],
+	getKnownTypes: () => ({}),
+};
+
+/** Stores decrypted credentials and applies a credential type's `authenticate`, as n8n's server does. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: ICredentialDataDecryptedObject) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions) {
+		const type = credentialTypes[typeName];
+		if (typeof type.authenticate !== 'function') throw new Error(`${typeName} has no authenticate function`);
+		return await type.authenticate(credentials, requestOptions);
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by the engine for decrypted credentials');
+	}
+
+	async getDecrypted() {
+		return { ...this.data };
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties() {
+		return credentialTypes.netoApi.properties;
+	}
+}
+
+export interface RunOptions {
+	parameters: IDataObject;
+	items?: IDataObject[];
+	credentials: ICredentialDataDecryptedObject;
+	timezone?: string;
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+}
+
+export interface RunResult {
+	/** The node's regular output (json of each item). */
+	json: IDataObject[];
+	/** The full items of the regular output, with pairedItem. */
+	items: INodeExecutionData[];
+	/** The error output's items (onError: continueErrorOutput). */
+	errorItems: INodeExecutionData[];
+	/** The node's error, when it failed the run. */
+	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
+	run: IRun;
+}
+
+function additionalData(hooks: ExecutionLifecycleHooks, credentials: ICredentialDataDecryptedObject) {
+	const base = 'http://localhost:5678';
+	return {
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		executionId: 'test',
+		restApiUrl: `${base}/rest`,
+		instanceBaseUrl: `${base}/`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		currentNodeParameters: undefined,
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('sub-workflows are not used here');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('task runners are not used here');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/** Runs Input → Neto Customer Log through WorkflowExecute and returns the Neto node's outputs. */
+export async function runCustomerLog(options: RunOptions): Promise<RunResult> {
+	const nodes: INode[] = [
+		{ id: '1', name: 'Input', type: INPUT_TYPE, typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(options.items ?? [{}]) } },
+		{
+			id: '2',
+			name: 'Neto',
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: options.parameters as INodeParameters,
+			credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
+			...(options.onError ? { onError: options.onError } : {}),
+		},
+	];
+	const workflow = new Workflow({
+		id: 'test',
+		nodes,
+		connections: { Input: { main: [[{ node: 'Neto', type: NodeConnectionTypes.Main, index: 0 }]] } },
+		active: false,
+		nodeTypes,
+		settings: { timezone: options.timezone ?? 'UTC' },
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes, connections: {}, active: false, settings: {} } as never);
+	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const engine = new WorkflowExecute(additionalData(hooks, options.credentials), 'manual');
+	await engine.run({ workflow, startNode: workflow.getNode('Input') as INode });
+	const run = await done;
+	const task = run.data.resultData.runData.Neto?.[0];
+	const main = task?.data?.main ?? [];
+	const items = (main[0] ?? []) as INodeExecutionData[];
+	return {
+		json: items.map((item) => item.json),
+		items,
+		errorItems: (main[1] ?? []) as INodeExecutionData[],
+		error: (task?.error ?? run.data.resultData.error) as RunResult['error'],
+		run,
+	};
+}

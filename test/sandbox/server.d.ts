@@ -1,0 +1,81 @@
+/** Types for the JavaScript sandbox, so TypeScript tests can drive it. */
+export interface SandboxLog {
+	LogID: number;
+	Username: string;
+	CustomerName: string;
+	AllocatedTo: string;
+	FollowUpType: string;
+	LastContacted: string;
+	DateRequiredFollowUp: string;
+	Status: string;
+	Notes: string;
+	DateAdded: string;
+	DateUpdated?: string;
+}
+
+export interface SandboxCustomer {
+	ID: string;
+	Username: string;
+	EmailAddress: string;
+	Name: string;
+	DateAdded: string;
+	DateUpdated: string;
+}
+
+export declare class NetoStore {
+	constructor(options?: { seed?: boolean });
+	customers: Map<string, SandboxCustomer>;
+	logs: Map<number, SandboxLog>;
+	addCustomer(customer: { Username: string; EmailAddress?: string; Name?: string }): SandboxCustomer;
+	insertLog(fields: Partial<SandboxLog>): SandboxLog;
+	logsOf(username: string): SandboxLog[];
+}
+
+export interface SandboxFault {
+	kind: 'status' | 'reset' | 'html' | 'malformed' | 'answerIn';
+	status?: number;
+	retryAfter?: number | string;
+	body?: string;
+	format?: 'json' | 'xml';
+	phase?: 'before' | 'after';
+	action?: string;
+	times?: number;
+}
+
+export interface SandboxOptions {
+	host?: string;
+	port?: number;
+	seed?: boolean;
+	store?: NetoStore;
+	credentials?: Partial<{ apiUsername: string; apiKey: string; clientId: string; accessToken: string }>;
+	rateLimitPerMinute?: number;
+	batchFailure?: 'rejectWhole' | 'addValid';
+	latencyMs?: number;
+	jsonQuirks?: boolean;
+	idleStopMs?: number;
+}
+
+export interface SandboxRequest {
+	action: string;
+	status: number;
+	format?: 'json' | 'xml';
+	logs: number;
+	fault?: string;
+	at: number;
+}
+
+export interface Sandbox {
+	url: string;
+	port: number;
+	store: NetoStore;
+	requests: SandboxRequest[];
+	options: Required<Omit<SandboxOptions, 'store'>> & { credentials: Record<string, string> };
+	injectFaults(faults: SandboxFault[]): void;
+	clearFaults(): void;
+	set(changes: Partial<SandboxOptions>): void;
+	resetRateLimit(): void;
+	close(): Promise<void>;
+}
+
+export declare function startSandbox(options?: SandboxOptions): Promise<Sandbox>;
+export declare const API_PATH: string;

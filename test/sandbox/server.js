@@ -1,0 +1,300 @@
+'use strict';
+/**
+ * The Neto sandbox: a simulated Neto store's API over real HTTP on 127.0.0.1.
+ * POST /do/WS/NetoAPI with AddCustomerLog, UpdateCustomerLog and GetCustomer, both header pairs
+ * for auth, JSON or XML both ways, the contract's validation, and switches for the contract's
+ * unknowns and for faults. Used by the tests, the benchmark and `npm run sandbox`.
+ */
+const http = require('node:http');
+const { XMLBuilder, XMLParser } = require('fast-xml-parser');
+const { NetoStore } = require('./store');
+
+const API_PATH = '/do/WS/NetoAPI';
+const ACTIONS = ['AddCustomerLog', 'UpdateCustomerLog', 'GetCustomer'];
+
+const DEFAULTS = {
+	host: '127.0.0.1',
+	port: 0,
+	seed: true,
+	credentials: { apiUsername: 'sandbox', apiKey: 'sandbox-key', clientId: 'sandbox-client', accessToken: 'sandbox-token' },
+	rateLimitPerMinute: 500,
+	/** The contract's unknown: an invalid log in a batch rejects the request whole, or the valid ones land. */
+	batchFailure: 'rejectWhole',
+	latencyMs: 0,
+	/** JSON as Neto converts it from XML: one-element lists as bare objects, empty lists left out. */
+	jsonQuirks: true,
+	/** Stops by itself after this long without a request (0: never). */
+	idleStopMs: 15 * 60 * 1000,
+};
+
+const xmlParser = new XMLParser({ ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: true });
+const escapes = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
+const xmlBuilder = new XMLBuilder({ processEntities: false, suppressEmptyNode: false, tagValueProcessor: (_n, v) => String(v).replace(/[&<>"'\r]/g, (c) => escapes[c]) });
+
+function asList(value) {
+	if (value === undefined || value === null || value === '') return [];
+	return Array.isArray(value) ? value : [value];
+}
+
+function nowUtc() {
+	return new Date().toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Applies Neto's JSON quirks: a one-element list becomes the element, an empty one goes away. */
+function quirky(value) {
+	if (Array.isArray(value)) {
+		if (value.length === 0) return undefined;
+		return value.length === 1 ? quirky(value[0]) : value.map(quirky);
+	}
+	if (value && typeof value === 'object') {
+		const out = {};
+		for (const [key, inner] of Object.entries(value)) {
+			const converted = quirky(inner);
+			if (converted !== undefined) out[key] = converted;
+		}
+		return out;
+	}
+	return value;
+}
+
+function htmlPage(status, title) {
+	return `<!DOCTYPE html><html><head><title>${status} ${title}</title></head><body><h1>${title}</h1><p>The page you requested cannot be found.</p></body></html>`;
+}
+
+function startSandbox(userOptions = {}) {
+	const options = { ...DEFAULTS, ...userOptions, credentials: { ...DEFAULTS.credentials, ...(userOptions.credentials || {}) } };
+	const store = userOptions.store || new NetoStore({ seed: options.seed });
+	const requests = [];
+	let faults = [];
+	const windows = new Map();
+	let idleTimer;
+
+	function touch() {
+		if (!options.idleStopMs) return;
+		clearTimeout(idleTimer);
+		idleTimer = setTimeout(() => server.close(), options.idleStopMs);
+		idleTimer.unref();
+	}
+
+	function account(headers) {
+		const c = options.credentials;
+		if (headers.netoapi_username !== undefined || headers.netoapi_key !== undefined) {
+			return headers.netoapi_username === c.apiUsername && headers.netoapi_key === c.apiKey ? `key:${c.apiUsername}` : null;
+		}
+		if (headers.x_access_key !== undefined || headers.x_secret_key !== undefined) {
+			return headers.x_access_key === c.clientId && headers.x_secret_key === c.accessToken ? `oauth:${c.clientId}` : null;
+		}
+		return null;
+	}
+
+	/** Seconds to wait when the account is over its limit, or 0 when it may go on. */
+	function rateLimited(key) {
+		const now = Date.now();
+		const starts = (windows.get(key) || []).filter((t) => t > now - 60_000);
+		windows.set(key, starts);
+		if (starts.length >= options.rateLimitPerMinute) return Math.max(1, Math.ceil((starts[0] + 60_000 - now) / 1000));
+		starts.push(now);
+		return 0;
+	}
+
+	function takeFault(action, phase) {
+		const index = faults.findIndex((f) => (f.phase || 'before') === phase && (!f.action || f.action === action));
+		if (index < 0) return undefined;
+		const fault = faults[index];
+		fault.times = (fault.times ?? 1) - 1;
+		if (fault.times <= 0) faults.splice(index, 1);
+		return fault;
+	}
+
+	function readRequest(body, contentType, action) {
+		const text = body.trim();
+		if (text.startsWith('<') || /xml/i.test(contentType || '')) {
+			const document = xmlParser.parse(text, true);
+			const root = document[action];
+			if (root === undefined) throw new Error(`The XML root element must be ${action}`);
+			return { format: 'xml', payload: root === '' ? {} : root };
+		}
+		return { format: 'json', payload: JSON.parse(text || '{}') };
+	}
+
+	function handleAction(action, payload) {
+		if (action === 'GetCustomer') {
+			const filter = (payload && payload.Filter) || {};
+			const selectors = asList(filter.OutputSelector).map(String);
+			const customers = store.findCustomers(filter).map((customer) => {
+				const out = { ID: customer.ID, Username: customer.Username };
+				if (selectors.includes('EmailAddress')) out.EmailAddress = customer.EmailAddress;
+				if (selectors.includes('DateAdded')) out.DateAdded = customer.DateAdded;
+				if (selectors.includes('DateUpdated')) out.DateUpdated = customer.DateUpdated;
+				if (selectors.includes('CustomerLog')) {
+					out.CustomerLogs = {
+						CustomerLog: store.logsOf(customer.Username).map((log) => ({
+							LogID: String(log.LogID),
+							Customer: log.Username,
+							AllocatedTo: log.AllocatedTo,
+							Status: log.Status,
+							DateRequiredFollowUp: log.DateRequiredFollowUp.slice(0, 10),
+							LastContacted: log.LastContacted,
+							LastContactedLocal: log.LastContacted,
+							LastContactedUTC: log.LastContacted,
+							Notes: log.Notes,
+						})),
+					};
+				}
+				return out;
+			});
+			return { Ack: 'Success', Customer: customers, Messages: { Error: [], Warning: [] } };
+		}
+		const logs = asList(payload && payload.CustomerLogs ? payload.CustomerLogs.CustomerLog : undefined);
+		if (logs.length === 0) {
+			return { Ack: 'Error', Messages: { Error: [{ Message: 'No CustomerLog given', SeverityCode: 'Error', Description: 'Send at least one CustomerLog.' }], Warning: [] } };
+		}
+		const checked = logs.map((log) => ({ log, errors: store.validateLog(action, log) }));
+		const errors = checked.flatMap((entry) => entry.errors);
+		const warnings = [];
+		const ids = [];
+		const apply = (log) => {
+			if (action === 'AddCustomerLog') ids.push({ LogID: String(store.applyAdd(log)) });
+			else store.applyUpdate(log);
+			if (log.Notes !== undefined && String(log.Notes).length > 10_000) {
+				warnings.push({ Message: 'Notes are very long', SeverityCode: 'Warning' });
+			}
+		};
+		if (errors.length === 0) checked.forEach((entry) => apply(entry.log));
+		else if (options.batchFailure === 'addValid') checked.filter((e) => e.errors.length === 0).forEach((e) => apply(e.log));
+		const ack = errors.length > 0 ? 'Error' : warnings.length > 0 ? 'Warning' : 'Success';
+		const answer = { Ack: ack };
+		if (action === 'AddCustomerLog') answer.CustomerLog = ids;
+		answer.Messages = { Error: errors, Warning: warnings };
+		return answer;
+	}
+
+	function render(action, answer, format) {
+		const full = { ...answer, CurrentTime: nowUtc() };
+		if (format === 'json') return { type: 'application/json', body: JSON.stringify(options.jsonQuirks ? quirky(full) : full) };
+		return { type: 'application/xml; charset=utf-8', body: `<?xml version="1.0" encoding="utf-8"?>${xmlBuilder.build({ [action]: full })}` };
+	}
+
+	async function handle(req, res, body) {
+		const headers = req.headers;
+		const action = headers.netoapi_action;
+		const record = { action, status: 200, format: undefined, logs: 0, at: Date.now() };
+		requests.push(record);
+		const send = (status, type, text, extra = {}) => {
+			record.status = status;
+			res.writeHead(status, { 'Content-Type': type, ...extra });
+			res.end(text);
+		};
+		if (req.url.split('?')[0] !== API_PATH) return send(404, 'text/html', htmlPage(404, 'Page Not Found'));
+		if (req.method !== 'POST') return send(405, 'text/html', htmlPage(405, 'Method Not Allowed'));
+		if (options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+
+		const applyFault = (fault) => {
+			record.fault = fault.kind;
+			if (fault.kind === 'reset') {
+				req.socket.destroy();
+				return true;
+			}
+			if (fault.kind === 'html') {
+				send(fault.status || 200, 'text/html', htmlPage(fault.status || 200, 'Store Temporarily Unavailable'));
+				return true;
+			}
+			if (fault.kind === 'malformed') {
+				send(200, 'application/json', '{"Ack": "Success", "CustomerLog": [');
+				return true;
+			}
+			if (fault.kind === 'status') {
+				const extra = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
+				send(fault.status, 'text/plain', fault.body || `HTTP ${fault.status}`, extra);
+				return true;
+			}
+			return false;
+		};
+		const before = takeFault(action, 'before');
+		if (before && applyFault(before)) return;
+
+		const acceptJson = /application\/json/i.test(headers.accept || '');
+		let format = acceptJson ? 'json' : 'xml';
+		const who = account(headers);
+		if (!ACTIONS.includes(action)) {
+			const answer = { Ack: 'Error', Messages: { Error: [{ Message: `Unknown NETOAPI_ACTION ${action || '(none)'}`, SeverityCode: 'Error', Description: 'Send a supported action.' }], Warning: [] } };
+			const out = render(action || 'NetoAPI', answer, format);
+			return send(200, out.type, out.body);
+		}
+		if (!who) {
+			const answer = { Ack: 'Error', Messages: { Error: [{ Message: 'Invalid API credentials', SeverityCode: 'Error', Description: 'The API username and key (or client ID and access token) were not accepted.' }], Warning: [] } };
+			const out = render(action, answer, format);
+			return send(200, out.type, out.body);
+		}
+		const wait = rateLimited(who);
+		if (wait > 0) return send(429, 'text/plain', 'Too Many Requests', { 'Retry-After': String(wait) });
+
+		let parsed;
+		try {
+			parsed = readRequest(body, headers['content-type'], action);
+		} catch (error) {
+			const answer = { Ack: 'Error', Messages: { Error: [{ Message: 'The request could not be read', SeverityCode: 'Error', Description: error.message }], Warning: [] } };
+			const out = render(action, answer, format);
+			return send(200, out.type, out.body);
+		}
+		record.format = parsed.format;
+		record.logs = asList(parsed.payload && parsed.payload.CustomerLogs ? parsed.payload.CustomerLogs.CustomerLog : undefined).length;
+		const answer = handleAction(action, parsed.payload);
+
+		const after = takeFault(action, 'after');
+		if (after && after.kind === 'answerIn') format = after.format;
+		else if (after && applyFault(after)) return;
+		const out = render(action, answer, format);
+		send(200, out.type, out.body);
+	}
+
+	const server = http.createServer((req, res) => {
+		touch();
+		const chunks = [];
+		req.on('data', (chunk) => chunks.push(chunk));
+		req.on('end', () => {
+			handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((error) => {
+				if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+				res.end(`Sandbox error: ${error.message}`);
+			});
+		});
+	});
+	server.keepAliveTimeout = 5000;
+
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port, options.host, () => {
+			touch();
+			const { port } = server.address();
+			resolve({
+				url: `http://${options.host}:${port}`,
+				port,
+				store,
+				requests,
+				options,
+				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn', status?, retryAfter?, format?, phase?: 'before'|'after', action?, times? } */
+				injectFaults(list) {
+					faults.push(...list.map((fault) => ({ ...fault })));
+				},
+				clearFaults() {
+					faults = [];
+				},
+				set(changes) {
+					Object.assign(options, changes);
+				},
+				resetRateLimit() {
+					windows.clear();
+				},
+				close() {
+					clearTimeout(idleTimer);
+					return new Promise((done) => {
+						server.closeAllConnections();
+						server.close(() => done());
+					});
+				},
+			});
+		});
+	});
+}
+
+module.exports = { startSandbox, NetoStore, API_PATH };

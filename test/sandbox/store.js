@@ -1,0 +1,167 @@
+'use strict';
+/**
+ * The Neto sandbox's data and rules: an in-memory store of customers and customer logs, and the
+ * contract's validation (../shared/neto/CONTRACT.md). Knows nothing of HTTP or wire formats.
+ */
+
+const STATUSES = ['Require Recontact', 'Recontacting', 'Completed'];
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+/** The contract's field rules, per action: max length (null: none), kind. */
+const LOG_RULES = {
+	AddCustomerLog: {
+		AllocatedTo: { max: 255 },
+		FollowUpType: { max: 50 },
+		Username: { max: 25 },
+		CustomerName: { max: 100 },
+		LastContacted: { kind: 'dateTime' },
+		DateRequiredFollowUp: { kind: 'dateTime' },
+		Status: { kind: 'status' },
+		Notes: { max: null },
+	},
+	UpdateCustomerLog: {
+		LogID: { kind: 'integer' },
+		AllocatedTo: { max: 100 },
+		FollowUpType: { max: 50 },
+		CustomerName: { max: 100 },
+		LastContacted: { kind: 'dateTime' },
+		DateRequiredFollowUp: { kind: 'dateTime' },
+		Status: { kind: 'status' },
+		Notes: { max: null },
+	},
+};
+
+function nowUtc() {
+	return new Date().toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function isRealDateTime(text) {
+	const match = DATE_TIME.exec(text);
+	if (!match) return false;
+	const [, y, mo, d, h, mi, s] = match.map(Number);
+	const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+	return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+}
+
+function error(message, description) {
+	return { Message: message, SeverityCode: 'Error', Description: description };
+}
+
+const SEED_CUSTOMERS = [
+	{ Username: 'jsmith', EmailAddress: 'jane.smith@example.com', Name: 'Jane Smith' },
+	{ Username: 'acme_buyer', EmailAddress: 'orders@acme.example', Name: 'Acme Pty Ltd' },
+	{ Username: 'ellie.w', EmailAddress: 'ellie@example.net', Name: 'Ellie Wong' },
+	{ Username: 'tom_k', EmailAddress: 'tom.k@example.org', Name: 'Tom Kowalski' },
+];
+
+class NetoStore {
+	constructor({ seed = true } = {}) {
+		this.customers = new Map();
+		this.logs = new Map();
+		this.nextCustomerId = 1;
+		this.nextLogId = 1000;
+		if (seed) this.seed();
+	}
+
+	seed() {
+		for (const customer of SEED_CUSTOMERS) this.addCustomer(customer);
+		this.insertLog({ Username: 'jsmith', CustomerName: 'Jane Smith', AllocatedTo: 'Sam', FollowUpType: 'Phone Call', Status: 'Require Recontact', Notes: 'Asked about bulk pricing', LastContacted: '2026-01-10 02:30:00', DateRequiredFollowUp: '2026-01-17 00:00:00' });
+		this.insertLog({ Username: 'jsmith', CustomerName: 'Jane Smith', AllocatedTo: 'Sam', FollowUpType: 'Email', Status: 'Completed', Notes: 'Sent the catalogue', LastContacted: '2026-02-01 05:00:00', DateRequiredFollowUp: '' });
+		this.insertLog({ Username: 'acme_buyer', CustomerName: 'Acme Pty Ltd', AllocatedTo: 'Priya', FollowUpType: 'Visit', Status: 'Recontacting', Notes: '', LastContacted: '2026-03-03 23:15:00', DateRequiredFollowUp: '2026-03-10 00:00:00' });
+	}
+
+	addCustomer({ Username, EmailAddress = '', Name = '' }) {
+		const now = nowUtc();
+		const customer = { ID: String(this.nextCustomerId++), Username, EmailAddress, Name, DateAdded: now, DateUpdated: now };
+		this.customers.set(Username, customer);
+		return customer;
+	}
+
+	insertLog(fields) {
+		const LogID = this.nextLogId++;
+		const log = { LogID, Username: '', CustomerName: '', AllocatedTo: '', FollowUpType: '', LastContacted: '', DateRequiredFollowUp: '', Status: '', Notes: '', ...fields, DateAdded: nowUtc() };
+		this.logs.set(LogID, log);
+		const customer = this.customers.get(log.Username);
+		if (customer) customer.DateUpdated = nowUtc();
+		return log;
+	}
+
+	/** The contract's checks for one log; returns the errors (empty when valid). */
+	validateLog(action, log) {
+		const rules = LOG_RULES[action];
+		const errors = [];
+		if (log === null || typeof log !== 'object' || Array.isArray(log)) {
+			return [error('Invalid CustomerLog', 'Each CustomerLog must be an element with fields.')];
+		}
+		for (const [name, value] of Object.entries(log)) {
+			const rule = rules[name];
+			if (!rule) {
+				errors.push(error(`Unknown field ${name}`, `${name} is not a field of ${action}.`));
+				continue;
+			}
+			if (typeof value !== 'string' && typeof value !== 'number') {
+				errors.push(error(`Invalid value for ${name}`, `${name} must be a simple value.`));
+				continue;
+			}
+			const text = String(value);
+			if (rule.kind === 'integer' && !/^\d{1,10}$/.test(text)) errors.push(error(`Invalid LogID ${text}`, 'LogID is an Integer(10).'));
+			else if (rule.kind === 'dateTime' && text !== '' && !isRealDateTime(text)) errors.push(error(`Invalid DateTime for ${name}`, `${name} must be YYYY-MM-DD HH:MM:SS.`));
+			else if (rule.kind === 'status' && text !== '' && !STATUSES.includes(text)) errors.push(error(`Invalid Status ${text}`, `Status must be one of ${STATUSES.join(', ')}.`));
+			else if (rule.max && [...text].length > rule.max) errors.push(error(`${name} is too long`, `${name} is a String(${rule.max}).`));
+		}
+		if (action === 'AddCustomerLog' && log.Username !== undefined && log.Username !== '' && !this.customers.has(String(log.Username))) {
+			errors.push(error('Customer not found', `No customer has the username ${log.Username}.`));
+		}
+		if (action === 'UpdateCustomerLog') {
+			if (log.LogID === undefined) errors.push(error('LogID is required', 'UpdateCustomerLog needs the LogID of the log to change.'));
+			else if (/^\d{1,10}$/.test(String(log.LogID)) && !this.logs.has(Number(log.LogID))) {
+				errors.push(error('Customer log not found', `There is no customer log with LogID ${log.LogID}.`));
+			}
+		}
+		return errors;
+	}
+
+	applyAdd(log) {
+		const fields = {};
+		for (const [name, value] of Object.entries(log)) fields[name] = String(value);
+		return this.insertLog(fields).LogID;
+	}
+
+	applyUpdate(log) {
+		const target = this.logs.get(Number(log.LogID));
+		for (const [name, value] of Object.entries(log)) if (name !== 'LogID') target[name] = String(value);
+		target.DateUpdated = nowUtc();
+		const customer = this.customers.get(target.Username);
+		if (customer) customer.DateUpdated = nowUtc();
+	}
+
+	/** GetCustomer's filter: Username/ID/Email lists, date ranges, Page (from 0) and Limit. */
+	findCustomers(filter) {
+		const list = (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
+		const usernames = list(filter.Username);
+		const ids = list(filter.ID);
+		const emails = list(filter.Email).map((email) => email.toLowerCase());
+		let found = [...this.customers.values()].filter(
+			(customer) =>
+				(usernames.length === 0 || usernames.includes(customer.Username)) &&
+				(ids.length === 0 || ids.includes(customer.ID)) &&
+				(emails.length === 0 || emails.includes(customer.EmailAddress.toLowerCase())) &&
+				(!filter.DateUpdatedFrom || customer.DateUpdated >= filter.DateUpdatedFrom) &&
+				(!filter.DateUpdatedTo || customer.DateUpdated <= filter.DateUpdatedTo) &&
+				(!filter.DateAddedFrom || customer.DateAdded >= filter.DateAddedFrom) &&
+				(!filter.DateAddedTo || customer.DateAdded <= filter.DateAddedTo),
+		);
+		const limit = Number(filter.Limit);
+		if (Number.isInteger(limit) && limit > 0) {
+			const page = Number.isInteger(Number(filter.Page)) ? Number(filter.Page) : 0;
+			found = found.slice(page * limit, page * limit + limit);
+		}
+		return found;
+	}
+
+	logsOf(username) {
+		return [...this.logs.values()].filter((log) => log.Username === username);
+	}
+}
+
+module.exports = { NetoStore, STATUSES, LOG_RULES, isRealDateTime };
