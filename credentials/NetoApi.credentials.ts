@@ -90,12 +90,14 @@ export class NetoApi implements ICredentialType {
 			credentials.authType === 'oAuthToken'
 				? { X_ACCESS_KEY: String(credentials.clientId ?? ''), X_SECRET_KEY: String(credentials.accessToken ?? '') }
 				: { NETOAPI_USERNAME: String(credentials.apiUsername ?? ''), NETOAPI_KEY: String(credentials.apiKey ?? '') };
-		const { baseURL: _ignored, ...rest } = requestOptions;
-		return {
-			...rest,
+		const authenticated: IHttpRequestOptions = {
+			...requestOptions,
 			url: netoEndpoint(credentials.storeUrl),
 			headers: { ...requestOptions.headers, ...headers },
 		};
+		// The endpoint is absolute; a baseURL (the credential test's) must not be joined to it.
+		delete authenticated.baseURL;
+		return authenticated;
 	}
 
 	/** One read-only GetCustomer call; the rules tell a wrong URL from a refused key. */

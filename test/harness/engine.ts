@@ -25,7 +25,7 @@ import type {
 import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { NetoApi } from '../../credentials/NetoApi.credentials';
-import { CustomerLog } from '../../nodes/CustomerLog/CustomerLog.node';
+import { NetoCustomerLog } from '../../nodes/CustomerLog/NetoCustomerLog.node';
 
 const NODE_TYPE = 'n8n-nodes-neto.netoCustomerLog';
 const INPUT_TYPE = 'test.items';
@@ -51,7 +51,7 @@ class TestItems implements INodeType {
 }
 
 const credentialTypes: Record<string, ICredentialType> = { netoApi: new NetoApi() };
-const nodeTypeMap: Record<string, INodeType> = { [NODE_TYPE]: new CustomerLog(), [INPUT_TYPE]: new TestItems() };
+const nodeTypeMap: Record<string, INodeType> = { [NODE_TYPE]: new NetoCustomerLog(), [INPUT_TYPE]: new TestItems() };
 
 export const nodeTypes: INodeTypes = {
 	getByName: (name: string) => nodeTypeMap[name] as INodeType | IVersionedNodeType,

@@ -9,8 +9,8 @@ export const DATE_INPUT_HINT =
 	'ISO 8601 (an offset is honoured; without one the workflow\'s timezone applies), ' +
 	'epoch milliseconds, or YYYY-MM-DD HH:MM:SS in UTC';
 
-/** Why a value could not be read as a date; the caller names the item and the field. */
-export class DateInputError extends Error {}
+/** A date in Neto's format, or why the value could not be read as one (the caller names item and field). */
+export type DateResult = { ok: true; value: string } | { ok: false; reason: string };
 
 function isLuxonDateTime(value: unknown): value is { toMillis(): number } {
 	// Duck-typed: a DateTime built by the expression engine's own copy of Luxon is still one.
@@ -22,16 +22,14 @@ function isJsDate(value: unknown): value is Date {
 	return Object.prototype.toString.call(value) === '[object Date]';
 }
 
-function readDate(value: unknown, timezone: string): DateTime {
+function readDate(value: unknown, timezone: string): DateTime | string {
 	if (isLuxonDateTime(value)) return DateTime.fromMillis(value.toMillis(), { zone: 'utc' });
 	if (isJsDate(value)) return DateTime.fromMillis(value.getTime(), { zone: 'utc' });
 	if (typeof value === 'number') {
-		if (!Number.isFinite(value)) throw new DateInputError(`${value} is not a point in time`);
+		if (!Number.isFinite(value)) return `${value} is not a point in time`;
 		return DateTime.fromMillis(value, { zone: 'utc' });
 	}
-	if (typeof value !== 'string') {
-		throw new DateInputError(`a ${value === null ? 'null' : typeof value} is not a date`);
-	}
+	if (typeof value !== 'string') return `a ${value === null ? 'null' : typeof value} is not a date`;
 	const text = value.trim();
 	if (NETO_DATE_TIME.test(text)) return DateTime.fromFormat(text, NETO_FORMAT, { zone: 'utc' });
 	if (EPOCH_MILLISECONDS.test(text)) return DateTime.fromMillis(Number(text), { zone: 'utc' });
@@ -46,18 +44,20 @@ function readDate(value: unknown, timezone: string): DateTime {
  * Turns any date an n8n user may pass into Neto's `YYYY-MM-DD HH:MM:SS` in UTC.
  * A value without an offset is read in `timezone` (the workflow's); Neto's own format is UTC.
  */
-export function toNetoDateTime(value: unknown, timezone: string): string {
+export function toNetoDateTime(value: unknown, timezone: string): DateResult {
 	const date = readDate(value, timezone);
+	if (typeof date === 'string') return { ok: false, reason: date };
 	if (!date.isValid) {
-		throw new DateInputError(
-			`"${String(value)}" cannot be read as a date (${date.invalidExplanation ?? date.invalidReason ?? 'unknown format'})`,
-		);
+		return {
+			ok: false,
+			reason: `${JSON.stringify(String(value))} cannot be read as a date (${date.invalidExplanation ?? date.invalidReason ?? 'unknown format'}); use ${DATE_INPUT_HINT}`,
+		};
 	}
 	const utc = date.toUTC();
 	if (utc.year < 1000 || utc.year > 9999) {
-		throw new DateInputError(`${utc.toISO()} is outside the years 1000 to 9999 that Neto stores`);
+		return { ok: false, reason: `${utc.toISO()} is outside the years 1000 to 9999 that Neto stores` };
 	}
-	return utc.toFormat(NETO_FORMAT);
+	return { ok: true, value: utc.toFormat(NETO_FORMAT) };
 }
 
 /** Neto's UTC `YYYY-MM-DD HH:MM:SS` (or a bare date) as ISO 8601, or null when it is not one. */

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { DateInputError, toNetoDateTime } from './dates';
+import { toNetoDateTime } from './dates';
 import type { CustomerLogField, LogOperation } from './fields';
 import { LOG_STATUSES, OPERATION_LABELS, fieldsOf, maxLengthOf } from './fields';
 
@@ -8,24 +8,43 @@ import { LOG_STATUSES, OPERATION_LABELS, fieldsOf, maxLengthOf } from './fields'
 export type NetoLog = Record<string, string | number>;
 
 /** A value the node refuses before sending; the caller adds the item index. */
-export class LogFieldError extends Error {
-	constructor(
-		message: string,
-		readonly field?: string,
-	) {
-		super(message);
-	}
+export interface FieldProblem {
+	message: string;
+	/** Neto's name of the field at fault, when one is. */
+	field?: string;
 }
 
-/** Characters XML 1.0 cannot carry; Neto converts JSON to XML, so neither format can send them. */
-const NOT_IN_XML_1_0 =
-	/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export type BuildResult = { log: NetoLog; problem?: undefined } | { problem: FieldProblem };
+
+type ValueResult = { value: string | number } | { problem: FieldProblem };
 
 const LOG_ID = /^\d{1,10}$/;
 
 export function excerpt(value: string, length = 40): string {
 	const chars = [...value];
 	return JSON.stringify(chars.length > length ? `${chars.slice(0, length).join('')}…` : value);
+}
+
+/**
+ * The first character XML 1.0 cannot carry (most C0 controls, U+FFFE, U+FFFF, lone surrogates).
+ * Neto converts JSON to XML, so neither format can send them.
+ */
+export function findCharacterNotInXml(text: string): { index: number; code: number } | undefined {
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (code >= 0x20 && code < 0xd800) continue;
+		if (code === 0x09 || code === 0x0a || code === 0x0d) continue;
+		if (code >= 0xd800 && code <= 0xdbff) {
+			const next = text.charCodeAt(index + 1);
+			if (next >= 0xdc00 && next <= 0xdfff) {
+				index++;
+				continue;
+			}
+			return { index, code };
+		}
+		if (code < 0x20 || (code >= 0xdc00 && code <= 0xdfff) || code === 0xfffe || code === 0xffff) return { index, code };
+	}
+	return undefined;
 }
 
 function label(field: CustomerLogField): string {
@@ -38,62 +57,48 @@ function describeValue(value: unknown): string {
 	return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function readText(field: CustomerLogField, operation: LogOperation, value: unknown): string {
+function problem(field: CustomerLogField, message: string): { problem: FieldProblem } {
+	return { problem: { message: `${label(field)} ${message}`, field: field.wire } };
+}
+
+function readText(field: CustomerLogField, operation: LogOperation, value: unknown): ValueResult {
 	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-		throw new LogFieldError(`${label(field)} must be text; got ${describeValue(value)}`, field.wire);
+		return problem(field, `must be text; got ${describeValue(value)}`);
 	}
 	const text = String(value);
-	const bad = NOT_IN_XML_1_0.exec(text);
+	const bad = findCharacterNotInXml(text);
 	if (bad) {
-		const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-		throw new LogFieldError(
-			`${label(field)} holds the character U+${code} at position ${bad.index}, which Neto cannot store (XML 1.0 does not allow it)`,
-			field.wire,
-		);
+		const code = bad.code.toString(16).toUpperCase().padStart(4, '0');
+		return problem(field, `holds the character U+${code} at position ${bad.index}, which Neto cannot store (XML 1.0 does not allow it)`);
 	}
 	const max = maxLengthOf(field, operation);
 	if (max !== null) {
 		const length = [...text].length;
 		if (length > max) {
-			throw new LogFieldError(
-				`${label(field)} is ${length} characters long; ${OPERATION_LABELS[operation]} allows at most ${max}. Given: ${excerpt(text)}`,
-				field.wire,
-			);
+			return problem(field, `is ${length} characters long; ${OPERATION_LABELS[operation]} allows at most ${max}. Given: ${excerpt(text)}`);
 		}
 	}
-	return text;
+	return { value: text };
 }
 
-function readLogId(field: CustomerLogField, value: unknown): number {
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-	if (!LOG_ID.test(text) || Number(text) === 0) {
-		throw new LogFieldError(
-			`${label(field)} must be a positive whole number of at most 10 digits; got ${describeValue(value)}`,
-			field.wire,
-		);
-	}
-	return Number(text);
-}
-
-function readValue(field: CustomerLogField, operation: LogOperation, value: unknown, timezone: string) {
+function readValue(field: CustomerLogField, operation: LogOperation, value: unknown, timezone: string): ValueResult {
 	switch (field.kind) {
-		case 'logId':
-			return readLogId(field, value);
+		case 'logId': {
+			const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+			if (!LOG_ID.test(text) || Number(text) === 0) {
+				return problem(field, `must be a positive whole number of at most 10 digits; got ${describeValue(value)}`);
+			}
+			return { value: Number(text) };
+		}
 		case 'status':
 			if (!(LOG_STATUSES as readonly unknown[]).includes(value)) {
-				throw new LogFieldError(
-					`${label(field)} must be one of ${LOG_STATUSES.map((s) => `"${s}"`).join(', ')}; got ${describeValue(value)}`,
-					field.wire,
-				);
+				return problem(field, `must be one of ${LOG_STATUSES.map((s) => `"${s}"`).join(', ')}; got ${describeValue(value)}`);
 			}
-			return value as string;
-		case 'dateTime':
-			try {
-				return toNetoDateTime(value, timezone);
-			} catch (error) {
-				if (!(error instanceof DateInputError)) throw error;
-				throw new LogFieldError(`${label(field)}: ${error.message}`, field.wire);
-			}
+			return { value: value as string };
+		case 'dateTime': {
+			const date = toNetoDateTime(value, timezone);
+			return date.ok ? { value: date.value } : problem(field, `cannot be used: ${date.reason}`);
+		}
 		default:
 			return readText(field, operation, value);
 	}
@@ -104,36 +109,39 @@ function isEmpty(value: unknown): boolean {
 }
 
 /**
- * Validates one item's parameters against the field table and returns the log to send.
- * `values` maps parameter names to what n8n resolved. On Add an empty field is left out; on
- * Update a field the user added with an empty value is sent empty, which clears it in Neto.
+ * Validates one item's parameters against the field table and returns the log to send, or the
+ * first problem. `values` maps parameter names to what n8n resolved. On Add an empty field is
+ * left out; on Update a field the user added with an empty value is sent empty, which clears it.
  */
-export function buildLog(operation: LogOperation, values: IDataObject, timezone: string): NetoLog {
+export function buildLog(operation: LogOperation, values: IDataObject, timezone: string): BuildResult {
 	const log: NetoLog = {};
 	let changes = 0;
 	for (const field of fieldsOf(operation)) {
 		if (!(field.param in values)) continue;
 		const value = values[field.param];
 		if (isEmpty(value)) {
-			if (field.kind === 'logId') continue;
 			if (operation === 'update' && !field.topLevel) {
 				log[field.wire] = '';
 				changes++;
 			}
 			continue;
 		}
-		log[field.wire] = readValue(field, operation, value, timezone);
+		const result = readValue(field, operation, value, timezone);
+		if ('problem' in result) return result;
+		log[field.wire] = result.value;
 		if (!field.topLevel) changes++;
 	}
 	if (operation === 'update') {
 		if (log.LogID === undefined) {
-			throw new LogFieldError('"Log ID" (LogID) is required to update a customer log', 'LogID');
+			return { problem: { message: '"Log ID" (LogID) is required to update a customer log', field: 'LogID' } };
 		}
 		if (changes === 0) {
-			throw new LogFieldError(
-				'Nothing to update: add at least one field under "Update Fields" (a field added with an empty value clears it)',
-			);
+			return {
+				problem: {
+					message: 'Nothing to update: add at least one field under "Update Fields" (a field added with an empty value clears it)',
+				},
+			};
 		}
 	}
-	return log;
+	return { log };
 }

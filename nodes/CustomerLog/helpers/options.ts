@@ -33,7 +33,7 @@ export const optionsProperty: INodeProperties = {
 			name: 'batchSize',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 1000 },
-			default: DEFAULT_OPTIONS.batchSize,
+			default: 50,
 			description:
 				'How many logs to send in one request. 1 gives every item an exact outcome from the store; larger batches make far fewer requests.',
 		},
@@ -42,7 +42,7 @@ export const optionsProperty: INodeProperties = {
 			name: 'concurrency',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 10 },
-			default: DEFAULT_OPTIONS.concurrency,
+			default: 1,
 			description: 'How many requests may be in flight at once, all within the rate limit',
 		},
 		{
@@ -50,7 +50,7 @@ export const optionsProperty: INodeProperties = {
 			name: 'maxRetries',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10 },
-			default: DEFAULT_OPTIONS.retry.maxRetries,
+			default: 3,
 			description:
 				'How often to try again after a 429 (rate limited), and, for requests that are safe to repeat, after a 5xx or a network error. An Add is repeated only when it provably never reached the store.',
 		},
@@ -59,7 +59,7 @@ export const optionsProperty: INodeProperties = {
 			name: 'requestsPerMinute',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 500 },
-			default: DEFAULT_OPTIONS.requestsPerMinute,
+			default: 500,
 			description: 'The most requests the node starts in any minute. Neto allows 500 per minute per account.',
 		},
 		{
@@ -67,7 +67,7 @@ export const optionsProperty: INodeProperties = {
 			name: 'retryDelayMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: DEFAULT_OPTIONS.retry.baseDelayMs,
+			default: 1000,
 			description:
 				'The first wait before a retry when the store gives no Retry-After; each further wait doubles, with jitter',
 		},
@@ -79,7 +79,7 @@ export const optionsProperty: INodeProperties = {
 				{ name: 'JSON', value: 'json' },
 				{ name: 'XML', value: 'xml' },
 			],
-			default: DEFAULT_OPTIONS.wireFormat,
+			default: 'json',
 			description:
 				'The format of the requests. Answers are read in whichever format the store sends.',
 		},

@@ -76,13 +76,11 @@ export function encodeRequest(
 }
 
 /** The body was not an answer from Neto's API (an HTML page, a proxy's text, a broken document). */
-export class NotNetoAnswerError extends Error {
+export class NotNetoAnswer {
 	constructor(
 		readonly reason: string,
 		readonly excerpt: string,
-	) {
-		super(reason);
-	}
+	) {}
 }
 
 function bodyExcerpt(body: string): string {
@@ -117,46 +115,52 @@ function normalizeList(value: unknown): IDataObject[] {
 	return asList(value).map((entry) => normalize(entry, '') as IDataObject);
 }
 
-function readDocument(body: unknown): { root: IDataObject; format: WireFormat } {
+function tryParse<T>(parse: () => T): T | undefined {
+	try {
+		return parse();
+	} catch {
+		return undefined;
+	}
+}
+
+function readDocument(body: unknown): { root: IDataObject; format: WireFormat } | NotNetoAnswer {
 	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) {
 		return { root: body as IDataObject, format: 'json' };
 	}
 	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '');
 	const trimmed = text.replace(/^\uFEFF/, '').trim();
-	if (trimmed === '') throw new NotNetoAnswerError('the store sent an empty answer', '');
+	if (trimmed === '') return new NotNetoAnswer('the store sent an empty answer', '');
 	if (trimmed.startsWith('{')) {
-		try {
-			return { root: JSON.parse(trimmed) as IDataObject, format: 'json' };
-		} catch {
-			throw new NotNetoAnswerError('the store sent JSON that cannot be read', bodyExcerpt(text));
+		const root = tryParse(() => JSON.parse(trimmed) as unknown);
+		if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+			return new NotNetoAnswer('the store sent JSON that cannot be read', bodyExcerpt(text));
 		}
+		return { root: root as IDataObject, format: 'json' };
 	}
 	if (trimmed.startsWith('<')) {
-		let document: IDataObject;
-		try {
-			document = xmlParser.parse(trimmed, true) as IDataObject;
-		} catch {
-			throw new NotNetoAnswerError('the store sent XML that cannot be read', bodyExcerpt(text));
-		}
+		const document = tryParse(() => xmlParser.parse(trimmed, true) as IDataObject);
+		if (document === undefined) return new NotNetoAnswer('the store sent XML that cannot be read', bodyExcerpt(text));
 		const rootName = Object.keys(document).find((name) => !name.startsWith('?') && name !== '#text');
 		const root = rootName === undefined ? undefined : document[rootName];
 		if (rootName === undefined || /^html$/i.test(rootName) || typeof root !== 'object' || root === null) {
-			throw new NotNetoAnswerError('the answer is a web page, not Neto\'s API', bodyExcerpt(text));
+			return new NotNetoAnswer('the answer is a web page, not Neto\'s API', bodyExcerpt(text));
 		}
 		return { root: root as IDataObject, format: 'xml' };
 	}
-	throw new NotNetoAnswerError('the answer is neither JSON nor XML', bodyExcerpt(text));
+	return new NotNetoAnswer('the answer is neither JSON nor XML', bodyExcerpt(text));
 }
 
 /**
  * Reads a store's answer by its content (JSON, XML, or neither) into one normalized shape.
- * Throws NotNetoAnswerError when the body is not an answer from Neto's API at all.
+ * Returns NotNetoAnswer when the body is not an answer from Neto's API at all.
  */
-export function parseNetoResponse(body: unknown): NetoAnswer {
-	const { root, format } = readDocument(body);
+export function parseNetoResponse(body: unknown): NetoAnswer | NotNetoAnswer {
+	const document = readDocument(body);
+	if (document instanceof NotNetoAnswer) return document;
+	const { root, format } = document;
 	const known = ['Ack', 'Messages', 'CustomerLog', 'Customer'].some((name) => name in root);
 	if (!known) {
-		throw new NotNetoAnswerError(
+		return new NotNetoAnswer(
 			'the answer has none of the parts of a Neto API answer (Ack, Messages)',
 			bodyExcerpt(typeof body === 'string' ? body : JSON.stringify(body)),
 		);

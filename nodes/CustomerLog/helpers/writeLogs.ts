@@ -2,10 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } f
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { RequestControl } from '../transport';
-import { NetoRequestError, RateLimiter, netoApiRequest } from '../transport';
+import { NetoRequestFailure, RateLimiter, sendNetoRequest } from '../transport';
 import type { LogOperation } from './fields';
 import type { NetoLog } from './logBuilder';
-import { LogFieldError, buildLog } from './logBuilder';
+import { buildLog } from './logBuilder';
 import type { WriteOptions } from './options';
 import { readWriteOptions } from './options';
 import type { NetoAnswer, NetoMessages } from './wire';
@@ -62,7 +62,7 @@ function failed(failure: Failure): Outcome {
 	return { ok: false, failure };
 }
 
-function fromRequestError(error: NetoRequestError, operation: LogOperation): Failure {
+function fromRequestFailure(error: NetoRequestFailure, operation: LogOperation): Failure {
 	const landed =
 		operation === 'add' && error.outcome === 'unknown'
 			? ' This log may or may not have been added: check the customer\'s logs before adding it again.'
@@ -76,22 +76,17 @@ async function send(
 	batch: PendingLog[],
 	options: WriteOptions,
 	control: RequestControl,
-): Promise<NetoAnswer | NetoRequestError> {
-	try {
-		return await netoApiRequest.call(
-			this,
-			{
-				action: ACTIONS[operation],
-				payload: { CustomerLogs: { CustomerLog: batch.map((entry) => entry.log) } },
-				format: options.wireFormat,
-				idempotent: operation === 'update',
-			},
-			control,
-		);
-	} catch (error) {
-		if (error instanceof NetoRequestError) return error;
-		throw error;
-	}
+): Promise<NetoAnswer | NetoRequestFailure> {
+	return await sendNetoRequest.call(
+		this,
+		{
+			action: ACTIONS[operation],
+			payload: { CustomerLogs: { CustomerLog: batch.map((entry) => entry.log) } },
+			format: options.wireFormat,
+			idempotent: operation === 'update',
+		},
+		control,
+	);
 }
 
 /**
@@ -105,8 +100,8 @@ async function addBatch(
 	control: RequestControl,
 ): Promise<Outcome[]> {
 	const answer = await send.call(this, 'add', batch, options, control);
-	if (answer instanceof NetoRequestError) {
-		return batch.map(() => failed(fromRequestError(answer, 'add')));
+	if (answer instanceof NetoRequestFailure) {
+		return batch.map(() => failed(fromRequestFailure(answer, 'add')));
 	}
 	const logIds = answer.CustomerLog.map((entry) => entry.LogID);
 	const allNumbers = logIds.every((id) => typeof id === 'number');
@@ -137,8 +132,8 @@ async function updateBatch(
 	control: RequestControl,
 ): Promise<Outcome[]> {
 	const answer = await send.call(this, 'update', batch, options, control);
-	if (answer instanceof NetoRequestError) {
-		return batch.map(() => failed(fromRequestError(answer, 'update')));
+	if (answer instanceof NetoRequestFailure) {
+		return batch.map(() => failed(fromRequestFailure(answer, 'update')));
 	}
 	if (isAckSuccess(answer)) return batch.map((entry) => success(entry.log, answer));
 	if (batch.length === 1) return [failed({ ...storeMessage(answer), answer })];
@@ -206,19 +201,19 @@ export async function writeLogs(
 	const pending: PendingLog[] = [];
 
 	for (let index = 0; index < items.length; index++) {
-		try {
-			pending.push({ index, log: buildLog(operation, readValues(index), timezone) });
-		} catch (error) {
-			if (!(error instanceof LogFieldError)) throw error;
-			const failure = {
-				message: `${error.message}. Nothing was sent for this item.`,
-				description: 'The node checks every field against Neto\'s documented limits before sending.',
-				field: error.field ?? '',
-			};
-			// Without Continue On Fail, refuse before anything is sent rather than half-way.
-			if (!continueOnFail) throw toNodeError.call(this, failure, index);
-			outcomes[index] = failed(failure);
+		const built = buildLog(operation, readValues(index), timezone);
+		if (built.problem === undefined) {
+			pending.push({ index, log: built.log });
+			continue;
 		}
+		const failure = {
+			message: `${built.problem.message}. Nothing was sent for this item.`,
+			description: 'The node checks every field against Neto\'s documented limits before sending.',
+			field: built.problem.field ?? '',
+		};
+		// Without Continue On Fail, refuse before anything is sent rather than half-way.
+		if (!continueOnFail) throw toNodeError.call(this, failure, index);
+		outcomes[index] = failed(failure);
 	}
 
 	const fullControl: RequestControl = {

@@ -1,10 +1,10 @@
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { NetoAction, NetoAnswer, WireFormat } from '../helpers/wire';
-import { NotNetoAnswerError, encodeRequest, parseNetoResponse } from '../helpers/wire';
+import { NotNetoAnswer, encodeRequest, parseNetoResponse } from '../helpers/wire';
 import { RateLimiter } from './rateLimiter';
-import { netoEndpoint } from './storeUrl';
+import { StoreUrlError, netoEndpoint } from './storeUrl';
 
 export { RateLimiter };
 
@@ -17,15 +17,14 @@ export type DeliveryOutcome =
 	/** It may have reached the store: an Add in it may have landed. */
 	| 'unknown';
 
-export class NetoRequestError extends Error {
+/** Why no usable answer came back; carries no secret. */
+export class NetoRequestFailure {
 	constructor(
-		message: string,
+		readonly message: string,
 		readonly description: string,
 		readonly outcome: DeliveryOutcome,
 		readonly httpCode?: number,
-	) {
-		super(message);
-	}
+	) {}
 }
 
 export interface RetryPolicy {
@@ -87,19 +86,29 @@ interface RawResponse {
 	statusCode: number;
 }
 
+function endpointOf(storeUrl: unknown): string | NetoRequestFailure {
+	try {
+		return netoEndpoint(storeUrl);
+	} catch (error) {
+		const message = error instanceof StoreUrlError ? error.message : String(error);
+		return new NetoRequestFailure(message, 'Fix the Store URL in the Neto API credential.', 'notDelivered');
+	}
+}
+
 /**
- * Sends one request to the store's Neto API and returns its answer, normalized. The only place
- * that talks HTTP. Waits for the rate limiter, retries what is safe to retry, and throws
- * NetoRequestError (with no secret in it) when no usable answer came back.
+ * Sends one request to the store's Neto API and returns its answer, normalized, or a
+ * NetoRequestFailure (with no secret in it) when no usable answer came back. The only place that
+ * talks HTTP: it waits for the rate limiter and retries what is safe to retry.
  */
-export async function netoApiRequest(
+export async function sendNetoRequest(
 	this: NetoContext,
 	request: NetoRequest,
 	control: RequestControl,
-): Promise<NetoAnswer> {
+): Promise<NetoAnswer | NetoRequestFailure> {
 	const credentials = await this.getCredentials('netoApi');
 	const secrets = [credentials.apiKey, credentials.accessToken].filter((s): s is string => typeof s === 'string');
-	const url = netoEndpoint(credentials.storeUrl);
+	const url = endpointOf(credentials.storeUrl);
+	if (url instanceof NetoRequestFailure) return url;
 	const { body, contentType } = encodeRequest(request.action, request.payload as never, request.format);
 	const options: IHttpRequestOptions = {
 		method: 'POST',
@@ -116,23 +125,23 @@ export async function netoApiRequest(
 		ignoreHttpStatusErrors: true,
 	};
 	const fail = (message: string, description: string, outcome: DeliveryOutcome, httpCode?: number) =>
-		new NetoRequestError(redact(message, secrets), redact(description, secrets), outcome, httpCode);
+		new NetoRequestFailure(redact(message, secrets), redact(description, secrets), outcome, httpCode);
 
 	for (let attempt = 0; ; attempt++) {
 		const canRetry = attempt < control.retry.maxRetries;
 		await control.limiter.acquire();
 		if (control.sent) control.sent.count++;
-		let response: RawResponse;
-		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, 'netoApi', options)) as RawResponse;
-		} catch (error) {
-			const code = errorCode(error) ?? 'a network error';
+		const response = await this.helpers.httpRequestWithAuthentication
+			.call(this, 'netoApi', options)
+			.then((raw: RawResponse) => raw, (error: unknown) => ({ networkError: error }));
+		if ('networkError' in response) {
+			const code = errorCode(response.networkError) ?? 'a network error';
 			const outcome: DeliveryOutcome = NOT_DELIVERED_CODES.has(code) ? 'notDelivered' : 'unknown';
 			if (canRetry && (outcome === 'notDelivered' || request.idempotent)) {
 				await sleep(backoffMs(control.retry, attempt));
 				continue;
 			}
-			throw fail(
+			return fail(
 				`The store at ${url} could not be reached (${code})`,
 				outcome === 'notDelivered'
 					? 'The request never reached the store, so nothing was changed.'
@@ -146,7 +155,7 @@ export async function netoApiRequest(
 				await sleep(Math.min(MAX_WAIT_MS, retryAfterMs(response.headers['retry-after']) ?? backoffMs(control.retry, attempt)));
 				continue;
 			}
-			throw fail(
+			return fail(
 				'The store is rate limiting this account (HTTP 429)',
 				`Still limited after ${attempt + 1} tries; nothing was changed. Neto allows 500 requests a minute per account: lower "Requests Per Minute" or raise "Max Retries".`,
 				'notDelivered',
@@ -157,23 +166,20 @@ export async function netoApiRequest(
 			await sleep(backoffMs(control.retry, attempt));
 			continue;
 		}
-		let answer: NetoAnswer;
-		try {
-			answer = parseNetoResponse(response.body);
-		} catch (error) {
-			if (!(error instanceof NotNetoAnswerError)) throw error;
-			throw fail(
+		const answer = parseNetoResponse(response.body);
+		if (answer instanceof NotNetoAnswer) {
+			return fail(
 				status >= 400
 					? `The store answered HTTP ${status} instead of a Neto API answer`
-					: `No Neto API answered at ${url}: ${error.reason}`,
-				`HTTP ${status}. ${error.excerpt ? `The answer began: ${error.excerpt}. ` : ''}Check the Store URL in the credential.`,
+					: `No Neto API answered at ${url}: ${answer.reason}`,
+				`HTTP ${status}. ${answer.excerpt ? `The answer began: ${answer.excerpt}. ` : ''}Check the Store URL in the credential.`,
 				'unknown',
 				status,
 			);
 		}
 		if (status >= 400) {
 			const first = answer.Messages.Error[0];
-			throw fail(
+			return fail(
 				`The store answered HTTP ${status}${first ? `: ${first.Message}` : ''}`,
 				first?.Description ?? `The store's Neto API refused the request with HTTP ${status}.`,
 				'unknown',
@@ -182,4 +188,23 @@ export async function netoApiRequest(
 		}
 		return answer;
 	}
+}
+
+/** As sendNetoRequest, for reads: a failure becomes the NodeApiError n8n shows. */
+export async function netoApiRequest(
+	this: NetoContext,
+	request: NetoRequest,
+	control: RequestControl,
+	itemIndex?: number,
+): Promise<NetoAnswer> {
+	const answer = await sendNetoRequest.call(this, request, control);
+	if (answer instanceof NetoRequestFailure) {
+		throw new NodeApiError(this.getNode(), { message: answer.message } as JsonObject, {
+			message: answer.message,
+			description: answer.description,
+			itemIndex,
+			...(answer.httpCode === undefined ? {} : { httpCode: String(answer.httpCode) }),
+		});
+	}
+	return answer;
 }

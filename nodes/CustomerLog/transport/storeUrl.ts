@@ -19,12 +19,11 @@ export function netoEndpoint(storeUrl: unknown): string {
 			`The Store URL must be a web address (http or https); "${scheme[1]}:" is not supported`,
 		);
 	}
-	let url: URL;
-	try {
-		url = new URL(hasScheme ? text : `https://${text}`);
-	} catch {
+	const candidate = hasScheme ? text : `https://${text}`;
+	if (!URL.canParse(candidate)) {
 		throw new StoreUrlError(`The Store URL "${text}" is not a valid web address; enter e.g. mystore.com.au`);
 	}
+	const url = new URL(candidate);
 	if (url.username !== '' || url.password !== '') {
 		throw new StoreUrlError('The Store URL must not contain a user name or password; use the API key fields');
 	}

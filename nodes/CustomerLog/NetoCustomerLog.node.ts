@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as customerLog from './actions/customerLog';
 import { router } from './actions/router';
 
-export class CustomerLog implements INodeType {
+export class NetoCustomerLog implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Neto Customer Log',
 		name: 'netoCustomerLog',
