@@ -62,6 +62,7 @@ export interface SandboxRequest {
 	logs: number;
 	fault?: string;
 	at: number;
+	headerNames: string[];
 }
 
 export interface Sandbox {

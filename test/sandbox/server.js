@@ -178,7 +178,7 @@ function startSandbox(userOptions = {}) {
 	async function handle(req, res, body) {
 		const headers = req.headers;
 		const action = headers.netoapi_action;
-		const record = { action, status: 200, format: undefined, logs: 0, at: Date.now() };
+		const record = { action, status: 200, format: undefined, logs: 0, at: Date.now(), headerNames: Object.keys(headers) };
 		requests.push(record);
 		const send = (status, type, text, extra = {}) => {
 			record.status = status;
