@@ -6,7 +6,10 @@ import type { RunOptions, RunResult } from './engine';
 import { runCustomerLog } from './engine';
 
 /** A sandbox per test file, reset between tests: a fresh store, no faults, no rate window. */
-export function useSandbox(options: SandboxOptions = {}) {
+export const WIRE_FORMATS = ['json', 'xml'] as const;
+export type Format = (typeof WIRE_FORMATS)[number];
+
+export function useSandbox(options: SandboxOptions = {}, wireFormat: Format = 'json') {
 	const state: { sandbox: Sandbox } = {} as { sandbox: Sandbox };
 	beforeEach(async () => {
 		state.sandbox = await startSandbox({ idleStopMs: 120_000, ...options });
@@ -26,9 +29,10 @@ export function useSandbox(options: SandboxOptions = {}) {
 			return state.sandbox;
 		},
 		credentials,
-		/** Runs the node against this sandbox; options default to fast retries. */
+		/** Runs the node against this sandbox in this suite's wire format, with quick retries. */
 		run(parameters: IDataObject, items: IDataObject[] = [{}], extra: Partial<RunOptions> = {}): Promise<RunResult> {
-			return runCustomerLog({ parameters, items, credentials: credentials(), ...extra });
+			const nodeOptions = { wireFormat, retryDelayMs: 10, ...((parameters.options as IDataObject) ?? {}) };
+			return runCustomerLog({ parameters: { ...parameters, options: nodeOptions }, items, credentials: credentials(), ...extra });
 		},
 		/** Requests that reached the Neto API path with a given action. */
 		requestsFor(action: string) {

@@ -160,15 +160,21 @@ function toNodeError(this: IExecuteFunctions, failure: Failure, itemIndex: numbe
 	);
 }
 
+/**
+ * An error item. Its json holds only `error` and `details`: n8n routes an item to the error output
+ * only when `error` is its json's sole key besides `message` and `details`.
+ */
 function errorItem(failure: Failure, itemIndex: number): INodeExecutionData {
 	return {
 		json: {
 			error: `Item index ${itemIndex}: ${failure.message}`,
-			description: failure.description,
-			itemIndex,
-			...(failure.field !== undefined ? { field: failure.field } : {}),
-			...(failure.httpCode !== undefined ? { httpCode: failure.httpCode } : {}),
-			...(failure.answer ? { Ack: failure.answer.Ack, Messages: failure.answer.Messages } : {}),
+			details: {
+				description: failure.description,
+				itemIndex,
+				...(failure.field !== undefined ? { field: failure.field } : {}),
+				...(failure.httpCode !== undefined ? { httpCode: failure.httpCode } : {}),
+				...(failure.answer ? { Ack: failure.answer.Ack, Messages: failure.answer.Messages } : {}),
+			},
 		},
 		pairedItem: { item: itemIndex },
 	};

@@ -1,0 +1,136 @@
+import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
+
+const ALL_FIELDS = {
+	customerName: 'Jane Smith',
+	allocatedTo: 'Sam',
+	followUpType: 'Phone Call',
+	lastContacted: '2026-05-01T10:30:00',
+	dateRequiredFollowUp: '2026-05-08T09:00:00+10:00',
+	status: 'Recontacting',
+	notes: 'Wants a quote for 40 units',
+};
+
+describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
+	const neto = useSandbox({}, format);
+
+	test('sends every field, outputs the log with its LogID, and the store holds exactly that log', async () => {
+		const before = neto.sandbox.store.logs.size;
+		const result = await neto.run({ operation: 'add', username: 'jsmith', additionalFields: ALL_FIELDS });
+		expect(result.error).toBeUndefined();
+		expect(result.json).toHaveLength(1);
+		const [out] = result.json;
+		expect(out).toEqual({
+			LogID: expect.any(Number),
+			AllocatedTo: 'Sam',
+			FollowUpType: 'Phone Call',
+			Username: 'jsmith',
+			CustomerName: 'Jane Smith',
+			LastContacted: '2026-05-01 10:30:00',
+			DateRequiredFollowUp: '2026-05-07 23:00:00',
+			Status: 'Recontacting',
+			Notes: 'Wants a quote for 40 units',
+			Ack: 'Success',
+			Messages: { Error: [], Warning: [] },
+		});
+		expect(result.items[0].pairedItem).toEqual({ item: 0 });
+		expect(neto.sandbox.store.logs.size).toBe(before + 1);
+		expect(neto.sandbox.store.logs.get(out.LogID as number)).toMatchObject({
+			Username: 'jsmith',
+			CustomerName: 'Jane Smith',
+			AllocatedTo: 'Sam',
+			FollowUpType: 'Phone Call',
+			LastContacted: '2026-05-01 10:30:00',
+			DateRequiredFollowUp: '2026-05-07 23:00:00',
+			Status: 'Recontacting',
+			Notes: 'Wants a quote for 40 units',
+		});
+		expect(neto.requestsFor('AddCustomerLog').map((r) => r.format)).toEqual([format]);
+	});
+
+	test('leaves out fields not set and fields set empty', async () => {
+		const result = await neto.run({ operation: 'add', username: 'ellie.w', additionalFields: { notes: 'Only notes', allocatedTo: '' } });
+		expect(result.json[0]).toEqual({
+			LogID: expect.any(Number),
+			Username: 'ellie.w',
+			Notes: 'Only notes',
+			Ack: 'Success',
+			Messages: { Error: [], Warning: [] },
+		});
+		expect(neto.sandbox.store.logs.get(result.json[0].LogID as number)).toMatchObject({ AllocatedTo: '', Notes: 'Only notes' });
+	});
+
+	test('one output item per input item, in order, each paired and mapped from its own item', async () => {
+		const items = ['jsmith', 'acme_buyer', 'ellie.w', 'tom_k'].map((username, n) => ({ username, note: `note ${n}` }));
+		const result = await neto.run(
+			{ operation: 'add', username: '={{ $json.username }}', additionalFields: { notes: '={{ $json.note }}' } },
+			items,
+		);
+		expect(result.items.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+		expect(result.json.map((json) => [json.Username, json.Notes])).toEqual(items.map((i) => [i.username, i.note]));
+		const ids = result.json.map((json) => json.LogID as number);
+		expect(new Set(ids).size).toBe(4);
+		ids.forEach((id, n) => expect(neto.sandbox.store.logs.get(id)).toMatchObject({ Username: items[n].username, Notes: items[n].note }));
+	});
+
+	test('a warning from the store does not fail the item and is passed on', async () => {
+		const long = 'x'.repeat(12_000);
+		const result = await neto.run({ operation: 'add', username: 'jsmith', additionalFields: { notes: long } });
+		expect(result.error).toBeUndefined();
+		expect(result.json[0]).toMatchObject({
+			Ack: 'Warning',
+			Notes: long,
+			Messages: { Error: [], Warning: [{ Message: 'Notes are very long', SeverityCode: 'Warning' }] },
+		});
+		expect(neto.sandbox.store.logs.get(result.json[0].LogID as number)?.Notes).toBe(long);
+	});
+
+	test('a store error fails the node with a NodeApiError carrying the store\'s message, item index and description', async () => {
+		const before = neto.sandbox.store.logs.size;
+		const result = await neto.run({ operation: 'add', username: 'nobody_here' });
+		expect(result.json).toEqual([]);
+		expect(result.error?.name).toBe('NodeApiError');
+		expect(result.error?.message).toBe('Item index 0: Customer not found');
+		expect(result.error?.description).toBe('No customer has the username nobody_here.');
+		expect(neto.sandbox.store.logs.size).toBe(before);
+	});
+
+	test('with Continue On Fail the failed item becomes an error item and the others go on', async () => {
+		const result = await neto.run(
+			{ operation: 'add', username: '={{ $json.u }}', options: { batchSize: 1 } },
+			[{ u: 'jsmith' }, { u: 'nobody_here' }, { u: 'tom_k' }],
+			{ onError: 'continueRegularOutput' },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.json).toHaveLength(3);
+		expect(result.json[0]).toMatchObject({ Username: 'jsmith', Ack: 'Success' });
+		expect(result.json[1]).toEqual({
+			error: 'Item index 1: Customer not found',
+			details: {
+				description: 'No customer has the username nobody_here.',
+				itemIndex: 1,
+				Ack: 'Error',
+				Messages: {
+					Error: [{ Message: 'Customer not found', SeverityCode: 'Error', Description: 'No customer has the username nobody_here.' }],
+					Warning: [],
+				},
+			},
+		});
+		expect(result.json[2]).toMatchObject({ Username: 'tom_k', Ack: 'Success' });
+		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(neto.sandbox.store.logsOf('tom_k')).toHaveLength(1);
+	});
+
+	test('with the error output on, failed items go to the error branch, paired to their inputs', async () => {
+		const result = await neto.run(
+			{ operation: 'add', username: '={{ $json.u }}', options: { batchSize: 1 } },
+			[{ u: 'nobody_here' }, { u: 'jsmith' }],
+			{ onError: 'continueErrorOutput' },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.json).toEqual([expect.objectContaining({ Username: 'jsmith', Ack: 'Success' })]);
+		expect(result.errorItems).toHaveLength(1);
+		// n8n merges the input item's json into an error-output item.
+		expect(result.errorItems[0].json).toMatchObject({ u: 'nobody_here', error: 'Item index 0: Customer not found', details: { itemIndex: 0 } });
+		expect(result.errorItems[0].pairedItem).toEqual({ item: 0 });
+	});
+});
