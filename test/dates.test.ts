@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { useSandbox } from './harness/fixtures';
 
 /**
@@ -9,7 +11,7 @@ const SYDNEY = 'Australia/Sydney'; // UTC+10 in May
 describe('Dates', () => {
 	const neto = useSandbox();
 
-	async function sentLastContacted(value: unknown, timezone = SYDNEY, item: object = {}) {
+	async function sentLastContacted(value: unknown, timezone = SYDNEY, item: IDataObject = {}) {
 		const result = await neto.run(
 			{ operation: 'add', username: 'jsmith', additionalFields: { lastContacted: value } },
 			[item],

@@ -13,7 +13,7 @@ const LIMITS: Array<[string, string, string, number]> = [
 	['update', 'followUpType', 'FollowUpType', 50],
 ];
 
-function parametersFor(operation: string, param: string, value: unknown): IDataObject {
+function parametersFor(operation: string, param: string, value: string): IDataObject {
 	if (operation === 'add') {
 		return param === 'username'
 			? { operation, username: value }

@@ -51,7 +51,51 @@ class TestItems implements INodeType {
 }
 
 const credentialTypes: Record<string, ICredentialType> = { netoApi: new NetoApi() };
-const nodeTypeMap: Record<string, INodeType> = { [NODE_TYPE]: new NetoCustomerLog(), [INPUT_TYPE]: new TestItems() };
+
+/**
+ * Does what n8n's credential tester does with a declarative `test`: sends its request through
+ * httpRequestWithAuthentication (so the credential's own authenticate runs) and applies its rules
+ * in order, failing with a rule's message when `get(body, key) === value`.
+ */
+class CredentialTester implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Credential Tester',
+		name: 'credentialTester',
+		group: ['transform'],
+		version: 1,
+		description: 'Runs a credential test',
+		defaults: { name: 'Tester' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'netoApi', required: true }],
+		properties: [],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const test = credentialTypes.netoApi.test!;
+		let body: unknown;
+		try {
+			body = await this.helpers.httpRequestWithAuthentication.call(this, 'netoApi', { ...test.request } as IHttpRequestOptions);
+		} catch (error) {
+			return [[{ json: { status: 'Error', message: (error as Error).message } }]];
+		}
+		for (const rule of test.rules ?? []) {
+			if (rule.type !== 'responseSuccessBody') continue;
+			const value = rule.properties.key
+				.split('.')
+				.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as IDataObject)[key] : undefined), body);
+			if (value === rule.properties.value) return [[{ json: { status: 'Error', message: rule.properties.message } }]];
+		}
+		return [[{ json: { status: 'OK', message: 'Connection successful!' } }]];
+	}
+}
+
+const TESTER_TYPE = 'test.credentialTester';
+const nodeTypeMap: Record<string, INodeType> = {
+	[NODE_TYPE]: new NetoCustomerLog(),
+	[INPUT_TYPE]: new TestItems(),
+	[TESTER_TYPE]: new CredentialTester(),
+};
 
 export const nodeTypes: INodeTypes = {
 	getByName: (name: string) => nodeTypeMap[name] as INodeType | IVersionedNodeType,
@@ -151,12 +195,22 @@ function additionalData(hooks: ExecutionLifecycleHooks, credentials: ICredential
 
 /** Runs Input → Neto Customer Log through WorkflowExecute and returns the Neto node's outputs. */
 export async function runCustomerLog(options: RunOptions): Promise<RunResult> {
+	return await runWorkflow(NODE_TYPE, options);
+}
+
+/** Runs the credential's test as n8n's credential tester would: { status: 'OK' | 'Error', message }. */
+export async function testCredential(credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	const result = await runWorkflow(TESTER_TYPE, { parameters: {}, credentials });
+	return result.json[0];
+}
+
+async function runWorkflow(nodeType: string, options: RunOptions): Promise<RunResult> {
 	const nodes: INode[] = [
 		{ id: '1', name: 'Input', type: INPUT_TYPE, typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(options.items ?? [{}]) } },
 		{
 			id: '2',
 			name: 'Neto',
-			type: NODE_TYPE,
+			type: nodeType,
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: options.parameters as INodeParameters,

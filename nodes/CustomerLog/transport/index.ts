@@ -50,6 +50,24 @@ export interface NetoRequest {
 }
 
 const MAX_WAIT_MS = 60_000;
+
+/**
+ * Network failures in words. n8n's NodeApiError replaces any message that contains an error code
+ * such as ECONNREFUSED with a generic text, losing the item and the URL, so codes stay out of it.
+ */
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was reset',
+	ECONNABORTED: 'the connection was aborted',
+	EPIPE: 'the connection was closed while sending',
+	ETIMEDOUT: 'the connection timed out',
+	ESOCKETTIMEDOUT: 'the connection timed out',
+	ENOTFOUND: 'no such host',
+	EAI_AGAIN: 'the host name could not be looked up',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	ERR_INVALID_URL: 'the URL is not valid',
+};
 /** Codes that prove the request never left this machine or was never accepted by a server. */
 const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -135,14 +153,14 @@ export async function sendNetoRequest(
 			.call(this, 'netoApi', options)
 			.then((raw: RawResponse) => raw, (error: unknown) => ({ networkError: error }));
 		if ('networkError' in response) {
-			const code = errorCode(response.networkError) ?? 'a network error';
+			const code = errorCode(response.networkError) ?? '';
 			const outcome: DeliveryOutcome = NOT_DELIVERED_CODES.has(code) ? 'notDelivered' : 'unknown';
 			if (canRetry && (outcome === 'notDelivered' || request.idempotent)) {
 				await sleep(backoffMs(control.retry, attempt));
 				continue;
 			}
 			return fail(
-				`The store at ${url} could not be reached (${code})`,
+				`The store at ${url} could not be reached: ${NETWORK_FAILURES[code] ?? 'a network error'}`,
 				outcome === 'notDelivered'
 					? 'The request never reached the store, so nothing was changed.'
 					: 'The connection failed after the request was sent; the store may or may not have applied it.',

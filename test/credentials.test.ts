@@ -1,0 +1,115 @@
+import { netoEndpoint } from '../nodes/CustomerLog/transport/storeUrl';
+import { testCredential } from './harness/engine';
+import { useSandbox } from './harness/fixtures';
+
+describe('Store URL', () => {
+	test.each([
+		['mystore.com.au', 'https://mystore.com.au/do/WS/NetoAPI'],
+		['  www.mystore.com.au/  ', 'https://www.mystore.com.au/do/WS/NetoAPI'],
+		['https://www.mystore.com.au/', 'https://www.mystore.com.au/do/WS/NetoAPI'],
+		['https://www.mystore.com.au/do/WS/NetoAPI', 'https://www.mystore.com.au/do/WS/NetoAPI'],
+		['HTTPS://MyStore.com.au/shop/page?x=1#top', 'https://mystore.com.au/do/WS/NetoAPI'],
+		['mystore.com.au:8443', 'https://mystore.com.au:8443/do/WS/NetoAPI'],
+		['http://127.0.0.1:8787', 'http://127.0.0.1:8787/do/WS/NetoAPI'],
+		['http://localhost:8787/do/WS/NetoAPI', 'http://localhost:8787/do/WS/NetoAPI'],
+	])('%j calls %s', (input, endpoint) => {
+		expect(netoEndpoint(input)).toBe(endpoint);
+	});
+
+	test.each([
+		['', 'has no Store URL'],
+		['ftp://mystore.com.au', 'must be a web address (http or https); "ftp:" is not supported'],
+		['javascript:alert(1)', '"javascript:" is not supported'],
+		['file:///etc/passwd', '"file:" is not supported'],
+		['https://user:pass@mystore.com.au', 'must not contain a user name or password'],
+		['mystore', 'has no domain name'],
+		['https://', 'is not a valid web address'],
+	])('%j is refused: %s', (input, message) => {
+		expect(() => netoEndpoint(input)).toThrow(message);
+	});
+});
+
+describe('Credential', () => {
+	const neto = useSandbox();
+
+	test('API key mode sends only NETOAPI_USERNAME and NETOAPI_KEY', async () => {
+		const result = await neto.run({ operation: 'add', username: 'jsmith' });
+		expect(result.error).toBeUndefined();
+		const headers = neto.sandbox.requests[0].headerNames;
+		expect(headers).toEqual(expect.arrayContaining(['netoapi_username', 'netoapi_key', 'netoapi_action']));
+		expect(headers).not.toContain('x_access_key');
+		expect(headers).not.toContain('x_secret_key');
+	});
+
+	test('OAuth mode sends only X_ACCESS_KEY and X_SECRET_KEY', async () => {
+		const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], {
+			credentials: neto.credentials({ authType: 'oAuthToken', clientId: 'sandbox-client', accessToken: 'sandbox-token', apiKey: 'unused-key-1234' }),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.json[0].Ack).toBe('Success');
+		const headers = neto.sandbox.requests[0].headerNames;
+		expect(headers).toEqual(expect.arrayContaining(['x_access_key', 'x_secret_key']));
+		expect(headers).not.toContain('netoapi_username');
+		expect(headers).not.toContain('netoapi_key');
+	});
+
+	test('the Store URL may be the site, a page of it, or the full API URL', async () => {
+		for (const storeUrl of [neto.sandbox.url, `${neto.sandbox.url}/`, `${neto.sandbox.url}/some/page`, `${neto.sandbox.url}/do/WS/NetoAPI`]) {
+			const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], { credentials: neto.credentials({ storeUrl }) });
+			expect(result.json[0].Ack).toBe('Success');
+		}
+		expect(neto.sandbox.requests.map((request) => request.status)).toEqual([200, 200, 200, 200]);
+	});
+
+	test('a wrong key fails with the store\'s message and the key appears nowhere', async () => {
+		const secret = 'wrong-secret-key-5678';
+		const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}, {}], {
+			credentials: neto.credentials({ apiKey: secret }),
+			onError: 'continueRegularOutput',
+		});
+		expect(result.json).toHaveLength(2);
+		expect(result.json[0].error).toContain('Invalid API credentials');
+		expect(JSON.stringify(result.run)).not.toContain(secret);
+		const failed = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], { credentials: neto.credentials({ apiKey: secret }) });
+		expect(failed.error?.message).toBe('Item index 0: Invalid API credentials');
+		expect(JSON.stringify(failed.run)).not.toContain(secret);
+		expect(JSON.stringify(failed.error, Object.getOwnPropertyNames(failed.error))).not.toContain(secret);
+	});
+
+	test('a Store URL that is not http(s) fails every item with a clear message and sends nothing', async () => {
+		const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}, {}], {
+			credentials: neto.credentials({ storeUrl: 'ftp://mystore.com.au' }),
+			onError: 'continueRegularOutput',
+		});
+		expect(result.json.map((json) => json.error)).toEqual([
+			'Item index 0: The Store URL must be a web address (http or https); "ftp:" is not supported',
+			'Item index 1: The Store URL must be a web address (http or https); "ftp:" is not supported',
+		]);
+		expect(neto.sandbox.requests).toHaveLength(0);
+	});
+
+	test('a URL where nothing listens: the error says the store could not be reached', async () => {
+		const closed = neto.sandbox.url;
+		await neto.sandbox.close();
+		const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], { credentials: neto.credentials({ storeUrl: closed }) });
+		expect(result.error?.name).toBe('NodeApiError');
+		expect(result.error?.message).toBe(`Item index 0: The store at ${closed}/do/WS/NetoAPI could not be reached: the connection was refused`);
+		expect(result.error?.description).toContain('never reached the store, so nothing was changed');
+	});
+
+	test('the credential test passes with the right key', async () => {
+		expect(await testCredential(neto.credentials())).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(neto.requestsFor('GetCustomer')).toHaveLength(1);
+	});
+
+	test('the credential test says the key is wrong when the store refuses it', async () => {
+		const result = await testCredential(neto.credentials({ apiKey: 'nope-nope' }));
+		expect(result).toEqual({ status: 'Error', message: expect.stringContaining('The store refused these credentials') });
+	});
+
+	test('the credential test says the URL is wrong when a web page answers instead of the API', async () => {
+		neto.sandbox.injectFaults([{ kind: 'html' }]);
+		const result = await testCredential(neto.credentials());
+		expect(result).toEqual({ status: 'Error', message: expect.stringContaining('No Neto API answered at this Store URL') });
+	});
+});
