@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as customerLog from './actions/customerLog';
 import { router } from './actions/router';
+import { searchCustomers, searchLogs } from './methods/listSearch';
 
 export class NetoCustomerLog implements INodeType {
 	description: INodeTypeDescription = {
@@ -12,7 +13,7 @@ export class NetoCustomerLog implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": customer log"}}',
-		description: 'Add and update customer logs in a Neto by Maropost store',
+		description: 'Add, update and read customer logs in a Neto by Maropost store',
 		defaults: { name: 'Neto Customer Log' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -20,6 +21,8 @@ export class NetoCustomerLog implements INodeType {
 		credentials: [{ name: 'netoApi', required: true }],
 		properties: customerLog.description,
 	};
+
+	methods = { listSearch: { searchCustomers, searchLogs } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

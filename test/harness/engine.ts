@@ -60,6 +60,7 @@ const credentialTypes: Record<string, ICredentialType> = { netoApi: new NetoApi(
 class CredentialTester implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Credential Tester',
+		usableAsTool: true,
 		name: 'credentialTester',
 		group: ['transform'],
 		version: 1,

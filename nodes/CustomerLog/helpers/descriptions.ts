@@ -21,6 +21,68 @@ function limitHint(field: CustomerLogField, operation: LogOperation): string {
 	}
 }
 
+type Display = INodeProperties['displayOptions'];
+
+/** The customer, picked from the store's list or typed as a username; used by every operation. */
+export function customerLocator(description: string, hint: string, displayOptions: Display): INodeProperties {
+	return {
+		displayName: 'Customer',
+		name: 'username',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description,
+		hint,
+		displayOptions,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a customer...',
+				typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
+			},
+			{
+				displayName: 'By Username',
+				name: 'username',
+				type: 'string',
+				placeholder: 'e.g. jsmith',
+			},
+		],
+	};
+}
+
+function logLocator(field: CustomerLogField, hint: string): INodeProperties {
+	return {
+		displayName: field.displayName,
+		name: field.param,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description: field.description,
+		hint,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a log of the customer...',
+				typeOptions: { searchListMethod: 'searchLogs', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 1042',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^\\s*[0-9]{1,10}\\s*$', errorMessage: 'A Log ID is a whole number of at most 10 digits' },
+					},
+				],
+			},
+		],
+	};
+}
+
 function fieldProperty(field: CustomerLogField, operation: LogOperation): INodeProperties {
 	const common = {
 		displayName: field.displayName,
@@ -28,6 +90,8 @@ function fieldProperty(field: CustomerLogField, operation: LogOperation): INodeP
 		description: field.description,
 		hint: limitHint(field, operation),
 	};
+	if (field.locator === 'customer') return customerLocator(field.description, common.hint, undefined);
+	if (field.locator === 'log') return logLocator(field, common.hint);
 	switch (field.kind) {
 		case 'dateTime':
 			return { ...common, type: 'dateTime', default: '' };
@@ -44,13 +108,19 @@ function fieldProperty(field: CustomerLogField, operation: LogOperation): INodeP
 				type: 'string',
 				default: '',
 				...(field.wire === 'Notes' ? { typeOptions: { rows: 4 } } : {}),
-				...(field.kind === 'logId' ? { placeholder: 'e.g. 1042' } : {}),
-			};
+					};
 	}
 }
 
-/** The target (customer or log ID) up front, every other field in a collection. */
-export function logFieldProperties(operation: LogOperation, collectionName: string): INodeProperties[] {
+/**
+ * The target (customer or log ID) up front, every other field in a collection. `extraOptions` are
+ * collection entries that are not Neto fields (how to write Notes, say).
+ */
+export function logFieldProperties(
+	operation: LogOperation,
+	collectionName: string,
+	extraOptions: INodeProperties[] = [],
+): INodeProperties[] {
 	const show = { show: { operation: [operation] } };
 	const fields = fieldsOf(operation);
 	const topLevel = fields
@@ -63,6 +133,7 @@ export function logFieldProperties(operation: LogOperation, collectionName: stri
 	const collected = fields
 		.filter((field) => !field.topLevel)
 		.map((field) => fieldProperty(field, operation))
+		.concat(extraOptions)
 		.sort((a, b) => a.displayName.localeCompare(b.displayName));
 	return [
 		...topLevel,

@@ -26,6 +26,8 @@ export interface CustomerLogField {
 	readonly description: string;
 	/** Top-level parameters are the ones that name the target; the rest sit in a collection. */
 	readonly topLevel?: boolean;
+	/** Picked with a resource locator: from a list of the store's customers or logs, or typed. */
+	readonly locator?: 'customer' | 'log';
 }
 
 export const LOG_STATUSES = ['Require Recontact', 'Recontacting', 'Completed'] as const;
@@ -39,6 +41,7 @@ export const CUSTOMER_LOG_FIELDS: readonly CustomerLogField[] = [
 		operations: { update: 10 },
 		description: 'The ID of the customer log to update (Neto\'s LogID, as returned by Add)',
 		topLevel: true,
+		locator: 'log',
 	},
 	{
 		wire: 'AllocatedTo',
@@ -64,6 +67,7 @@ export const CUSTOMER_LOG_FIELDS: readonly CustomerLogField[] = [
 		operations: { add: 25 },
 		description: 'The Neto username of the customer the log belongs to',
 		topLevel: true,
+		locator: 'customer',
 	},
 	{
 		wire: 'CustomerName',

@@ -4,8 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { RequestControl } from '../transport';
 import { NetoRequestFailure, RateLimiter, sendNetoRequest } from '../transport';
 import type { LogOperation } from './fields';
-import type { NetoLog } from './logBuilder';
-import { buildLog } from './logBuilder';
+import { buildLog, type FieldProblem, type NetoLog } from './logBuilder';
 import type { WriteOptions } from './options';
 import { readWriteOptions } from './options';
 import type { NetoAnswer, NetoMessages } from './wire';
@@ -16,10 +15,19 @@ import { isAckSuccess } from './wire';
  * one rate limiter, and map each answer back to exactly one outcome per input item.
  */
 
-interface PendingLog {
+export interface PendingLog {
 	index: number;
 	log: NetoLog;
+	/** What readValues returned for the item: the fields, and settings such as notesMode. */
+	values: IDataObject;
 }
+
+/** A step between validation and sending: may rewrite logs, and returns the items it fails. */
+export type BeforeSend = (
+	this: IExecuteFunctions,
+	pending: PendingLog[],
+	options: WriteOptions,
+) => Promise<Map<number, FieldProblem>>;
 
 interface Failure {
 	message: string;
@@ -60,6 +68,10 @@ function success(log: NetoLog, answer: NetoAnswer, logId?: number): Outcome {
 
 function failed(failure: Failure): Outcome {
 	return { ok: false, failure };
+}
+
+function refused(problem: FieldProblem, description: string): Failure {
+	return { message: `${problem.message}. Nothing was sent for this item.`, description, field: problem.field ?? '' };
 }
 
 function fromRequestFailure(error: NetoRequestFailure, operation: LogOperation): Failure {
@@ -191,42 +203,46 @@ async function runPool<T>(tasks: T[], limit: number, worker: (task: T) => Promis
 
 /**
  * The whole of Add and Update. `readValues` reads one item's parameters (as few calls as it can:
- * each costs an expression evaluation per item in n8n). Returns one output item per input item.
+ * each costs an expression evaluation per item in n8n); `beforeSend` may rewrite or refuse valid
+ * logs before they go out. Returns one output item per input item.
  */
 export async function writeLogs(
 	this: IExecuteFunctions,
 	operation: LogOperation,
 	readValues: (itemIndex: number) => IDataObject,
-	control?: Partial<RequestControl>,
+	beforeSend?: BeforeSend,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const options = readWriteOptions(this);
 	const timezone = this.getTimezone();
 	const continueOnFail = this.continueOnFail();
 	const outcomes: Array<Outcome | undefined> = new Array(items.length);
-	const pending: PendingLog[] = [];
+	let pending: PendingLog[] = [];
 
 	for (let index = 0; index < items.length; index++) {
-		const built = buildLog(operation, readValues(index), timezone);
+		const values = readValues(index);
+		const built = buildLog(operation, values, timezone);
 		if (built.problem === undefined) {
-			pending.push({ index, log: built.log });
+			pending.push({ index, log: built.log, values });
 			continue;
 		}
-		const failure = {
-			message: `${built.problem.message}. Nothing was sent for this item.`,
-			description: 'The node checks every field against Neto\'s documented limits before sending.',
-			field: built.problem.field ?? '',
-		};
+		const failure = refused(built.problem, 'The node checks every field against Neto\'s documented limits before sending.');
 		// Without Continue On Fail, refuse before anything is sent rather than half-way.
 		if (!continueOnFail) throw toNodeError.call(this, failure, index);
 		outcomes[index] = failed(failure);
 	}
 
-	const fullControl: RequestControl = {
-		limiter: control?.limiter ?? new RateLimiter(options.requestsPerMinute),
-		retry: options.retry,
-		sent: control?.sent,
-	};
+	if (beforeSend && pending.length > 0) {
+		const problems = await beforeSend.call(this, pending, options);
+		for (const [index, problem] of problems) {
+			const failure = refused(problem, 'The node checks this before sending anything for the item.');
+			if (!continueOnFail) throw toNodeError.call(this, failure, index);
+			outcomes[index] = failed(failure);
+		}
+		if (problems.size > 0) pending = pending.filter((entry) => !problems.has(entry.index));
+	}
+
+	const control: RequestControl = { limiter: new RateLimiter(options.requestsPerMinute), retry: options.retry };
 	const batches: PendingLog[][] = [];
 	for (let start = 0; start < pending.length; start += options.batchSize) {
 		batches.push(pending.slice(start, start + options.batchSize));
@@ -237,7 +253,7 @@ export async function writeLogs(
 		batches,
 		options.concurrency,
 		async (batch) => {
-			const results = await sendBatch.call(this, batch, options, fullControl);
+			const results = await sendBatch.call(this, batch, options, control);
 			batch.forEach((entry, position) => {
 				outcomes[entry.index] = results[position];
 				if (!results[position].ok && (firstFailure === undefined || entry.index < firstFailure)) {

@@ -7,7 +7,7 @@ export const description: INodeProperties[] = logFieldProperties('add', 'additio
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await writeLogs.call(this, 'add', (itemIndex) => ({
-		username: this.getNodeParameter('username', itemIndex, ''),
+		username: this.getNodeParameter('username', itemIndex, '', { extractValue: true }),
 		...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
 	}));
 }

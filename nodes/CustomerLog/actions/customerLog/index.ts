@@ -2,9 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsProperty } from '../../helpers/options';
 import * as add from './add.operation';
+import * as getAll from './getAll.operation';
 import * as update from './update.operation';
 
-export { add, update };
+export { add, getAll, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -20,6 +21,12 @@ export const description: INodeProperties[] = [
 				action: 'Add a customer log',
 			},
 			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'Get the logs of one or more customers',
+				action: 'Get many customer logs',
+			},
+			{
 				name: 'Update',
 				value: 'update',
 				description: 'Change fields of an existing customer log, by its Log ID',
@@ -30,5 +37,6 @@ export const description: INodeProperties[] = [
 	},
 	...add.description,
 	...update.description,
-	{ ...optionsProperty, displayOptions: { show: { operation: ['add', 'update'] } } },
+	...getAll.description,
+	{ ...optionsProperty, displayOptions: { show: { operation: ['add', 'update', 'getAll'] } } },
 ];

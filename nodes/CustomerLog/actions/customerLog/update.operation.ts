@@ -1,13 +1,33 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { logFieldProperties } from '../../helpers/descriptions';
+import { appendToNotes, notesModeOption } from '../../helpers/appendNotes';
+import { customerLocator, logFieldProperties } from '../../helpers/descriptions';
 import { writeLogs } from '../../helpers/writeLogs';
 
-export const description: INodeProperties[] = logFieldProperties('update', 'updateFields');
+export const description: INodeProperties[] = [
+	customerLocator(
+		'The customer the log belongs to',
+		'Needed only to pick the log from a list, or to append to its notes',
+		{ show: { operation: ['update'] } },
+	),
+	...logFieldProperties('update', 'updateFields', [notesModeOption]),
+];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await writeLogs.call(this, 'update', (itemIndex) => ({
-		logId: this.getNodeParameter('logId', itemIndex, ''),
-		...(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject),
-	}));
+	return await writeLogs.call(
+		this,
+		'update',
+		(itemIndex) => {
+			const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+			return {
+				logId: this.getNodeParameter('logId', itemIndex, '', { extractValue: true }),
+				...fields,
+				// Read only when needed: every parameter read costs an expression evaluation per item.
+				...(fields.notesMode === 'append'
+					? { username: this.getNodeParameter('username', itemIndex, '', { extractValue: true }) }
+					: {}),
+			};
+		},
+		appendToNotes,
+	);
 }

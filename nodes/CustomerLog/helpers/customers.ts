@@ -1,0 +1,92 @@
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+
+import type { RequestControl } from '../transport';
+import { RateLimiter, netoApiRequest } from '../transport';
+import type { WireFormat } from './wire';
+
+/** Reading customers and their logs back through GetCustomer, page by page. */
+
+type ReadContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface CustomerQuery {
+	usernames?: string[];
+	/** Neto DateTime (UTC) bounds on the customer's last update. */
+	updatedFrom?: string;
+	updatedTo?: string;
+	withLogs: boolean;
+}
+
+export const CUSTOMERS_PER_PAGE = 100;
+
+export function readControl(): RequestControl {
+	return { limiter: new RateLimiter(500), retry: { maxRetries: 3, baseDelayMs: 1000 } };
+}
+
+/** The GetCustomer filter, its elements in the XSD's order (XML requests must follow it). */
+function customerFilter(query: CustomerQuery, page: number, limit: number): IDataObject {
+	return {
+		...(query.usernames?.length ? { Username: query.usernames } : {}),
+		...(query.updatedFrom ? { DateUpdatedFrom: query.updatedFrom } : {}),
+		...(query.updatedTo ? { DateUpdatedTo: query.updatedTo } : {}),
+		Page: page,
+		Limit: limit,
+		OutputSelector: query.withLogs ? ['Username', 'EmailAddress', 'CustomerLog'] : ['Username', 'EmailAddress'],
+	};
+}
+
+function customerKey(customer: IDataObject): string {
+	return String(customer.ID ?? customer.Username ?? JSON.stringify(customer));
+}
+
+/**
+ * One page of customers. Pages are counted from 0; whether a store counts from 0 or 1 is not
+ * documented, so callers skip customers already seen (see eachCustomer).
+ */
+export async function customerPage(
+	this: ReadContext,
+	query: CustomerQuery,
+	page: number,
+	options: { format: WireFormat; control: RequestControl; itemIndex?: number; limit?: number },
+): Promise<IDataObject[]> {
+	const answer = await netoApiRequest.call(
+		this,
+		{ action: 'GetCustomer', payload: { Filter: customerFilter(query, page, options.limit ?? CUSTOMERS_PER_PAGE) }, format: options.format, idempotent: true },
+		options.control,
+		options.itemIndex,
+	);
+	return answer.Customer;
+}
+
+/**
+ * Calls `visit` for every customer the query finds, page after page, until a short page, or until
+ * `visit` returns false. A page of nothing but customers already seen is skipped (a store that
+ * counts pages from 1 answers page 0 and page 1 alike); two such pages in a row end the walk, so a
+ * store that ignores Page cannot loop it forever.
+ */
+export async function eachCustomer(
+	this: ReadContext,
+	query: CustomerQuery,
+	options: { format: WireFormat; control: RequestControl; itemIndex?: number },
+	visit: (customer: IDataObject) => boolean | void,
+): Promise<void> {
+	const seen = new Set<string>();
+	let staleInARow = 0;
+	for (let page = 0; ; page++) {
+		const customers = await customerPage.call(this, query, page, options);
+		const fresh = customers.filter((customer) => !seen.has(customerKey(customer)));
+		staleInARow = fresh.length === 0 && customers.length > 0 ? staleInARow + 1 : 0;
+		for (const customer of fresh) {
+			seen.add(customerKey(customer));
+			if (visit(customer) === false) return;
+		}
+		if (customers.length < CUSTOMERS_PER_PAGE || staleInARow >= 2) return;
+	}
+}
+
+/** A customer's logs as GetCustomer gives them (CustomerLogs.CustomerLog, already a list). */
+export function logsOf(customer: IDataObject): IDataObject[] {
+	const container = customer.CustomerLogs;
+	if (container === null || typeof container !== 'object') return [];
+	const logs = (container as IDataObject).CustomerLog;
+	return Array.isArray(logs) ? (logs as IDataObject[]) : [];
+}
