@@ -4,7 +4,7 @@
  * server would supply around the engine (credential storage, lifecycle hooks) are filled in here,
  * the way n8n's own node test harness does.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -14,6 +14,7 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeType,
 	INodeTypes,
 	INodeTypeDescription,
@@ -242,4 +243,30 @@ async function runWorkflow(nodeType: string, options: RunOptions): Promise<RunRe
 		error: (task?.error ?? run.data.resultData.error) as RunResult['error'],
 		run,
 	};
+}
+
+/**
+ * Calls one of the node's list searches the way n8n's editor backend does: through n8n-core's
+ * LoadOptionsContext, with the node's current parameters.
+ */
+export async function runListSearch(
+	method: 'searchCustomers' | 'searchLogs',
+	options: { parameters?: IDataObject; credentials: ICredentialDataDecryptedObject; filter?: string; paginationToken?: string },
+): Promise<INodeListSearchResult> {
+	const node: INode = {
+		id: '2',
+		name: 'Neto',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: (options.parameters ?? {}) as INodeParameters,
+		credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
+	};
+	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes, settings: { timezone: 'UTC' } });
+	const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
+	const data = additionalData(hooks, options.credentials);
+	data.currentNodeParameters = node.parameters;
+	const context = new LoadOptionsContext(workflow, node, data, 'parameters.username');
+	const search = (nodeTypeMap[NODE_TYPE] as NetoCustomerLog).methods.listSearch[method];
+	return await search.call(context, options.filter, options.paginationToken);
 }

@@ -30,8 +30,15 @@ export interface NetoAnswer {
 	format: WireFormat;
 }
 
-/** Elements that may repeat: JSON converted from XML sends one as a bare object, none as "". */
-const LIST_ELEMENTS = new Set(['CustomerLog', 'Customer', 'Error', 'Warning']);
+/**
+ * Elements that may repeat, by the element they sit in: JSON converted from XML sends one as a
+ * bare object and none as "". (A log's own `Customer` is a plain value, not a list.)
+ */
+const LIST_ELEMENTS: Record<string, ReadonlySet<string>> = {
+	'': new Set(['CustomerLog', 'Customer']),
+	CustomerLogs: new Set(['CustomerLog']),
+	Messages: new Set(['Error', 'Warning']),
+};
 
 const XML_ESCAPES: Record<string, string> = {
 	'&': '&amp;',
@@ -93,9 +100,11 @@ function asList(value: unknown): unknown[] {
 	return Array.isArray(value) ? value : [value];
 }
 
-function normalize(value: unknown, key: string): unknown {
-	if (LIST_ELEMENTS.has(key) && !Array.isArray(value)) return normalize(asList(value), key);
-	if (Array.isArray(value)) return value.map((entry) => normalize(entry, ''));
+function normalize(value: unknown, key: string, parent: string | undefined): unknown {
+	if (parent !== undefined && LIST_ELEMENTS[parent]?.has(key) && !Array.isArray(value)) {
+		return normalize(asList(value), key, parent);
+	}
+	if (Array.isArray(value)) return value.map((entry) => normalize(entry, key, undefined));
 	if (value === null || value === undefined) return '';
 	if (typeof value === 'object') {
 		const result: IDataObject = {};
@@ -103,7 +112,7 @@ function normalize(value: unknown, key: string): unknown {
 		for (const [name, inner] of entries) {
 			// Indentation between child elements, which XML hands over as text.
 			if (name === '#text' && entries.length > 1 && String(inner).trim() === '') continue;
-			result[name] = normalize(inner, name) as IDataObject[string];
+			result[name] = normalize(inner, name, key) as IDataObject[string];
 		}
 		return result;
 	}
@@ -111,8 +120,9 @@ function normalize(value: unknown, key: string): unknown {
 	return String(value);
 }
 
-function normalizeList(value: unknown): IDataObject[] {
-	return asList(value).map((entry) => normalize(entry, '') as IDataObject);
+/** A list at the top of the answer (or in Messages), each entry normalized. */
+function normalizeList(value: unknown, name: string): IDataObject[] {
+	return asList(value).map((entry) => normalize(entry, name, undefined) as IDataObject);
 }
 
 function tryParse<T>(parse: () => T): T | undefined {
@@ -169,11 +179,11 @@ export function parseNetoResponse(body: unknown): NetoAnswer | NotNetoAnswer {
 	return {
 		Ack: typeof root.Ack === 'string' ? root.Ack.trim() : '',
 		...(root.CurrentTime !== undefined ? { CurrentTime: String(root.CurrentTime) } : {}),
-		CustomerLog: normalizeList(root.CustomerLog),
-		Customer: normalizeList(root.Customer),
+		CustomerLog: normalizeList(root.CustomerLog, 'CustomerLog'),
+		Customer: normalizeList(root.Customer, 'Customer'),
 		Messages: {
-			Error: normalizeList(messages.Error).map(toMessage),
-			Warning: normalizeList(messages.Warning).map(toMessage),
+			Error: normalizeList(messages.Error, 'Error').map(toMessage),
+			Warning: normalizeList(messages.Warning, 'Warning').map(toMessage),
 		},
 		format,
 	};
