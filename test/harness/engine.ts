@@ -92,11 +92,46 @@ class CredentialTester implements INodeType {
 	}
 }
 
+/**
+ * Reads the parameters the Neto node reads for each item, and does nothing else: the benchmark's
+ * control, so the node's own CPU time per item can be told apart from n8n's expression engine.
+ */
+class ParameterReader implements INodeType {
+	description: INodeTypeDescription = {
+		...nodeTypeMapDescription(),
+		displayName: 'Parameter Reader',
+		name: 'parameterReader',
+		usableAsTool: true,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const operation = this.getNodeParameter('operation', 0) as string;
+		this.getNodeParameter('options', 0, {});
+		for (let index = 0; index < items.length; index++) {
+			if (operation === 'add') {
+				this.getNodeParameter('username', index, '', { extractValue: true });
+				this.getNodeParameter('additionalFields', index, {});
+			} else {
+				this.getNodeParameter('logId', index, '', { extractValue: true });
+				this.getNodeParameter('updateFields', index, {});
+			}
+		}
+		return [items.map((_, item) => ({ json: {}, pairedItem: { item } }))];
+	}
+}
+
+function nodeTypeMapDescription(): INodeTypeDescription {
+	return new NetoCustomerLog().description;
+}
+
 const TESTER_TYPE = 'test.credentialTester';
+const READER_TYPE = 'test.parameterReader';
 const nodeTypeMap: Record<string, INodeType> = {
 	[NODE_TYPE]: new NetoCustomerLog(),
 	[INPUT_TYPE]: new TestItems(),
 	[TESTER_TYPE]: new CredentialTester(),
+	[READER_TYPE]: new ParameterReader(),
 };
 
 export const nodeTypes: INodeTypes = {
@@ -198,6 +233,11 @@ function additionalData(hooks: ExecutionLifecycleHooks, credentials: ICredential
 /** Runs Input → Neto Customer Log through WorkflowExecute and returns the Neto node's outputs. */
 export async function runCustomerLog(options: RunOptions): Promise<RunResult> {
 	return await runWorkflow(NODE_TYPE, options);
+}
+
+/** Runs Input → a node that only reads the Neto node's parameters (the benchmark's control). */
+export async function runParameterReader(options: RunOptions): Promise<RunResult> {
+	return await runWorkflow(READER_TYPE, options);
 }
 
 /** Runs the credential's test as n8n's credential tester would: { status: 'OK' | 'Error', message }. */

@@ -2,9 +2,20 @@
 /** `npm run sandbox`: a Neto sandbox store on 127.0.0.1 for trying the node by hand. */
 const { startSandbox } = require('./server');
 
-const port = Number(process.env.NETO_SANDBOX_PORT || 8787);
-startSandbox({ port, latencyMs: Number(process.env.NETO_SANDBOX_LATENCY_MS || 0) }).then((sandbox) => {
+const port = Number(process.env.NETO_SANDBOX_PORT ?? 8787);
+const options = {
+	port,
+	latencyMs: Number(process.env.NETO_SANDBOX_LATENCY_MS || 0),
+	...(process.env.NETO_SANDBOX_RATE_LIMIT ? { rateLimitPerMinute: Number(process.env.NETO_SANDBOX_RATE_LIMIT) } : {}),
+};
+startSandbox(options).then((sandbox) => {
 	const c = sandbox.options.credentials;
+	if (process.argv.includes('--json')) {
+		// For programs that start the sandbox as a child process (the benchmark, npm start).
+		process.stdout.write(`${JSON.stringify({ url: sandbox.url, credentials: c })}\n`);
+		process.on('SIGTERM', () => sandbox.close().then(() => process.exit(0)));
+		return;
+	}
 	process.stdout.write(
 		`Neto sandbox listening on ${sandbox.url}/do/WS/NetoAPI\n` +
 			`API username: ${c.apiUsername}   API key: ${c.apiKey}\n` +
