@@ -8,12 +8,11 @@
  *
  *   npm run bench -- [--latency 50] [--sizes 1000,10000] [--batch 50] [--baseline-max 10000]
  */
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const readline = require('node:readline');
 const esbuild = require('esbuild');
+
+const { startSandboxProcess } = require('../scripts/sandbox-process');
 
 const root = path.resolve(__dirname, '..');
 const arg = (name, fallback) => {
@@ -32,17 +31,6 @@ async function loadHarness() {
 	require(path.join(root, 'test/setup-env.js'));
 	await esbuild.build({ entryPoints: [path.join(root, 'test/harness/engine.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile, logLevel: 'error' });
 	return require(outfile);
-}
-
-/** The sandbox in a child process, so its CPU is not counted as the node's. */
-function startSandbox() {
-	const child = spawn(process.execPath, [path.join(root, 'test/sandbox/cli.js'), '--json'], {
-		env: { ...process.env, NETO_SANDBOX_PORT: '0', NETO_SANDBOX_LATENCY_MS: String(LATENCY_MS), NETO_SANDBOX_RATE_LIMIT: '1000000000' },
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	return new Promise((resolve) => {
-		readline.createInterface({ input: child.stdout }).once('line', (line) => resolve({ child, ...JSON.parse(line) }));
-	});
 }
 
 async function stats(url) {
@@ -101,7 +89,8 @@ const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFracti
 
 async function main() {
 	const harness = await loadHarness();
-	const sandbox = await startSandbox();
+	// The sandbox in a child process, so its CPU is not counted as the node's.
+	const sandbox = await startSandboxProcess({ latencyMs: LATENCY_MS, rateLimit: 1_000_000_000 });
 	const rows = [];
 	try {
 		// Warm up the engine, the JIT and the connections on both paths.
@@ -126,7 +115,7 @@ async function main() {
 			}
 		}
 	} finally {
-		sandbox.child.kill('SIGTERM');
+		sandbox.stop();
 	}
 	const lines = [
 		`Neto sandbox latency ${LATENCY_MS} ms per request, batch size ${BATCH}, Node ${process.version}, ${os.cpus().length} cores.`,

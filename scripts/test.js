@@ -6,14 +6,14 @@
  * jest suites (the node through n8n-core's engine against the Neto sandbox). Ends with one line
  * "tests: N passed, N failed".
  */
-const { execFileSync, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..');
+const { ensureDevDependencies, root } = require('./n8n-env');
+
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function step(title, command, args, options = {}) {
 	process.stdout.write(`\n== ${title}\n`);
@@ -25,13 +25,7 @@ function step(title, command, args, options = {}) {
 	}
 }
 
-function installedLockMatches() {
-	const installed = path.join(root, 'node_modules', '.package-lock.json');
-	if (!fs.existsSync(installed)) return false;
-	return fs.statSync(installed).mtimeMs >= fs.statSync(path.join(root, 'package-lock.json')).mtimeMs;
-}
-
-if (!installedLockMatches()) step('Installing dev dependencies (npm ci)', npm, ['ci']);
+ensureDevDependencies();
 step('Type check', bin('tsc'), ['-p', 'tsconfig.json']);
 step("n8n's lint for community nodes (n8n-node lint)", bin('n8n-node'), ['lint'], { env: { CI: 'true' } });
 step('Build', 'node', ['scripts/build.js']);

@@ -185,6 +185,17 @@ function startSandbox(userOptions = {}) {
 			res.writeHead(status, { 'Content-Type': type, ...extra });
 			res.end(text);
 		};
+		if (req.url === '/__sandbox/logs' && req.method === 'GET') {
+			requests.pop();
+			return send(200, 'application/json', JSON.stringify([...store.logs.values()]));
+		}
+		if (req.url === '/__sandbox/reset' && req.method === 'POST') {
+			requests.length = 0;
+			windows.clear();
+			faults = [];
+			store.reset();
+			return send(200, 'application/json', '{"reset":true}');
+		}
 		if (req.url === '/__sandbox/stats' && req.method === 'GET') {
 			requests.pop();
 			const byAction = {};

@@ -63,6 +63,15 @@ class NetoStore {
 		if (seed) this.seed();
 	}
 
+	/** Back to the seeded state (used between end-to-end examples). */
+	reset() {
+		this.customers.clear();
+		this.logs.clear();
+		this.nextCustomerId = 1;
+		this.nextLogId = 1000;
+		this.seed();
+	}
+
 	seed() {
 		for (const customer of SEED_CUSTOMERS) this.addCustomer(customer);
 		this.insertLog({ Username: 'jsmith', CustomerName: 'Jane Smith', AllocatedTo: 'Sam', FollowUpType: 'Phone Call', Status: 'Require Recontact', Notes: 'Asked about bulk pricing', LastContacted: '2026-01-10 02:30:00', DateRequiredFollowUp: '2026-01-17 00:00:00' });

@@ -1,0 +1,120 @@
+'use strict';
+/**
+ * `npm run test:e2e`: each example workflow runs headless in real n8n (`n8n execute`) with the built
+ * package installed as a community package, against the Neto sandbox; its output items and the
+ * sandbox's store are checked. `-- --n8n 1.123.81` picks another tested n8n version.
+ * Ends with one line "e2e: N passed, N failed".
+ */
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const env = require('./n8n-env');
+const { importCredentialAndExamples, executeWorkflow } = require('./n8n-cli');
+const { startSandboxProcess } = require('./sandbox-process');
+
+const versionArg = process.argv.indexOf('--n8n');
+const VERSION = versionArg > 0 ? process.argv[versionArg + 1] : env.DEFAULT_N8N;
+
+/** The items a node put on an output of the run. */
+function outputOf(run, nodeName, output = 0) {
+	const task = run.data.resultData.runData[nodeName];
+	assert.ok(task, `node "${nodeName}" did not run`);
+	assert.equal(task[0].error, undefined, `node "${nodeName}" failed: ${JSON.stringify(task[0].error)}`);
+	return (task[0].data.main[output] ?? []).map((item) => item.json);
+}
+
+const CHECKS = {
+	'add-log-per-order.json': async (run, sandbox) => {
+		const out = outputOf(run, 'Add follow-up log');
+		assert.equal(out.length, 3);
+		assert.deepEqual(out.map((json) => [json.Username, json.Ack, typeof json.LogID]), [
+			['jsmith', 'Success', 'number'],
+			['acme_buyer', 'Success', 'number'],
+			['ellie.w', 'Success', 'number'],
+		]);
+		const logs = await sandbox.logs();
+		const added = logs.filter((log) => out.some((json) => json.LogID === log.LogID));
+		assert.equal(added.length, 3);
+		assert.equal(added[0].Notes, 'Order N10041 for $129.5: call to check it arrived');
+		assert.equal(added[0].Status, 'Require Recontact');
+		const due = Date.parse(`${added[0].DateRequiredFollowUp.replace(' ', 'T')}Z`);
+		assert.ok(Math.abs(due - (Date.now() + 3 * 86_400_000)) < 10 * 60_000, `due date ${added[0].DateRequiredFollowUp} is not in three days`);
+	},
+	'update-status-from-list.json': async (run, sandbox) => {
+		const out = outputOf(run, 'Update log');
+		assert.deepEqual(out.map((json) => [json.LogID, json.Status, json.Ack]), [
+			[1000, 'Completed', 'Success'],
+			[1002, 'Recontacting', 'Success'],
+		]);
+		const logs = await sandbox.logs();
+		const byId = new Map(logs.map((log) => [log.LogID, log]));
+		assert.equal(byId.get(1000).Status, 'Completed');
+		assert.equal(byId.get(1000).Notes, 'Bulk pricing sent');
+		assert.equal(byId.get(1002).Status, 'Recontacting');
+		assert.equal(byId.get(1001).Notes, 'Sent the catalogue');
+	},
+	'route-failed-items.json': async (run, sandbox) => {
+		const added = outputOf(run, 'Added');
+		const failed = outputOf(run, 'Failed');
+		assert.deepEqual(added.map((json) => json.Username), ['jsmith', 'tom_k']);
+		assert.equal(failed.length, 2);
+		assert.match(failed[0].error, /^Item index 1: Customer not found/);
+		assert.equal(failed[0].customer, 'no_such_customer');
+		assert.match(failed[1].error, /^Item index 2: "Customer Username" \(Username\) is 41 characters long; Add allows at most 25/);
+		const logs = await sandbox.logs();
+		assert.equal(logs.filter((log) => log.Notes === 'Unknown to the store' || log.Notes === 'Refused before sending').length, 0);
+		assert.equal(logs.filter((log) => log.Notes === 'Asked for a catalogue').length, 1);
+	},
+	'close-open-logs.json': async (run, sandbox) => {
+		const open = outputOf(run, 'Get open logs');
+		assert.deepEqual(open.map((json) => [json.Username, json.LogID, json.Status]), [['jsmith', 1000, 'Require Recontact']]);
+		const done = outputOf(run, 'Mark done');
+		assert.deepEqual(done.map((json) => [json.LogID, json.Status]), [[1000, 'Completed']]);
+		const log = (await sandbox.logs()).find((entry) => entry.LogID === 1000);
+		assert.equal(log.Status, 'Completed');
+		assert.match(log.Notes, /^Asked about bulk pricing\n--- \d{4}-\d\d-\d\d \d\d:\d\d UTC ---\nClosed by n8n$/);
+	},
+};
+
+async function main() {
+	env.ensureDevDependencies();
+	const install = env.ensureN8n(VERSION);
+	const tarball = env.buildAndPack();
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'neto-e2e-'));
+	env.installPackage(tarball, userFolder);
+	const sandbox = await startSandboxProcess();
+	let passed = 0;
+	let failed = 0;
+	try {
+		const workflows = importCredentialAndExamples(install, userFolder, sandbox);
+		for (const workflow of workflows) {
+			const check = CHECKS[workflow.file];
+			const started = Date.now();
+			try {
+				assert.ok(check, `no check is written for ${workflow.file}`);
+				await sandbox.reset();
+				const run = executeWorkflow(install, userFolder, workflow.id);
+				assert.equal(run.data.resultData.error, undefined, `the run failed: ${JSON.stringify(run.data.resultData.error)}`);
+				await check(run, sandbox);
+				passed++;
+				process.stdout.write(`ok   ${workflow.file} on n8n ${VERSION} (${Date.now() - started} ms)\n`);
+			} catch (error) {
+				failed++;
+				process.stdout.write(`FAIL ${workflow.file} on n8n ${VERSION}: ${error.stack || error}\n`);
+			}
+		}
+	} finally {
+		sandbox.stop();
+		fs.rmSync(userFolder, { recursive: true, force: true });
+	}
+	process.stdout.write(`e2e: ${passed} passed, ${failed} failed\n`);
+	process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack || error}\n`);
+	process.stdout.write('e2e: 0 passed, 1 failed\n');
+	process.exit(1);
+});
