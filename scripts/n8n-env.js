@@ -74,7 +74,7 @@ function ensureN8n(version = DEFAULT_N8N) {
 		});
 		run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], { cwd: dir, env });
 		log(`building ${spec.rebuild.join(', ')} for Node ${spec.node}`);
-		run('npm', ['rebuild', ...spec.rebuild, '--build-from-source'], { cwd: dir, env });
+		run('npm', ['rebuild', ...spec.rebuild], { cwd: dir, env: { ...env, npm_config_build_from_source: 'true' } });
 		fs.writeFileSync(path.join(dir, '.ready'), version);
 	}
 	return { n8n: bin, node: path.join(nodeHome, 'bin', 'node'), env, version };
