@@ -66,7 +66,8 @@ function startN8n(install, userFolder, port) {
 		child.once('exit', (code) => reject(new Error(`n8n exited (${code}):\n${output.join('')}`)));
 		const poll = async () => {
 			try {
-				const response = await fetch(`http://localhost:${port}/healthz`);
+				// /healthz answers before the REST routes are registered; the settings route means ready.
+				const response = await fetch(`http://localhost:${port}/rest/settings`);
 				if (response.ok) return resolve({ child, output, url: `http://localhost:${port}` });
 			} catch {
 				/* not up yet */

@@ -27,11 +27,13 @@ export const optionsProperty: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	description: 'How the node talks to the store. Read once per run, from the first item.',
+	// Batching, limits and retries are for writes; Get Many reads with the wire format only.
 	options: [
 		{
 			displayName: 'Batch Size',
 			name: 'batchSize',
-			type: 'number',
+			displayOptions: { show: { '/operation': ['add', 'update'] } },
+						type: 'number',
 			typeOptions: { minValue: 1, maxValue: 1000 },
 			default: 50,
 			description:
@@ -40,7 +42,8 @@ export const optionsProperty: INodeProperties = {
 		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
-			type: 'number',
+			displayOptions: { show: { '/operation': ['add', 'update'] } },
+						type: 'number',
 			typeOptions: { minValue: 1, maxValue: 10 },
 			default: 1,
 			description: 'How many requests may be in flight at once, all within the rate limit',
@@ -48,7 +51,8 @@ export const optionsProperty: INodeProperties = {
 		{
 			displayName: 'Max Retries',
 			name: 'maxRetries',
-			type: 'number',
+			displayOptions: { show: { '/operation': ['add', 'update'] } },
+						type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10 },
 			default: 3,
 			description:
@@ -57,7 +61,8 @@ export const optionsProperty: INodeProperties = {
 		{
 			displayName: 'Requests Per Minute',
 			name: 'requestsPerMinute',
-			type: 'number',
+			displayOptions: { show: { '/operation': ['add', 'update'] } },
+						type: 'number',
 			typeOptions: { minValue: 1, maxValue: 500 },
 			default: 500,
 			description: 'The most requests the node starts in any minute. Neto allows 500 per minute per account.',
@@ -65,7 +70,8 @@ export const optionsProperty: INodeProperties = {
 		{
 			displayName: 'Retry Delay (Ms)',
 			name: 'retryDelayMs',
-			type: 'number',
+			displayOptions: { show: { '/operation': ['add', 'update'] } },
+						type: 'number',
 			typeOptions: { minValue: 0 },
 			default: 1000,
 			description:

@@ -1,0 +1,88 @@
+'use strict';
+/**
+ * Takes the README's screenshots of the node in the real n8n editor with headless Chromium
+ * (Debian's `chromium` package: apt-get install chromium): the node's parameters, the credential
+ * form, and a run's output. Runs n8n and the sandbox in a throwaway user folder.
+ *   node scripts/screenshots.js   → docs/images/*.png
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const env = require('./n8n-env');
+const { importCredentialAndExamples, startN8n } = require('./n8n-cli');
+const { startSandboxProcess } = require('./sandbox-process');
+
+const OUT = path.join(env.root, 'docs', 'images');
+const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
+/** Opens a node's panel: double-clicks its box, which sits just above its name on the canvas. */
+async function openNode(page, name) {
+	const label = await page.getByText(name, { exact: true }).first().boundingBox();
+	await page.mouse.dblclick(label.x + label.width / 2, label.y - 50);
+}
+
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+async function main() {
+	const install = env.ensureN8n(env.DEFAULT_N8N);
+	const tarball = env.buildAndPack();
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'neto-shots-'));
+	env.installPackage(tarball, userFolder);
+	const sandbox = await startSandboxProcess();
+	const children = [sandbox.child];
+	let browser;
+	try {
+		importCredentialAndExamples(install, userFolder, sandbox);
+		const n8n = await startN8n(install, userFolder, 5699);
+		children.push(n8n.child);
+		const setup = await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(OWNER) });
+		if (!setup.ok) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
+
+		browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+		const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+		await page.goto(`${n8n.url}/signin`);
+		await page.fill('input[type="email"]', OWNER.email);
+		await page.fill('input[type="password"]', OWNER.password);
+		await page.keyboard.press('Enter');
+		await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 30_000 });
+		fs.mkdirSync(OUT, { recursive: true });
+
+		// The node's parameters: open the Add node of the first example.
+		await page.goto(`${n8n.url}/workflow/netoExampleAddLogs`);
+		await page.waitForSelector('text=Add follow-up log', { timeout: 60_000 });
+		await page.waitForTimeout(1500);
+		await page.screenshot({ path: path.join(OUT, 'workflow.png') });
+		await openNode(page, 'Add follow-up log');
+		await page.waitForSelector('text=Additional Fields', { timeout: 30_000 });
+		await page.waitForTimeout(1000);
+		await page.screenshot({ path: path.join(OUT, 'node-parameters.png') });
+		await page.keyboard.press('Escape');
+
+		// A run's output: execute the workflow, then open the node again.
+		await page.waitForTimeout(1000);
+		await page.getByRole('button', { name: /Execute workflow|Test workflow/i }).first().click({ force: true });
+		await page.waitForTimeout(6000);
+		await openNode(page, 'Add follow-up log');
+		await page.waitForSelector('text=LogID', { timeout: 30_000 });
+		await page.waitForTimeout(1000);
+		await page.screenshot({ path: path.join(OUT, 'run-output.png') });
+		await page.keyboard.press('Escape');
+
+		// The credential form.
+		await page.goto(`${n8n.url}/home/credentials/netoSandboxCred`);
+		await page.waitForSelector('text=Store URL', { timeout: 30_000 });
+		await page.waitForTimeout(1500);
+		await page.screenshot({ path: path.join(OUT, 'credential.png') });
+		process.stdout.write(`Screenshots written to ${path.relative(env.root, OUT)}/\n`);
+	} finally {
+		await browser?.close();
+		for (const child of children) child.kill('SIGTERM');
+		fs.rmSync(userFolder, { recursive: true, force: true });
+	}
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack || error}\n`);
+	process.exit(1);
+});
