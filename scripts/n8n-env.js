@@ -106,17 +106,27 @@ function buildAndPack() {
 	return path.join(out, result.stdout.trim().split('\n').pop());
 }
 
-/** Installs the repo's dev dependencies when node_modules is missing or older than the lockfile. */
+/**
+ * Installs the repo's dev dependencies, at the lockfile's versions, when node_modules is missing
+ * or older than the lockfile. `npm install`, not `npm ci`: the registry here lacks some platforms'
+ * optional binaries (of unrs-resolver, under n8n's lint), which `npm ci` refuses to skip.
+ */
+function installDevDependencies() {
+	run('npm', ['install', '--no-audit', '--no-fund'], { cwd: root });
+}
+
 function ensureDevDependencies() {
 	const installed = path.join(root, 'node_modules', '.package-lock.json');
 	if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(path.join(root, 'package-lock.json')).mtimeMs) return;
-	log('installing dev dependencies (npm ci)');
-	run('npm', ['ci'], { cwd: root });
+	log('installing dev dependencies');
+	installDevDependencies();
 }
 
-module.exports = { ensureNode, ensureN8n, installPackage, buildAndPack, ensureDevDependencies, N8N_VERSIONS, DEFAULT_N8N, root, cache, run };
+module.exports = { ensureNode, ensureN8n, installPackage, buildAndPack, ensureDevDependencies, installDevDependencies, N8N_VERSIONS, DEFAULT_N8N, root, cache, run };
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === 'install-dev') {
+	installDevDependencies();
+} else if (require.main === module) {
 	const version = process.argv[2] || DEFAULT_N8N;
 	const { n8n, env } = ensureN8n(version);
 	run(n8n, ['--version'], { env });
