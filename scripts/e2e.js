@@ -60,9 +60,9 @@ const CHECKS = {
 		const failed = outputOf(run, 'Failed');
 		assert.deepEqual(added.map((json) => json.Username), ['jsmith', 'tom_k']);
 		assert.equal(failed.length, 2);
-		assert.match(failed[0].error, /^Item index 1: Customer not found/);
+		assert.match(failed[0].error.message, /^Item index 1: Customer not found/);
 		assert.equal(failed[0].customer, 'no_such_customer');
-		assert.match(failed[1].error, /^Item index 2: "Customer Username" \(Username\) is 40 characters long; Add allows at most 25/);
+		assert.match(failed[1].error.message, /^Item index 2: "Customer Username" \(Username\) is 40 characters long; Add allows at most 25/);
 		const logs = await sandbox.logs();
 		assert.equal(logs.filter((log) => log.Notes === 'Unknown to the store' || log.Notes === 'Refused before sending').length, 0);
 		assert.equal(logs.filter((log) => log.Notes === 'Asked for a catalogue').length, 1);

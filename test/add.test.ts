@@ -104,8 +104,8 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 		expect(result.json).toHaveLength(3);
 		expect(result.json[0]).toMatchObject({ Username: 'jsmith', Ack: 'Success' });
 		expect(result.json[1]).toEqual({
-			error: 'Item index 1: Customer not found',
-			details: {
+			error: {
+				message: 'Item index 1: Customer not found',
 				description: 'No customer has the username nobody_here.',
 				itemIndex: 1,
 				Ack: 'Error',
@@ -130,7 +130,7 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 		expect(result.json).toEqual([expect.objectContaining({ Username: 'jsmith', Ack: 'Success' })]);
 		expect(result.errorItems).toHaveLength(1);
 		// n8n merges the input item's json into an error-output item.
-		expect(result.errorItems[0].json).toMatchObject({ u: 'nobody_here', error: 'Item index 0: Customer not found', details: { itemIndex: 0 } });
+		expect(result.errorItems[0].json).toMatchObject({ u: 'nobody_here', error: { message: 'Item index 0: Customer not found', itemIndex: 0 } });
 		expect(result.errorItems[0].pairedItem).toEqual({ item: 0 });
 	});
 });

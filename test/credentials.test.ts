@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { netoEndpoint } from '../nodes/CustomerLog/transport/storeUrl';
 import { testCredential } from './harness/engine';
 import { useSandbox } from './harness/fixtures';
@@ -68,7 +70,7 @@ describe('Credential', () => {
 			onError: 'continueRegularOutput',
 		});
 		expect(result.json).toHaveLength(2);
-		expect(result.json[0].error).toContain('Invalid API credentials');
+		expect((result.json[0].error as IDataObject).message).toContain('Invalid API credentials');
 		expect(JSON.stringify(result.run)).not.toContain(refused);
 		const failed = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], { credentials: neto.credentials({ apiKey: refused }) });
 		expect(failed.error?.message).toBe('Item index 0: Invalid API credentials');
@@ -81,7 +83,7 @@ describe('Credential', () => {
 			credentials: neto.credentials({ storeUrl: 'ftp://mystore.com.au' }),
 			onError: 'continueRegularOutput',
 		});
-		expect(result.json.map((json) => json.error)).toEqual([
+		expect(result.json.map((json) => (json.error as IDataObject).message)).toEqual([
 			'Item index 0: The Store URL must be a web address (http or https); "ftp:" is not supported',
 			'Item index 1: The Store URL must be a web address (http or https); "ftp:" is not supported',
 		]);

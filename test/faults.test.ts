@@ -1,7 +1,5 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import type { RunResult } from './harness/engine';
-import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
+import { WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
 
 /** Every input item ends as exactly one output item, paired to it, in order. */
 function expectOneOutcomePerItem(result: RunResult, count: number) {
@@ -31,8 +29,8 @@ describe.each(WIRE_FORMATS)('Faults and retries (%s)', (format) => {
 		neto.sandbox.injectFaults([{ kind: 'status', status: 429, retryAfter: 0, times: 10 }]);
 		const result = await neto.run({ ...ADD, options: { maxRetries: 2 } }, notes(2), continueOnFail);
 		expectOneOutcomePerItem(result, 2);
-		expect(result.json[0]).toMatchObject({ error: 'Item index 0: The store is rate limiting this account (HTTP 429)', details: { httpCode: 429 } });
-		expect(String((result.json[1].details as IDataObject).description)).toContain('nothing was changed');
+		expect(result.json[0]).toMatchObject({ error: { message: 'Item index 0: The store is rate limiting this account (HTTP 429)', httpCode: 429 } });
+		expect(errorOf(result.json[1]).description).toContain('nothing was changed');
 		expect(neto.requestsFor('AddCustomerLog')).toHaveLength(3);
 		expect(jsmithNotes()).toEqual([]);
 	});
@@ -41,8 +39,8 @@ describe.each(WIRE_FORMATS)('Faults and retries (%s)', (format) => {
 		neto.sandbox.injectFaults([{ kind: 'status', status: 503 }]);
 		const result = await neto.run(ADD, notes(2), continueOnFail);
 		expectOneOutcomePerItem(result, 2);
-		expect(result.json[0].error).toBe('Item index 0: The store answered HTTP 503 instead of a Neto API answer');
-		expect(String((result.json[0].details as IDataObject).description)).toContain('may or may not have been added');
+		expect(errorOf(result.json[0]).message).toBe('Item index 0: The store answered HTTP 503 instead of a Neto API answer');
+		expect(errorOf(result.json[0]).description).toContain('may or may not have been added');
 		expect(neto.requestsFor('AddCustomerLog')).toHaveLength(1);
 	});
 
@@ -59,8 +57,8 @@ describe.each(WIRE_FORMATS)('Faults and retries (%s)', (format) => {
 		const result = await neto.run(ADD, notes(3), continueOnFail);
 		expectOneOutcomePerItem(result, 3);
 		for (const json of result.json) {
-			expect(json.error).toContain('could not be reached: the connection was reset');
-			expect(String((json.details as IDataObject).description)).toContain('may or may not have been added');
+			expect(errorOf(json).message).toContain('could not be reached: the connection was reset');
+			expect(errorOf(json).description).toContain('may or may not have been added');
 		}
 		expect(neto.requestsFor('AddCustomerLog')).toHaveLength(1);
 		expect(jsmithNotes()).toEqual(['n0', 'n1', 'n2']);
@@ -86,7 +84,7 @@ describe.each(WIRE_FORMATS)('Faults and retries (%s)', (format) => {
 	test('a malformed body fails clearly', async () => {
 		neto.sandbox.injectFaults([{ kind: 'malformed' }]);
 		const result = await neto.run({ operation: 'update', logId: '1000', updateFields: { notes: 'x' } }, [{}], continueOnFail);
-		expect(result.json[0].error).toContain('the store sent JSON that cannot be read');
+		expect(errorOf(result.json[0]).message).toContain('the store sent JSON that cannot be read');
 	});
 
 	test.each(WIRE_FORMATS)('an answer in %s is read whatever format was asked', async (answerFormat) => {
@@ -98,8 +96,7 @@ describe.each(WIRE_FORMATS)('Faults and retries (%s)', (format) => {
 		]);
 		const failed = await neto.run({ operation: 'update', logId: '4242', updateFields: { notes: 'x' } }, [{}], continueOnFail);
 		expect(failed.json[0]).toMatchObject({
-			error: 'Item index 0: Customer log not found',
-			details: { Messages: { Error: [{ Message: 'Customer log not found', SeverityCode: 'Error' }], Warning: [] } },
+			error: { message: 'Item index 0: Customer log not found', Messages: { Error: [{ Message: 'Customer log not found', SeverityCode: 'Error' }], Warning: [] } },
 		});
 	});
 });
@@ -127,8 +124,8 @@ describe.each(WIRE_FORMATS)('Batching (%s)', (format) => {
 			const outcomes = result.json.map((json) => (json.error ? 'error' : 'ok'));
 			expect(outcomes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'error', 'error', 'error', 'error', 'error', 'ok', 'ok']);
 			for (const json of result.json.slice(5, 10)) {
-				expect(json.error).toContain("The store's answer to a batch of 5 logs cannot be pinned to single logs: Customer not found");
-				expect(String((json.details as IDataObject).description)).toContain('may or may not have been added');
+				expect(errorOf(json).message).toContain("The store's answer to a batch of 5 logs cannot be pinned to single logs: Customer not found");
+				expect(errorOf(json).description).toContain('may or may not have been added');
 				expect(json).not.toHaveProperty('LogID');
 			}
 			expect(neto.requestsFor('AddCustomerLog')).toHaveLength(3);
@@ -147,7 +144,7 @@ describe.each(WIRE_FORMATS)('Batching (%s)', (format) => {
 			);
 			expectOneOutcomePerItem(result, 8);
 			expect(result.json.map((json) => (json.error ? 'error' : 'ok'))).toEqual(['ok', 'ok', 'ok', 'error', 'ok', 'ok', 'ok', 'ok']);
-			expect(result.json[3].error).toBe('Item index 3: Customer log not found');
+			expect(errorOf(result.json[3]).message).toBe('Item index 3: Customer log not found');
 			// 1 + at most 2 per level of splitting (log2 8 = 3 levels) for the one bad log
 			expect(neto.requestsFor('UpdateCustomerLog').length).toBeLessThanOrEqual(1 + 2 * 3);
 			expect(neto.sandbox.store.logs.get(1000)?.Notes).toBe('upd7');

@@ -1,5 +1,5 @@
 import { runListSearch } from './harness/engine';
-import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
+import { WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
 
 const locator = (mode: string, value: string) => ({ __rl: true, mode, value });
 
@@ -186,8 +186,8 @@ describe.each(WIRE_FORMATS)('Locators and appending to notes (%s)', (format) => 
 			],
 			{ onError: 'continueRegularOutput' },
 		);
-		expect(result.json[0].error).toContain('"Notes Mode" Append needs the Customer');
-		expect(result.json[1].error).toContain('Log 1000 is not one of the logs of customer "acme_buyer"');
+		expect(errorOf(result.json[0]).message).toContain('"Notes Mode" Append needs the Customer');
+		expect(errorOf(result.json[1]).message).toContain('Log 1000 is not one of the logs of customer "acme_buyer"');
 		expect(result.json[2]).toMatchObject({ LogID: 1001, Notes: expect.stringMatching(/^Sent the catalogue\n--- .* UTC ---\nx$/) });
 		expect(neto.requestsFor('UpdateCustomerLog').map((r) => r.logs)).toEqual([1]);
 		expect(neto.sandbox.store.logs.get(1000)?.Notes).toBe('Asked about bulk pricing');

@@ -96,8 +96,7 @@ describe.each(WIRE_FORMATS)('Update (%s)', (format) => {
 	test('a Log ID of exactly 10 digits is sent; the store answers that it does not exist', async () => {
 		const result = await neto.run({ operation: 'update', logId: '9999999999', updateFields: { notes: 'x' } }, [{}], { onError: 'continueRegularOutput' });
 		expect(result.json[0]).toMatchObject({
-			error: 'Item index 0: Customer log not found',
-			details: { description: 'There is no customer log with LogID 9999999999.', Ack: 'Error' },
+			error: { message: 'Item index 0: Customer log not found', description: 'There is no customer log with LogID 9999999999.', Ack: 'Error' },
 		});
 		expect(neto.requestsFor('UpdateCustomerLog')).toHaveLength(1);
 	});

@@ -108,8 +108,11 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 		);
 		expect(result.json).toHaveLength(3);
 		expect(result.json[1]).toEqual({
-			error: expect.stringContaining('Item index 1: "Customer Username" (Username) is 26 characters long'),
-			details: expect.objectContaining({ itemIndex: 1, field: 'Username' }),
+			error: expect.objectContaining({
+				message: expect.stringContaining('Item index 1: "Customer Username" (Username) is 26 characters long'),
+				itemIndex: 1,
+				field: 'Username',
+			}),
 		});
 		expect([result.json[0].Username, result.json[2].Username]).toEqual(['jsmith', 'tom_k']);
 		expect(neto.sandbox.store.logsOf('tom_k')).toHaveLength(1);

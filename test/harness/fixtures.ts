@@ -40,3 +40,9 @@ export function useSandbox(options: SandboxOptions = {}, wireFormat: Format = 'j
 		},
 	};
 }
+
+/** The `error` object of an error item. */
+export function errorOf(json: IDataObject): { message: string; description: string } & IDataObject {
+	expect(json.error).toEqual(expect.objectContaining({ message: expect.any(String) }));
+	return json.error as { message: string; description: string } & IDataObject;
+}

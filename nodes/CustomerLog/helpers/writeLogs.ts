@@ -173,14 +173,15 @@ function toNodeError(this: IExecuteFunctions, failure: Failure, itemIndex: numbe
 }
 
 /**
- * An error item. Its json holds only `error` and `details`: n8n routes an item to the error output
- * only when `error` is its json's sole key besides `message` and `details`.
+ * An error item: `json.error` holds the message and every detail, as one object (the shape n8n's
+ * HTTP Request node gives its errors). A json of `error` alone is what both n8n 1.x and 2.x route to
+ * the error output; an item's own `error` would make n8n replace the json with the message only.
  */
 function errorItem(failure: Failure, itemIndex: number): INodeExecutionData {
 	return {
 		json: {
-			error: `Item index ${itemIndex}: ${failure.message}`,
-			details: {
+			error: {
+				message: `Item index ${itemIndex}: ${failure.message}`,
 				description: failure.description,
 				itemIndex,
 				...(failure.field !== undefined ? { field: failure.field } : {}),

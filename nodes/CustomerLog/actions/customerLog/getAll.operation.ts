@@ -150,7 +150,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			continue;
 		}
 		if (!this.continueOnFail()) throw result.error;
-		output.push({ json: { error: result.error.message }, pairedItem: { item: itemIndex } });
+		const { message, description } = result.error as Error & { description?: string };
+		// The same error item shape as Add and Update: one `error` object.
+		output.push({ json: { error: { message, description: description ?? '', itemIndex } }, pairedItem: { item: itemIndex } });
 	}
 	return [output];
 }
