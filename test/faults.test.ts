@@ -1,4 +1,8 @@
+import { sleep } from 'n8n-workflow';
+
 import type { RunResult } from './harness/engine';
+import type { Sandbox } from './sandbox/server';
+import { startSandbox } from './sandbox/server';
 import { WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
 
 /** Every input item ends as exactly one output item, paired to it, in order. */
@@ -33,6 +37,28 @@ describe.each(WIRE_FORMATS)('Faults and retries (%s)', (format) => {
 		expect(errorOf(result.json[1]).description).toContain('nothing was changed');
 		expect(neto.requestsFor('AddCustomerLog')).toHaveLength(3);
 		expect(jsmithNotes()).toEqual([]);
+	});
+
+	test('a refused connection on Add is retried, as it provably never reached the store; added once', async () => {
+		const { port, store } = neto.sandbox;
+		await neto.sandbox.close();
+		let revived: Sandbox | undefined;
+		// The store comes back on the same port while the node is backing off.
+		const revival = sleep(150).then(async () => {
+			revived = await startSandbox({ port, store });
+		});
+		const result = await neto.run({ ...ADD, options: { retryDelayMs: 100, maxRetries: 6 } }, notes(2), {
+			credentials: neto.credentials({ storeUrl: `http://127.0.0.1:${port}` }),
+		});
+		await revival;
+		try {
+			expectOneOutcomePerItem(result, 2);
+			expect(result.json.map((json) => json.Ack)).toEqual(['Success', 'Success']);
+			expect(revived!.requests.filter((r) => r.action === 'AddCustomerLog')).toHaveLength(1);
+			expect(jsmithNotes()).toEqual(['n0', 'n1']);
+		} finally {
+			await revived!.close();
+		}
 	});
 
 	test('a 5xx on Add is not retried: the items say the log may or may not have been added', async () => {
