@@ -22,8 +22,18 @@ async function main() {
 
 	const sandbox = await startSandboxProcess({ port: Number(process.env.NETO_SANDBOX_PORT || 8787) });
 	const children = [sandbox.child];
-	const stop = () => {
-		for (const child of children) child.kill('SIGTERM');
+	let stopping = false;
+	// Ctrl-C: ask every child to stop, wait for them (n8n shuts down gracefully), force after 10 s.
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		process.stdout.write('Stopping n8n and the sandbox...\n');
+		const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+		const exited = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+		for (const child of running) child.kill('SIGTERM');
+		const force = setTimeout(() => running.forEach((child) => child.kill('SIGKILL')), 10_000);
+		await Promise.all(exited);
+		clearTimeout(force);
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);
