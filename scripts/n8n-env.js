@@ -18,6 +18,7 @@ const N8N_VERSIONS = {
 	'2.40.7': { node: '24.21.0', rebuild: ['sqlite3'] },
 	'1.123.81': { node: '22.22.0', rebuild: ['sqlite3', 'isolated-vm'], overrides: { xlsx: '0.18.5' } },
 };
+
 const DEFAULT_N8N = '2.40.7';
 
 function log(message) {
@@ -74,7 +75,17 @@ function ensureN8n(version = DEFAULT_N8N) {
 		});
 		run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], { cwd: dir, env });
 		log(`building ${spec.rebuild.join(', ')} for Node ${spec.node}`);
-		run('npm', ['rebuild', ...spec.rebuild], { cwd: dir, env: { ...env, npm_config_build_from_source: 'true' } });
+		// Under `npm run`, npm hands this repo's settings down as npm_config_* variables, and
+		// ignore-scripts=true (from .npmrc) would make the rebuild skip the very builds it is for.
+		run('npm', ['rebuild', ...spec.rebuild], {
+			cwd: dir,
+			env: { ...env, npm_config_ignore_scripts: 'false', npm_config_build_from_source: 'true' },
+		});
+		// Only a module that loads under n8n's Node counts as built.
+		for (const name of spec.rebuild) {
+			const check = spawnSync(path.join(nodeHome, 'bin', 'node'), ['-e', `require(${JSON.stringify(path.join(dir, 'node_modules', name))})`], { encoding: 'utf8' });
+			if (check.status !== 0) throw new Error(`${name} does not load under Node ${spec.node} after the rebuild:\n${check.stderr}`);
+		}
 		fs.writeFileSync(path.join(dir, '.ready'), version);
 	}
 	return { n8n: bin, node: path.join(nodeHome, 'bin', 'node'), env, version };

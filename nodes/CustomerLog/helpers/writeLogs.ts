@@ -59,7 +59,11 @@ function storeMessage(answer: NetoAnswer): { message: string; description: strin
 }
 
 function success(log: NetoLog, answer: NetoAnswer, logId?: number): Outcome {
-	const messages: NetoMessages = answer.Messages;
+	// Each item its own copy: the items of one batch share an answer, and nodes downstream may edit.
+	const messages: NetoMessages = {
+		Error: answer.Messages.Error.map((message) => ({ ...message })),
+		Warning: answer.Messages.Warning.map((message) => ({ ...message })),
+	};
 	return {
 		ok: true,
 		json: { ...(logId === undefined ? {} : { LogID: logId }), ...log, Ack: answer.Ack, Messages: messages },
