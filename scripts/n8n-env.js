@@ -15,6 +15,7 @@ const cache = path.join(root, '.cache');
 
 /** The n8n versions the E2E suite runs on, with the Node they run under and install quirks. */
 const N8N_VERSIONS = {
+	'2.41.1': { node: '24.21.0', rebuild: ['sqlite3'] },
 	'2.40.7': { node: '24.21.0', rebuild: ['sqlite3'] },
 	'1.123.81': { node: '22.22.0', rebuild: ['sqlite3', 'isolated-vm'], overrides: { xlsx: '0.18.5' } },
 };

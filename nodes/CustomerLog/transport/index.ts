@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { NetoAction, NetoAnswer, WireFormat } from '../helpers/wire';
@@ -37,13 +37,11 @@ export interface RetryPolicy {
 export interface RequestControl {
 	limiter: RateLimiter;
 	retry: RetryPolicy;
-	/** Counts requests actually sent, for the benchmark and the tests. */
-	sent?: { count: number };
 }
 
 export interface NetoRequest {
 	action: NetoAction;
-	payload: object;
+	payload: IDataObject;
 	format: WireFormat;
 	/** Safe to send again when the first try's fate is unknown (Update, Get; never Add). */
 	idempotent: boolean;
@@ -127,7 +125,7 @@ export async function sendNetoRequest(
 	const secrets = [credentials.apiKey, credentials.accessToken].filter((s): s is string => typeof s === 'string');
 	const url = endpointOf(credentials.storeUrl);
 	if (url instanceof NetoRequestFailure) return url;
-	const { body, contentType } = encodeRequest(request.action, request.payload as never, request.format);
+	const { body, contentType } = encodeRequest(request.action, request.payload, request.format);
 	const options: IHttpRequestOptions = {
 		method: 'POST',
 		url,
@@ -148,7 +146,6 @@ export async function sendNetoRequest(
 	for (let attempt = 0; ; attempt++) {
 		const canRetry = attempt < control.retry.maxRetries;
 		await control.limiter.acquire();
-		if (control.sent) control.sent.count++;
 		const response = await this.helpers.httpRequestWithAuthentication
 			.call(this, 'netoApi', options)
 			.then((raw: RawResponse) => raw, (error: unknown) => ({ networkError: error }));
