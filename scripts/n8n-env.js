@@ -13,14 +13,18 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const cache = path.join(root, '.cache');
 
-/** The n8n versions the E2E suite runs on, with the Node they run under and install quirks. */
+/**
+ * The n8n versions the E2E suite runs on, with the Node they run under and install quirks.
+ * 2.41.1 is the newest 2.x that installs here (2.41.3 needs a package the registry lacks);
+ * 1.123.81 is the last 1.x (it fetches xlsx from elsewhere unless overridden).
+ */
 const N8N_VERSIONS = {
 	'2.41.1': { node: '24.21.0', rebuild: ['sqlite3'] },
 	'2.40.7': { node: '24.21.0', rebuild: ['sqlite3'] },
 	'1.123.81': { node: '22.22.0', rebuild: ['sqlite3', 'isolated-vm'], overrides: { xlsx: '0.18.5' } },
 };
 
-const DEFAULT_N8N = '2.40.7';
+const DEFAULT_N8N = '2.41.1';
 
 function log(message) {
 	process.stdout.write(`[n8n-env] ${message}\n`);
