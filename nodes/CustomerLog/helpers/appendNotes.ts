@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { eachCustomer, logsOf, readControl } from './customers';
+import type { RequestControl } from '../transport';
+import { eachCustomer, logsOf } from './customers';
 import type { FieldProblem } from './logBuilder';
 import type { WriteOptions } from './options';
 import type { PendingLog } from './writeLogs';
@@ -43,6 +44,7 @@ export async function appendToNotes(
 	this: IExecuteFunctions,
 	pending: PendingLog[],
 	options: WriteOptions,
+	control: RequestControl,
 ): Promise<Map<number, FieldProblem>> {
 	const problems = new Map<number, FieldProblem>();
 	const appending = pending.filter((entry) => entry.values.notesMode === 'append' && typeof entry.log.Notes === 'string');
@@ -57,8 +59,6 @@ export async function appendToNotes(
 	}
 
 	const currentNotes = new Map<string, string>();
-	const control = readControl();
-	control.retry = options.retry;
 	const names = [...usernames];
 	for (let start = 0; start < names.length; start += 100) {
 		const chunk = names.slice(start, start + 100);

@@ -107,8 +107,8 @@ function fieldProperty(field: CustomerLogField, operation: LogOperation): INodeP
 				...common,
 				type: 'string',
 				default: '',
-				...(field.wire === 'Notes' ? { typeOptions: { rows: 4 } } : {}),
-					};
+				...(field.multiline ? { typeOptions: { rows: 4 } } : {}),
+			};
 	}
 }
 

@@ -28,6 +28,8 @@ export interface CustomerLogField {
 	readonly topLevel?: boolean;
 	/** Picked with a resource locator: from a list of the store's customers or logs, or typed. */
 	readonly locator?: 'customer' | 'log';
+	/** Free text that is usually several lines long. */
+	readonly multiline?: boolean;
 }
 
 export const LOG_STATUSES = ['Require Recontact', 'Recontacting', 'Completed'] as const;
@@ -108,6 +110,7 @@ export const CUSTOMER_LOG_FIELDS: readonly CustomerLogField[] = [
 		kind: 'string',
 		operations: { add: null, update: null },
 		description: 'Free text notes on the contact',
+		multiline: true,
 	},
 ];
 

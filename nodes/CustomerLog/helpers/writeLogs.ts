@@ -22,11 +22,15 @@ export interface PendingLog {
 	values: IDataObject;
 }
 
-/** A step between validation and sending: may rewrite logs, and returns the items it fails. */
+/**
+ * A step between validation and sending: may rewrite logs (reading from the store under the run's
+ * one rate limiter), and returns the items it fails.
+ */
 export type BeforeSend = (
 	this: IExecuteFunctions,
 	pending: PendingLog[],
 	options: WriteOptions,
+	control: RequestControl,
 ) => Promise<Map<number, FieldProblem>>;
 
 interface Failure {
@@ -237,8 +241,9 @@ export async function writeLogs(
 		outcomes[index] = failed(failure);
 	}
 
+	const control: RequestControl = { limiter: new RateLimiter(options.requestsPerMinute), retry: options.retry };
 	if (beforeSend && pending.length > 0) {
-		const problems = await beforeSend.call(this, pending, options);
+		const problems = await beforeSend.call(this, pending, options, control);
 		for (const [index, problem] of problems) {
 			const failure = refused(problem, 'The node checks this before sending anything for the item.');
 			if (!continueOnFail) throw toNodeError.call(this, failure, index);
@@ -247,7 +252,6 @@ export async function writeLogs(
 		if (problems.size > 0) pending = pending.filter((entry) => !problems.has(entry.index));
 	}
 
-	const control: RequestControl = { limiter: new RateLimiter(options.requestsPerMinute), retry: options.retry };
 	const batches: PendingLog[][] = [];
 	for (let start = 0; start < pending.length; start += options.batchSize) {
 		batches.push(pending.slice(start, start + options.batchSize));
