@@ -109,6 +109,8 @@ export class NetoApi implements ICredentialType {
 			headers: { NETOAPI_ACTION: 'GetCustomer', Accept: 'application/json' },
 			body: { Filter: { Username: ['n8n-credential-test'], OutputSelector: ['Username'], Limit: 1 } },
 			json: true,
+			// A 404 page or an error page is read, so the rules below can say it is not Neto's API.
+			ignoreHttpStatusErrors: true,
 		},
 		rules: [
 			{
@@ -117,7 +119,7 @@ export class NetoApi implements ICredentialType {
 					key: 'Ack',
 					value: undefined,
 					message:
-						'No Neto API answered at this Store URL. Check the address: it is your store\'s domain, e.g. mystore.com.au.',
+						'No Neto API answer came from this Store URL. Check the address (your store\'s domain, e.g. mystore.com.au); if it is right, the store may be down.',
 				},
 			},
 			{

@@ -2,7 +2,8 @@
 /**
  * `npm run test:e2e`: each example workflow runs headless in real n8n (`n8n execute`) with the built
  * package installed as a community package, against the Neto sandbox; its output items and the
- * sandbox's store are checked. `-- --n8n 1.123.81` picks another tested n8n version.
+ * sandbox's store are checked; then the credential's Test button through n8n's own tester.
+ * `-- --n8n 1.123.81` picks another tested n8n version.
  * Ends with one line "e2e: N passed, N failed".
  */
 const assert = require('node:assert/strict');
@@ -11,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const env = require('./n8n-env');
-const { importCredentialAndExamples, executeWorkflow } = require('./n8n-cli');
+const { importCredentialAndExamples, executeWorkflow, startN8n, SANDBOX_CREDENTIAL_ID } = require('./n8n-cli');
 const { startSandboxProcess } = require('./sandbox-process');
 
 const versionArg = process.argv.indexOf('--n8n');
@@ -78,6 +79,53 @@ const CHECKS = {
 	},
 };
 
+/**
+ * The credential's Test button, through n8n's own credential tester (its REST endpoint, as the
+ * editor calls it): the right key, a wrong key, a Store URL that is not Neto's API, a bad scheme.
+ */
+async function checkCredentialTest(install, userFolder, sandbox) {
+	const n8n = await startN8n(install, userFolder, 5681);
+	try {
+		const owner = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
+		const setup = await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(owner) });
+		assert.equal(setup.status, 200, `owner setup: ${await setup.text()}`);
+		const cookie = setup.headers.get('set-cookie').split(';')[0];
+		const good = { storeUrl: sandbox.url, authType: 'apiKey', apiUsername: sandbox.credentials.apiUsername, apiKey: sandbox.credentials.apiKey };
+		const test = async (data) => {
+			const response = await fetch(`${n8n.url}/rest/credentials/test`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', cookie },
+				body: JSON.stringify({ credentials: { id: SANDBOX_CREDENTIAL_ID, name: 'Neto Sandbox', type: 'netoApi', data } }),
+			});
+			assert.equal(response.status, 200);
+			return (await response.json()).data;
+		};
+		assert.deepEqual(await test(good), { status: 'OK', message: 'Connection successful!' });
+		const wrongKey = await test({ ...good, apiKey: 'not-the-key' });
+		assert.equal(wrongKey.status, 'Error');
+		assert.match(wrongKey.message, /^The store refused these credentials/);
+		const notNeto = await test({ ...good, storeUrl: n8n.url });
+		assert.equal(notNeto.status, 'Error');
+		assert.match(notNeto.message, /^No Neto API answer came from this Store URL/);
+		const ftp = await test({ ...good, storeUrl: 'ftp://mystore.com.au' });
+		assert.deepEqual(ftp, { status: 'Error', message: 'The Store URL must be a web address (http or https); "ftp:" is not supported' });
+	} finally {
+		await stopChild(n8n.child);
+	}
+}
+
+function stopChild(child) {
+	return new Promise((resolve) => {
+		if (child.exitCode !== null || child.signalCode !== null) return resolve();
+		const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+		child.once('exit', () => {
+			clearTimeout(force);
+			resolve();
+		});
+		child.kill('SIGTERM');
+	});
+}
+
 async function main() {
 	env.ensureDevDependencies();
 	const install = env.ensureN8n(VERSION);
@@ -104,6 +152,14 @@ async function main() {
 				failed++;
 				process.stdout.write(`FAIL ${workflow.file} on n8n ${VERSION}: ${error.stack || error}\n`);
 			}
+		}
+		try {
+			await checkCredentialTest(install, userFolder, sandbox);
+			passed++;
+			process.stdout.write(`ok   credential test (n8n's tester) on n8n ${VERSION}\n`);
+		} catch (error) {
+			failed++;
+			process.stdout.write(`FAIL credential test (n8n's tester) on n8n ${VERSION}: ${error.stack || error}\n`);
 		}
 	} finally {
 		sandbox.stop();

@@ -109,9 +109,9 @@ describe('Credential', () => {
 		expect(result).toEqual({ status: 'Error', message: expect.stringContaining('The store refused these credentials') });
 	});
 
-	test('the credential test says the URL is wrong when a web page answers instead of the API', async () => {
-		neto.sandbox.injectFaults([{ kind: 'html' }]);
+	test.each([200, 404, 503])('the credential test says the URL is wrong when a web page (HTTP %i) answers instead of the API', async (status) => {
+		neto.sandbox.injectFaults([{ kind: 'html', status }]);
 		const result = await testCredential(neto.credentials());
-		expect(result).toEqual({ status: 'Error', message: expect.stringContaining('No Neto API answered at this Store URL') });
+		expect(result).toEqual({ status: 'Error', message: expect.stringContaining('No Neto API answer came from this Store URL') });
 	});
 });
