@@ -90,7 +90,7 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 		expect(neto.sandbox.requests).toHaveLength(0);
 	});
 
-	test('one bad item among good ones: without Continue On Fail nothing at all is sent', async () => {
+	test('one bad item among good ones in one batch: without Continue On Fail nothing at all is sent', async () => {
 		const result = await neto.run(
 			{ operation: 'add', username: '={{ $json.u }}' },
 			[{ u: 'jsmith' }, { u: 'x'.repeat(26) }, { u: 'tom_k' }],
@@ -98,6 +98,23 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 		expect(result.error?.message).toContain('Item index 1:');
 		expect(result.error?.message).toContain('"Customer Username" (Username) is 26 characters long; Add allows at most 25');
 		expect(neto.sandbox.requests).toHaveLength(0);
+	});
+
+	test('without Continue On Fail a refused item stops the run there: full batches before it were sent, nothing after', async () => {
+		const result = await neto.run(
+			{ operation: 'add', username: '={{ $json.u }}', additionalFields: { notes: '={{ $json.n }}' }, options: { batchSize: 2 } },
+			[
+				{ u: 'jsmith', n: 'a' },
+				{ u: 'jsmith', n: 'b' },
+				{ u: 'x'.repeat(26), n: 'c' },
+				{ u: 'tom_k', n: 'd' },
+				{ u: 'tom_k', n: 'e' },
+			],
+		);
+		expect(result.error?.message).toContain('Item index 2: "Customer Username" (Username) is 26 characters long');
+		expect(neto.sandbox.requests.map((r) => r.logs)).toEqual([2]);
+		expect(neto.sandbox.store.logsOf('jsmith').map((log) => log.Notes).slice(-2)).toEqual(['a', 'b']);
+		expect(neto.sandbox.store.logsOf('tom_k')).toHaveLength(0);
 	});
 
 	test('one bad item among good ones with Continue On Fail: it alone becomes an error item', async () => {

@@ -201,19 +201,15 @@ function errorItem(failure: Failure, itemIndex: number): INodeExecutionData {
 	};
 }
 
-/** Runs `worker` over `tasks` with at most `limit` in flight, stopping new starts once `stop()` says so. */
-async function runPool<T>(tasks: T[], limit: number, worker: (task: T) => Promise<void>, stop: () => boolean) {
-	let next = 0;
-	const lanes = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-		while (next < tasks.length && !stop()) await worker(tasks[next++]);
-	});
-	await Promise.all(lanes);
-}
-
 /**
  * The whole of Add and Update. `readValues` reads one item's parameters (as few calls as it can:
  * each costs an expression evaluation per item in n8n); `beforeSend` may rewrite or refuse valid
  * logs before they go out. Returns one output item per input item.
+ *
+ * Reading and sending overlap: a batch goes out as soon as it is full, and the next one is read
+ * and checked while it is in flight (with at most `concurrency` batches in flight), so n8n's
+ * expression work hides behind the network instead of adding to it. Without Continue On Fail the
+ * first failure, refused or from the store, stops further sending; batches already sent stay sent.
  */
 export async function writeLogs(
 	this: IExecuteFunctions,
@@ -225,57 +221,59 @@ export async function writeLogs(
 	const options = readWriteOptions(this);
 	const timezone = this.getTimezone();
 	const continueOnFail = this.continueOnFail();
+	const control: RequestControl = { limiter: new RateLimiter(options.requestsPerMinute), retry: options.retry };
+	const sendBatch = operation === 'add' ? addBatch : updateBatch;
 	const outcomes: Array<Outcome | undefined> = new Array(items.length);
-	let pending: PendingLog[] = [];
+	let firstFailure: number | undefined;
 
-	for (let index = 0; index < items.length; index++) {
+	const settle = (index: number, outcome: Outcome) => {
+		outcomes[index] = outcome;
+		if (!outcome.ok && (firstFailure === undefined || index < firstFailure)) firstFailure = index;
+	};
+	const stopped = () => !continueOnFail && firstFailure !== undefined;
+
+	const dispatch = async (batch: PendingLog[]) => {
+		let ready = batch;
+		if (beforeSend) {
+			const problems = await beforeSend.call(this, batch, options, control);
+			for (const [index, problem] of problems) {
+				settle(index, failed(refused(problem, 'The node checks this before sending anything for the item.')));
+			}
+			ready = batch.filter((entry) => !problems.has(entry.index));
+		}
+		if (ready.length === 0 || stopped()) return;
+		const results = await sendBatch.call(this, ready, options, control);
+		ready.forEach((entry, position) => settle(entry.index, results[position]));
+	};
+
+	const inFlight = new Set<Promise<void>>();
+	const launch = async (batch: PendingLog[]) => {
+		while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
+		if (stopped()) return;
+		const sending: Promise<void> = dispatch(batch).finally(() => inFlight.delete(sending));
+		inFlight.add(sending);
+	};
+
+	let batch: PendingLog[] = [];
+	for (let index = 0; index < items.length && !stopped(); index++) {
 		const values = readValues(index);
 		const built = buildLog(operation, values, timezone);
-		if (built.problem === undefined) {
-			pending.push({ index, log: built.log, values });
+		if (built.problem !== undefined) {
+			settle(index, failed(refused(built.problem, 'The node checks every field against Neto\'s documented limits before sending.')));
 			continue;
 		}
-		const failure = refused(built.problem, 'The node checks every field against Neto\'s documented limits before sending.');
-		// Without Continue On Fail, refuse before anything is sent rather than half-way.
-		if (!continueOnFail) throw toNodeError.call(this, failure, index);
-		outcomes[index] = failed(failure);
-	}
-
-	const control: RequestControl = { limiter: new RateLimiter(options.requestsPerMinute), retry: options.retry };
-	if (beforeSend && pending.length > 0) {
-		const problems = await beforeSend.call(this, pending, options, control);
-		for (const [index, problem] of problems) {
-			const failure = refused(problem, 'The node checks this before sending anything for the item.');
-			if (!continueOnFail) throw toNodeError.call(this, failure, index);
-			outcomes[index] = failed(failure);
+		batch.push({ index, log: built.log, values });
+		if (batch.length === options.batchSize) {
+			await launch(batch);
+			batch = [];
 		}
-		if (problems.size > 0) pending = pending.filter((entry) => !problems.has(entry.index));
 	}
+	if (batch.length > 0 && !stopped()) await launch(batch);
+	while (inFlight.size > 0) await Promise.race(inFlight);
 
-	const batches: PendingLog[][] = [];
-	for (let start = 0; start < pending.length; start += options.batchSize) {
-		batches.push(pending.slice(start, start + options.batchSize));
-	}
-	const sendBatch = operation === 'add' ? addBatch : updateBatch;
-	let firstFailure: number | undefined;
-	await runPool(
-		batches,
-		options.concurrency,
-		async (batch) => {
-			const results = await sendBatch.call(this, batch, options, control);
-			batch.forEach((entry, position) => {
-				outcomes[entry.index] = results[position];
-				if (!results[position].ok && (firstFailure === undefined || entry.index < firstFailure)) {
-					firstFailure = entry.index;
-				}
-			});
-		},
-		() => !continueOnFail && firstFailure !== undefined,
-	);
-
-	if (!continueOnFail && firstFailure !== undefined) {
-		const outcome = outcomes[firstFailure] as Extract<Outcome, { ok: false }>;
-		throw toNodeError.call(this, outcome.failure, firstFailure);
+	if (stopped()) {
+		const outcome = outcomes[firstFailure as number] as Extract<Outcome, { ok: false }>;
+		throw toNodeError.call(this, outcome.failure, firstFailure as number);
 	}
 	return [
 		outcomes.map((outcome, index) =>
