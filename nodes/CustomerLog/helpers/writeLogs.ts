@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { RequestControl } from '../transport';
 import { NetoRequestFailure, RateLimiter, sendNetoRequest } from '../transport';
@@ -44,6 +44,9 @@ interface Failure {
 type Outcome = { ok: true; json: IDataObject } | { ok: false; failure: Failure };
 
 const ACTIONS = { add: 'AddCustomerLog', update: 'UpdateCustomerLog' } as const;
+
+/** How long to let a just-started request reach the wire before reading on (see launch). */
+const REQUEST_WRITE_MS = 3;
 
 function storeMessage(answer: NetoAnswer): { message: string; description: string } {
 	const errors = answer.Messages.Error;
@@ -252,6 +255,11 @@ export async function writeLogs(
 		if (stopped()) return;
 		const sending: Promise<void> = dispatch(batch).finally(() => inFlight.delete(sending));
 		inFlight.add(sending);
+		// Reading the next batch is synchronous and would hold this request back: n8n's HTTP stack
+		// takes a few turns of the event loop (credentials, agent) before the request is written.
+		// Measured here: 1 ms is too short, 3 ms enough. The wait overlaps the request in flight, so
+		// it costs nothing unless the store answers in under 3 ms.
+		await sleep(REQUEST_WRITE_MS);
 	};
 
 	let batch: PendingLog[] = [];
