@@ -42,12 +42,12 @@ const problem = (message: string): FieldProblem => ({ message, field: 'Notes' })
 
 export async function appendToNotes(
 	this: IExecuteFunctions,
-	pending: PendingLog[],
+	batch: PendingLog[],
 	options: WriteOptions,
 	control: RequestControl,
 ): Promise<Map<number, FieldProblem>> {
 	const problems = new Map<number, FieldProblem>();
-	const appending = pending.filter((entry) => entry.values.notesMode === 'append' && typeof entry.log.Notes === 'string');
+	const appending = batch.filter((entry) => entry.values.notesMode === 'append' && typeof entry.log.Notes === 'string');
 	if (appending.length === 0) return problems;
 
 	const usernames = new Set<string>();

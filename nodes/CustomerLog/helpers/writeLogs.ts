@@ -23,12 +23,12 @@ export interface PendingLog {
 }
 
 /**
- * A step between validation and sending: may rewrite logs (reading from the store under the run's
- * one rate limiter), and returns the items it fails.
+ * A step between validation and sending, run on each batch: may rewrite its logs (reading from the
+ * store under the run's one rate limiter), and returns the items it fails.
  */
 export type BeforeSend = (
 	this: IExecuteFunctions,
-	pending: PendingLog[],
+	batch: PendingLog[],
 	options: WriteOptions,
 	control: RequestControl,
 ) => Promise<Map<number, FieldProblem>>;
