@@ -40,6 +40,9 @@ export function appendedNotes(current: string, addition: string, now: Date): str
 
 const problem = (message: string): FieldProblem => ({ message, field: 'Notes' });
 
+const usernameOf = (entry: PendingLog): string =>
+	typeof entry.values.username === 'string' ? entry.values.username.trim() : '';
+
 export async function appendToNotes(
 	this: IExecuteFunctions,
 	batch: PendingLog[],
@@ -52,7 +55,7 @@ export async function appendToNotes(
 
 	const usernames = new Set<string>();
 	for (const entry of appending) {
-		const username = typeof entry.values.username === 'string' ? entry.values.username.trim() : '';
+		const username = usernameOf(entry);
 		if (username === '') {
 			problems.set(entry.index, problem('"Notes Mode" Append needs the Customer the log belongs to, to read its current notes'));
 		} else usernames.add(username);
@@ -68,7 +71,7 @@ export async function appendToNotes(
 			});
 		} catch (error) {
 			for (const entry of appending) {
-				if (chunk.includes(String(entry.values.username).trim())) {
+				if (chunk.includes(usernameOf(entry))) {
 					problems.set(entry.index, problem(`the current notes could not be read to append to them: ${(error as Error).message}`));
 				}
 			}
@@ -78,12 +81,12 @@ export async function appendToNotes(
 	const now = new Date();
 	for (const entry of appending) {
 		if (problems.has(entry.index)) continue;
-		const key = `${String(entry.values.username).trim()}#${String(entry.log.LogID)}`;
-		const current = currentNotes.get(key);
+		const username = usernameOf(entry);
+		const current = currentNotes.get(`${username}#${String(entry.log.LogID)}`);
 		if (current === undefined) {
 			problems.set(
 				entry.index,
-				problem(`Log ${String(entry.log.LogID)} is not one of the logs of customer "${String(entry.values.username).trim()}", so its notes cannot be appended to`),
+				problem(`Log ${String(entry.log.LogID)} is not one of the logs of customer "${username}", so its notes cannot be appended to`),
 			);
 			continue;
 		}

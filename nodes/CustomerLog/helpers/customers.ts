@@ -23,13 +23,13 @@ export function readControl(): RequestControl {
 }
 
 /** The GetCustomer filter, its elements in the XSD's order (XML requests must follow it). */
-function customerFilter(query: CustomerQuery, page: number, limit: number): IDataObject {
+function customerFilter(query: CustomerQuery, page: number): IDataObject {
 	return {
 		...(query.usernames?.length ? { Username: query.usernames } : {}),
 		...(query.updatedFrom ? { DateUpdatedFrom: query.updatedFrom } : {}),
 		...(query.updatedTo ? { DateUpdatedTo: query.updatedTo } : {}),
 		Page: page,
-		Limit: limit,
+		Limit: CUSTOMERS_PER_PAGE,
 		OutputSelector: query.withLogs ? ['Username', 'EmailAddress', 'CustomerLog'] : ['Username', 'EmailAddress'],
 	};
 }
@@ -46,11 +46,11 @@ export async function customerPage(
 	this: ReadContext,
 	query: CustomerQuery,
 	page: number,
-	options: { format: WireFormat; control: RequestControl; itemIndex?: number; limit?: number },
+	options: { format: WireFormat; control: RequestControl; itemIndex?: number },
 ): Promise<IDataObject[]> {
 	const answer = await netoApiRequest.call(
 		this,
-		{ action: 'GetCustomer', payload: { Filter: customerFilter(query, page, options.limit ?? CUSTOMERS_PER_PAGE) }, format: options.format, idempotent: true },
+		{ action: 'GetCustomer', payload: { Filter: customerFilter(query, page) }, format: options.format, idempotent: true },
 		options.control,
 		options.itemIndex,
 	);
