@@ -33,9 +33,6 @@ async function loadHarness() {
 	return require(outfile);
 }
 
-async function stats(url) {
-	return (await fetch(`${url}/__sandbox/stats`)).json();
-}
 
 async function measure(run) {
 	let peakRss = process.memoryUsage().rss;
@@ -54,7 +51,7 @@ async function measure(run) {
 
 /** One request per item, sequentially, as the HTTP Request node sends them. */
 async function baseline(sandbox, action, count) {
-	const before = (await stats(sandbox.url)).requests;
+	const before = (await sandbox.stats()).requests;
 	for (let n = 0; n < count; n++) {
 		const log = action === 'AddCustomerLog' ? { Username: 'jsmith', Notes: `baseline ${n}` } : { LogID: 1000 + (n % 3), Notes: `baseline ${n}` };
 		const response = await fetch(`${sandbox.url}/do/WS/NetoAPI`, {
@@ -65,7 +62,7 @@ async function baseline(sandbox, action, count) {
 		const answer = await response.json();
 		if (answer.Ack !== 'Success') throw new Error(`baseline request failed: ${JSON.stringify(answer)}`);
 	}
-	return (await stats(sandbox.url)).requests - before;
+	return (await sandbox.stats()).requests - before;
 }
 
 function workflowFor(sandbox, operation, count) {
@@ -79,10 +76,10 @@ function workflowFor(sandbox, operation, count) {
 }
 
 async function nodeRun(harness, sandbox, operation, count) {
-	const before = (await stats(sandbox.url)).requests;
+	const before = (await sandbox.stats()).requests;
 	const result = await harness.runCustomerLog(workflowFor(sandbox, operation, count));
 	if (result.error || result.json.length !== count || result.json.some((json) => json.error)) throw new Error(`node run failed: ${result.error?.message}`);
-	return (await stats(sandbox.url)).requests - before;
+	return (await sandbox.stats()).requests - before;
 }
 
 const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

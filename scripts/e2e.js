@@ -12,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const env = require('./n8n-env');
-const { importCredentialAndExamples, executeWorkflow, startN8n, SANDBOX_CREDENTIAL_ID } = require('./n8n-cli');
+const { importCredentialAndExamples, executeWorkflow, startN8n, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID } = require('./n8n-cli');
 const { startSandboxProcess } = require('./sandbox-process');
 
 const versionArg = process.argv.indexOf('--n8n');
@@ -86,10 +86,7 @@ const CHECKS = {
 async function checkCredentialTest(install, userFolder, sandbox) {
 	const n8n = await startN8n(install, userFolder, 5681);
 	try {
-		const owner = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
-		const setup = await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(owner) });
-		assert.equal(setup.status, 200, `owner setup: ${await setup.text()}`);
-		const cookie = setup.headers.get('set-cookie').split(';')[0];
+		const { cookie } = await setupOwner(n8n.url);
 		const good = { storeUrl: sandbox.url, authType: 'apiKey', apiUsername: sandbox.credentials.apiUsername, apiKey: sandbox.credentials.apiKey };
 		const test = async (data) => {
 			const response = await fetch(`${n8n.url}/rest/credentials/test`, {
@@ -112,18 +109,6 @@ async function checkCredentialTest(install, userFolder, sandbox) {
 	} finally {
 		await stopChild(n8n.child);
 	}
-}
-
-function stopChild(child) {
-	return new Promise((resolve) => {
-		if (child.exitCode !== null || child.signalCode !== null) return resolve();
-		const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-		child.once('exit', () => {
-			clearTimeout(force);
-			resolve();
-		});
-		child.kill('SIGTERM');
-	});
 }
 
 async function main() {

@@ -79,4 +79,26 @@ function startN8n(install, userFolder, port) {
 	});
 }
 
-module.exports = { importCredentialAndExamples, exampleWorkflows, executeWorkflow, startN8n, SANDBOX_CREDENTIAL_ID, n8nSync };
+const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
+
+/** Creates n8n's owner account (local only) and returns the session cookie and the account. */
+async function setupOwner(n8nUrl) {
+	const response = await fetch(`${n8nUrl}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(OWNER) });
+	if (!response.ok) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
+	return { cookie: response.headers.get('set-cookie').split(';')[0], owner: OWNER };
+}
+
+/** Asks a child to stop (n8n shuts down gracefully), forcing it after 10 s; resolves once it exited. */
+function stopChild(child) {
+	return new Promise((resolve) => {
+		if (child.exitCode !== null || child.signalCode !== null) return resolve();
+		const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+		child.once('exit', () => {
+			clearTimeout(force);
+			resolve();
+		});
+		child.kill('SIGTERM');
+	});
+}
+
+module.exports = { importCredentialAndExamples, exampleWorkflows, executeWorkflow, startN8n, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync };

@@ -11,11 +11,10 @@ const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const env = require('./n8n-env');
-const { importCredentialAndExamples, startN8n } = require('./n8n-cli');
+const { importCredentialAndExamples, startN8n, setupOwner, stopChild } = require('./n8n-cli');
 const { startSandboxProcess } = require('./sandbox-process');
 
 const OUT = path.join(env.root, 'docs', 'images');
-const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
 /** Opens a node's panel: double-clicks its box, which sits just above its name on the canvas. */
 async function openNode(page, name) {
 	const label = await page.getByText(name, { exact: true }).first().boundingBox();
@@ -36,14 +35,13 @@ async function main() {
 		importCredentialAndExamples(install, userFolder, sandbox);
 		const n8n = await startN8n(install, userFolder, 5699);
 		children.push(n8n.child);
-		const setup = await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(OWNER) });
-		if (!setup.ok) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
+		const { owner } = await setupOwner(n8n.url);
 
 		browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
 		const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 		await page.goto(`${n8n.url}/signin`);
-		await page.fill('input[type="email"]', OWNER.email);
-		await page.fill('input[type="password"]', OWNER.password);
+		await page.fill('input[type="email"]', owner.email);
+		await page.fill('input[type="password"]', owner.password);
 		await page.keyboard.press('Enter');
 		await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 30_000 });
 		fs.mkdirSync(OUT, { recursive: true });
@@ -77,7 +75,7 @@ async function main() {
 		process.stdout.write(`Screenshots written to ${path.relative(env.root, OUT)}/\n`);
 	} finally {
 		await browser?.close();
-		for (const child of children) child.kill('SIGTERM');
+		await Promise.all(children.map(stopChild));
 		fs.rmSync(userFolder, { recursive: true, force: true });
 	}
 }

@@ -13,7 +13,7 @@ const env = require('./n8n-env');
 
 async function main() {
 	env.ensureDevDependencies();
-	const { importCredentialAndExamples, startN8n } = require('./n8n-cli');
+	const { importCredentialAndExamples, startN8n, stopChild } = require('./n8n-cli');
 	const { startSandboxProcess } = require('./sandbox-process');
 	const install = env.ensureN8n(process.env.N8N_VERSION || env.DEFAULT_N8N);
 	const tarball = env.buildAndPack();
@@ -23,17 +23,12 @@ async function main() {
 	const sandbox = await startSandboxProcess({ port: Number(process.env.NETO_SANDBOX_PORT || 8787) });
 	const children = [sandbox.child];
 	let stopping = false;
-	// Ctrl-C: ask every child to stop, wait for them (n8n shuts down gracefully), force after 10 s.
+	// Ctrl-C: stop every child, waiting for n8n's graceful shutdown (forced after 10 s).
 	const stop = async () => {
 		if (stopping) return;
 		stopping = true;
 		process.stdout.write('Stopping n8n and the sandbox...\n');
-		const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
-		const exited = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
-		for (const child of running) child.kill('SIGTERM');
-		const force = setTimeout(() => running.forEach((child) => child.kill('SIGKILL')), 10_000);
-		await Promise.all(exited);
-		clearTimeout(force);
+		await Promise.all(children.map(stopChild));
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);
