@@ -1,6 +1,6 @@
 /** Unit tests for the pure parts: the response reader, the XML encoder and the rate limiter. */
 import { RateLimiter } from '../nodes/CustomerLog/transport/rateLimiter';
-import { NotNetoAnswer, encodeRequest, parseNetoResponse } from '../nodes/CustomerLog/helpers/wire';
+import { NotNetoAnswer, encodeRequest, parseNetoResponse } from '../nodes/CustomerLog/transport/wire';
 import { findCharacterNotInXml } from '../nodes/CustomerLog/helpers/logBuilder';
 
 describe('parseNetoResponse', () => {

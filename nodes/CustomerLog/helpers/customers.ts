@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-
 
 import type { RequestControl } from '../transport';
 import { RateLimiter, netoApiRequest } from '../transport';
-import type { WireFormat } from './wire';
+import type { WireFormat } from '../transport/wire';
 
 /** Reading customers and their logs back through GetCustomer, page by page. */
 

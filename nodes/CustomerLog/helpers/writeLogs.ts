@@ -7,8 +7,8 @@ import type { LogOperation } from './fields';
 import { buildLog, type FieldProblem, type NetoLog } from './logBuilder';
 import type { WriteOptions } from './options';
 import { readWriteOptions } from './options';
-import type { NetoAnswer, NetoMessages } from './wire';
-import { isAckSuccess } from './wire';
+import type { NetoAnswer, NetoMessages } from '../transport/wire';
+import { isAckSuccess } from '../transport/wire';
 
 /**
  * Add and Update share this engine: validate every item, send the valid logs in batches under

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import type { NetoAction, NetoAnswer, WireFormat } from '../helpers/wire';
-import { NotNetoAnswer, encodeRequest, parseNetoResponse } from '../helpers/wire';
+import type { NetoAction, NetoAnswer, WireFormat } from './wire';
+import { NotNetoAnswer, encodeRequest, parseNetoResponse } from './wire';
 import { RateLimiter } from './rateLimiter';
 import { StoreUrlError, netoEndpoint } from './storeUrl';
 

@@ -6,7 +6,7 @@ import { netoDateTimeToIso, toNetoDateTime } from '../../helpers/dates';
 import { customerLocator } from '../../helpers/descriptions';
 import { LOG_STATUSES } from '../../helpers/fields';
 import { readWriteOptions } from '../../helpers/options';
-import type { WireFormat } from '../../helpers/wire';
+import type { WireFormat } from '../../transport/wire';
 import type { RequestControl } from '../../transport';
 
 const show = { show: { operation: ['getAll'] } };
