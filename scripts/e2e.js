@@ -84,7 +84,7 @@ const CHECKS = {
  * editor calls it): the right key, a wrong key, a Store URL that is not Neto's API, a bad scheme.
  */
 async function checkCredentialTest(install, userFolder, sandbox) {
-	const n8n = await startN8n(install, userFolder, 5681);
+	const n8n = await startN8n(install, userFolder, Number(process.env.E2E_N8N_PORT || 5681));
 	try {
 		const { cookie } = await setupOwner(n8n.url);
 		const good = { storeUrl: sandbox.url, authType: 'apiKey', apiUsername: sandbox.credentials.apiUsername, apiKey: sandbox.credentials.apiKey };
