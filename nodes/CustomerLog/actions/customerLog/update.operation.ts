@@ -2,19 +2,19 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { appendToNotes, notesModeOption } from '../../helpers/appendNotes';
 import { customerLocator, logFieldProperties } from '../../helpers/descriptions';
-import { writeLogs } from '../../helpers/writeLogs';
+import { withMappingMode, writeMappedLogs } from '../../helpers/mapping';
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = withMappingMode('update', [
 	customerLocator(
 		'The customer the log belongs to',
 		'Needed only to pick the log from a list, or to append to its notes',
 		{ show: { operation: ['update'] } },
 	),
 	...logFieldProperties('update', 'updateFields', [notesModeOption]),
-];
+]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await writeLogs.call(
+	return await writeMappedLogs.call(
 		this,
 		'update',
 		(itemIndex) => {
