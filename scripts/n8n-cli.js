@@ -101,4 +101,4 @@ function stopChild(child) {
 	});
 }
 
-module.exports = { importCredentialAndExamples, exampleWorkflows, executeWorkflow, startN8n, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync };
+module.exports = { importCredentialAndExamples, exampleWorkflows, executeWorkflow, startN8n, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync, n8nEnv };

@@ -2,12 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { logFieldProperties } from '../../helpers/descriptions';
 import { withMappingMode, writeMappedLogs } from '../../helpers/mapping';
+import { parameterReader } from '../../helpers/parameterReader';
 
 export const description: INodeProperties[] = withMappingMode('add', logFieldProperties('add', 'additionalFields'));
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await writeMappedLogs.call(this, 'add', (itemIndex) => ({
-		username: this.getNodeParameter('username', itemIndex, '', { extractValue: true }),
-		...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
-	}));
+	const read = parameterReader(this, { username: '', additionalFields: {} });
+	return await writeMappedLogs.call(this, 'add', (itemIndex) => {
+		const { username, additionalFields } = read(itemIndex);
+		return { username, ...(additionalFields as IDataObject) };
+	});
 }

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { appendToNotes, notesModeOption } from '../../helpers/appendNotes';
 import { customerLocator, logFieldProperties } from '../../helpers/descriptions';
 import { withMappingMode, writeMappedLogs } from '../../helpers/mapping';
+import { parameterReader } from '../../helpers/parameterReader';
 
 export const description: INodeProperties[] = withMappingMode('update', [
 	customerLocator(
@@ -14,13 +15,15 @@ export const description: INodeProperties[] = withMappingMode('update', [
 ]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const read = parameterReader(this, { logId: '', updateFields: {} });
 	return await writeMappedLogs.call(
 		this,
 		'update',
 		(itemIndex) => {
-			const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+			const { logId, updateFields } = read(itemIndex);
+			const fields = updateFields as IDataObject;
 			return {
-				logId: this.getNodeParameter('logId', itemIndex, '', { extractValue: true }),
+				logId,
 				...fields,
 				// Read only when needed: every parameter read costs an expression evaluation per item.
 				...(fields.notesMode === 'append'
