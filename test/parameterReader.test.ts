@@ -52,4 +52,27 @@ describe('Reading parameters with fewer evaluations', () => {
 		expect(result.error).toBeUndefined();
 		expect(neto.sandbox.store.logs.get(1000)).toMatchObject({ AllocatedTo: '', Status: 'Completed' });
 	});
+
+	test.each([
+		['$json.value', '($json.value)'],
+		['$json["value"]', '[$json["value"]][0]'],
+	])('{{ %s }} is read from the item and gives what n8n\'s evaluation of %s gives, for every kind of value', async (direct, evaluated) => {
+		const items = [42, true, null, { a: 1 }, ['x'], '', '=not an expression', 'plain', undefined].map((value) => ({ value, LogID: 1000 }));
+		const run = (expression: string) =>
+			neto.run({ operation: 'update', logId: '={{ $json.LogID }}', updateFields: { allocatedTo: `={{ ${expression} }}` } }, items, { onError: 'continueRegularOutput' });
+		const viaN8n = await run(evaluated);
+		const fromItem = await run(direct);
+		expect(fromItem.json).toEqual(viaN8n.json);
+		expect(fromItem.json.map((json) => json.AllocatedTo ?? (json.error as { field?: string }).field)).toEqual([
+			'42',
+			'true',
+			'',
+			'AllocatedTo',
+			'AllocatedTo',
+			'',
+			'=not an expression',
+			'plain',
+			'',
+		]);
+	});
 });

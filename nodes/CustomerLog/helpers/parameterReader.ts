@@ -6,20 +6,26 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
  * them (a resource locator's value extracted, a collection's fields), with fewer evaluations.
  *
  * Why: in real n8n 2.x every expression evaluation builds n8n's whole data proxy (about a
- * millisecond each on a small machine), and the node's time per item is almost all that. So a
- * literal is read once for the run, and all of an item's `={{ … }}` expressions are evaluated in
- * one evaluation (an array of them), so five fields cost what one does. An expression that is a
- * template with text around it, or an item whose evaluation fails, is read through
- * getNodeParameter as before, so values and n8n's own error messages stay the same.
+ * millisecond each on a small machine), and the node's time per item is almost all that. So:
+ * - a literal is read once for the run;
+ * - `={{ $json.key }}` (the most common expression by far: a field of the input item) is read
+ *   from the item's JSON, which is what n8n's evaluation of it returns;
+ * - every other `={{ … }}` of an item is evaluated in one evaluation (an array of them), so five
+ *   fields cost what one does;
+ * - a template with text around its `{{ }}`, or an item whose evaluation fails, is read through
+ *   getNodeParameter as before, so values and n8n's own error messages stay the same.
  */
 
 type Leaf =
 	| { name: string; key?: string; kind: 'literal'; value: unknown }
+	| { name: string; key?: string; kind: 'inputField'; field: string }
 	| { name: string; key?: string; kind: 'expression'; code: string }
 	| { name: string; key?: string; kind: 'template' };
 
 /** A whole parameter value that is one `{{ … }}` and nothing else. */
 const SINGLE_EXPRESSION = /^=\s*\{\{([\s\S]*)\}\}\s*$/;
+/** `$json.key` or `$json["key"]`: one field of the input item, nothing else. */
+const INPUT_FIELD = /^\s*\$json(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\])\s*$/;
 
 function isLocator(value: unknown): value is { __rl: true; value: unknown } {
 	return typeof value === 'object' && value !== null && (value as IDataObject).__rl === true;
@@ -33,6 +39,8 @@ function leafOf(name: string, key: string | undefined, raw: unknown): Leaf {
 	}
 	const code = SINGLE_EXPRESSION.exec(raw)?.[1];
 	if (code === undefined || code.includes('{{') || code.includes('}}')) return { name, key, kind: 'template' };
+	const field = INPUT_FIELD.exec(code);
+	if (field) return { name, key, kind: 'inputField', field: field[1] ?? field[2] ?? field[3] };
 	return { name, key, kind: 'expression', code };
 }
 
@@ -41,11 +49,17 @@ function cleaned(value: unknown): unknown {
 	return DateTime.isDateTime(value) ? value.toString() : value;
 }
 
+/** An own field of the item's JSON (not one of Object's, as `$json.constructor` would not be either). */
+function inputField(json: IDataObject, field: string): unknown {
+	return Object.prototype.hasOwnProperty.call(json, field) ? cleaned(json[field]) : undefined;
+}
+
 /**
  * `defaults` names the parameters and the fallback of each; returns a reader of one item's values:
  * `{ [name]: value }`, a collection as an object of its fields.
  */
 export function parameterReader(context: IExecuteFunctions, defaults: IDataObject): (itemIndex: number) => IDataObject {
+	const items = context.getInputData();
 	const leaves: Leaf[] = [];
 	const collections = new Set<string>();
 	for (const [name, fallback] of Object.entries(defaults)) {
@@ -87,6 +101,7 @@ export function parameterReader(context: IExecuteFunctions, defaults: IDataObjec
 		let position = 0;
 		for (const leaf of leaves) {
 			if (leaf.kind === 'literal') set(leaf, leaf.value);
+			else if (leaf.kind === 'inputField') set(leaf, inputField(items[itemIndex].json, leaf.field));
 			else if (leaf.kind === 'expression' && evaluated !== undefined) set(leaf, cleaned(evaluated[position++]));
 			else set(leaf, viaN8n(leaf, itemIndex));
 		}
