@@ -9,6 +9,7 @@
  * alone. Figures are ratios against those baselines in the same run; nothing here is pass/fail.
  *
  *   npm run bench -- [--latency 50] [--sizes 1000,10000] [--batch 100] [--n8n 2.41.1] [--profile]
+ *                    [--operations add,update] [--modes literal,expressions,auto,http]
  *
  * Ports: the sandboxes and n8n's task-runner broker use 5750-5759 (BENCH_PORT_BASE moves them).
  * `npm run bench:in-process` gives the older in-process figures (n8n-core's engine in one process).
@@ -34,8 +35,8 @@ const BATCH = Number(arg('batch', 100));
 const VERSION = arg('n8n', env.DEFAULT_N8N);
 const PROFILE = process.argv.includes('--profile');
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 5750);
-const OPERATIONS = ['add', 'update'];
-const MODES = ['literal', 'expressions', 'auto', 'http', 'control'];
+const OPERATIONS = String(arg('operations', 'add,update')).split(',');
+const MODES = String(arg('modes', 'literal,expressions,auto,http')).split(',').concat('control');
 const MODE_LABELS = { literal: 'Neto, fields as literals', expressions: 'Neto, five expressions', auto: 'Neto, mapped automatically', http: 'HTTP Request node, one per item' };
 /** The account's real limit, and the per-item run that respects it. */
 const RATE_LIMIT = 500;
@@ -76,7 +77,13 @@ function execute(install, id, extraEnv = {}) {
 			const stdout = Buffer.concat(out).toString();
 			const start = stdout.indexOf('{');
 			if (code !== 0 || start < 0) return reject(new Error(`n8n execute ${id} failed (${code}):\n${stdout.slice(0, 2000)}\n${Buffer.concat(err)}`));
-			resolve({ run: JSON.parse(stdout.slice(start)), peakMb });
+			try {
+				resolve({ run: JSON.parse(stdout.slice(start)), peakMb });
+			} catch (error) {
+				const file = path.join(work, `${id}.stdout`);
+				fs.writeFileSync(file, stdout);
+				reject(new Error(`n8n execute ${id} printed a run that does not parse (${error.message}); its output is in ${file}`));
+			}
 		});
 	});
 }
@@ -93,9 +100,18 @@ function nodeTask(run, count, mode) {
 	return task;
 }
 
-async function measure(install, sandbox, spec, extraEnv) {
+async function measure(install, sandbox, spec, extraEnv, attempt = 1) {
 	const before = await sandbox.stats();
-	const { run, peakMb } = await execute(install, spec.id, extraEnv);
+	let executed;
+	try {
+		executed = await execute(install, spec.id, extraEnv);
+	} catch (error) {
+		// Seen once: a 10,000-item run's JSON on stdout did not parse. Say so, and run it again.
+		if (attempt > 1 || !/does not parse/.test(error.message)) throw error;
+		process.stderr.write(`${error.message}; running it again\n`);
+		return await measure(install, sandbox, spec, extraEnv, attempt + 1);
+	}
+	const { run, peakMb } = executed;
 	const after = await sandbox.stats();
 	const task = nodeTask(run, spec.count, spec.mode);
 	const statuses = Object.fromEntries(Object.entries(after.byStatus ?? {}).map(([status, n]) => [status, n - (before.byStatus?.[status] ?? 0)]));
@@ -203,7 +219,8 @@ async function main() {
 		if (PROFILE) lines.push('', ...(await profileRuns(install, sandboxes.fast, profiled)));
 		process.stdout.write(`${lines.join('\n')}\n`);
 	} finally {
-		for (const sandbox of Object.values(sandboxes)) sandbox.stop();
+		// Killed, not asked: a graceful close would wait on idle keep-alive connections.
+		for (const sandbox of Object.values(sandboxes)) sandbox.child.kill('SIGKILL');
 	}
 }
 
