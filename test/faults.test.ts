@@ -29,14 +29,35 @@ describe.each(WIRE_FORMATS)('Faults and retries (%s)', (format) => {
 		expect(jsmithNotes()).toEqual(['n0']);
 	});
 
-	test('a 429 storm past Max Retries fails the items, saying nothing changed', async () => {
-		neto.sandbox.injectFaults([{ kind: 'status', status: 429, retryAfter: 0, times: 10 }]);
-		const result = await neto.run({ ...ADD, options: { maxRetries: 2 } }, notes(2), continueOnFail);
+	test('a 429 storm longer than Max Retries: every item lands once, Add included', async () => {
+		neto.sandbox.injectFaults([{ kind: 'status', status: 429, retryAfter: 0, times: 8 }]);
+		const result = await neto.run({ ...ADD, options: { maxRetries: 2, batchSize: 1 } }, notes(3));
+		expectOneOutcomePerItem(result, 3);
+		expect(result.json.map((json) => json.Ack)).toEqual(['Success', 'Success', 'Success']);
+		expect(neto.requestsFor('AddCustomerLog').map((r) => r.status)).toEqual([...Array(8).fill(429), 200, 200, 200]);
+		expect(jsmithNotes()).toEqual(['n0', 'n1', 'n2']);
+	});
+
+	test('a 429 that outlasts Rate Limit Wait fails the items, saying nothing changed', async () => {
+		// Retry-After 2 s is beyond a 0.01-minute (600 ms) budget: no point waiting for it.
+		neto.sandbox.injectFaults([{ kind: 'status', status: 429, retryAfter: 2, times: 10 }]);
+		const result = await neto.run({ ...ADD, options: { rateLimitWaitMinutes: 0.01 } }, notes(2), continueOnFail);
 		expectOneOutcomePerItem(result, 2);
 		expect(result.json[0]).toMatchObject({ error: { message: 'Item index 0: The store is rate limiting this account (HTTP 429)', httpCode: 429 } });
 		expect(errorOf(result.json[1]).description).toContain('nothing was changed');
-		expect(neto.requestsFor('AddCustomerLog')).toHaveLength(3);
+		expect(errorOf(result.json[1]).description).toContain('"Rate Limit Wait (Minutes)"');
+		expect(neto.requestsFor('AddCustomerLog')).toHaveLength(1);
 		expect(jsmithNotes()).toEqual([]);
+	});
+
+	test('Retry-After: 1 is honoured: the retry reaches the store no sooner than 1 s after the 429', async () => {
+		neto.sandbox.injectFaults([{ kind: 'status', status: 429, retryAfter: 1 }]);
+		const result = await neto.run(ADD, notes(1));
+		expectOneOutcomePerItem(result, 1);
+		const [limited, retried] = neto.requestsFor('AddCustomerLog');
+		expect([limited.status, retried.status]).toEqual([429, 200]);
+		expect(retried.at - limited.at).toBeGreaterThanOrEqual(1000);
+		expect(jsmithNotes()).toEqual(['n0']);
 	});
 
 	test('a refused connection on Add is retried, as it provably never reached the store; added once', async () => {
