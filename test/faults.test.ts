@@ -128,6 +128,30 @@ describe.each(WIRE_FORMATS)('Faults and retries (%s)', (format) => {
 		expect(result.error?.description).not.toContain('sandbox-key');
 	});
 
+	test('a key the store echoes in an error page is redacted from the error and the error item', async () => {
+		neto.sandbox.injectFaults([{ kind: 'echoKey', in: 'page', status: 500, times: 2 }]);
+		const failed = await neto.run(ADD, notes(1));
+		expect(failed.error?.description).toContain('NETOAPI_KEY=[redacted] failed');
+		const item = await neto.run(ADD, notes(1), continueOnFail);
+		expect(errorOf(item.json[0]).description).toContain('NETOAPI_KEY=[redacted] failed');
+		expect(JSON.stringify([failed.error?.message, failed.error?.description, item.json])).not.toContain('sandbox-key');
+	});
+
+	test('a key the store echoes in its own messages is redacted from error items and from output', async () => {
+		neto.sandbox.injectFaults([{ kind: 'echoKey', in: 'error', phase: 'after' }]);
+		const failed = await neto.run({ operation: 'update', logId: '1000', updateFields: { status: 'Completed' } }, [{}], continueOnFail);
+		expect(failed.json[0]).toMatchObject({
+			error: {
+				message: 'Item index 0: Key [redacted] is not allowed here',
+				Messages: { Error: [{ Message: 'Key [redacted] is not allowed here', Description: 'The key [redacted] was logged.' }] },
+			},
+		});
+		neto.sandbox.injectFaults([{ kind: 'echoKey', in: 'warning', phase: 'after' }]);
+		const warned = await neto.run(ADD, notes(1));
+		expect(warned.json[0]).toMatchObject({ Ack: 'Warning', Messages: { Warning: [{ Message: 'Key [redacted] is not allowed here' }] } });
+		expect(JSON.stringify([failed.json, warned.json])).not.toContain('sandbox-key');
+	});
+
 	test('a malformed body fails clearly', async () => {
 		neto.sandbox.injectFaults([{ kind: 'malformed' }]);
 		const result = await neto.run({ operation: 'update', logId: '1000', updateFields: { notes: 'x' } }, [{}], continueOnFail);
