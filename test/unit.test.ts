@@ -120,6 +120,14 @@ describe('AccountLimiter (virtual clock)', () => {
 		return starts;
 	}
 
+	/** Starts `sent + refused` requests at once (limit 10): `sent` are answered, then the others refused. */
+	async function refusedAfter(limiter: AccountLimiter, sent: number, retryAfterMs?: number, refused = 1) {
+		const permits = [];
+		for (let n = 0; n < sent + refused; n++) permits.push(await limiter.acquire(10));
+		for (const permit of permits.slice(0, sent)) permit.done();
+		for (const permit of permits.slice(sent)) permit.refused(retryAfterMs);
+	}
+
 	test('bursts up to the limit go at once; never more than the limit in any window', async () => {
 		const clock = new FakeClock();
 		const limiter = new AccountLimiter(WINDOW, clock);
@@ -148,10 +156,7 @@ describe('AccountLimiter (virtual clock)', () => {
 	test('a 429 lowers the rate to 70% of what was sent, pauses for Retry-After, then climbs back', async () => {
 		const clock = new FakeClock();
 		const limiter = new AccountLimiter(WINDOW, clock);
-		const permits = [];
-		for (let n = 0; n < 10; n++) permits.push(await limiter.acquire(10));
-		for (const permit of permits.slice(0, 9)) permit.done();
-		permits[9].refused(2000);
+		await refusedAfter(limiter, 9, 2000);
 		// 9 were counted when the 10th was refused: floor(9 * 0.7) = 6 until the pause ends
 		expect(limiter.allowance(10)).toBe(6);
 		const waiting = limiter.acquire(10);
@@ -169,10 +174,7 @@ describe('AccountLimiter (virtual clock)', () => {
 	test('the lowered rate holds requests back: the window after the pause takes 6, not 10', async () => {
 		const clock = new FakeClock();
 		const limiter = new AccountLimiter(WINDOW, clock);
-		const permits = [];
-		for (let n = 0; n < 10; n++) permits.push(await limiter.acquire(10));
-		for (const permit of permits.slice(0, 9)) permit.done();
-		permits[9].refused(1000);
+		await refusedAfter(limiter, 9, 1000);
 		const starts = await startTimes(limiter, clock, 8, 10);
 		// at 1000 the 9 answers of t=0 have aged out; 6 may start, the next when the ceiling reaches 7
 		expect(starts.slice(0, 6)).toEqual([1000, 1000, 1000, 1000, 1000, 1000]);
@@ -182,11 +184,7 @@ describe('AccountLimiter (virtual clock)', () => {
 	test('429s of requests sent before a lowering do not lower it again', async () => {
 		const clock = new FakeClock();
 		const limiter = new AccountLimiter(WINDOW, clock);
-		const permits = [];
-		for (let n = 0; n < 10; n++) permits.push(await limiter.acquire(10));
-		for (const permit of permits.slice(0, 8)) permit.done();
-		permits[8].refused();
-		permits[9].refused();
+		await refusedAfter(limiter, 8, undefined, 2);
 		expect(limiter.allowance(10)).toBe(6); // floor(9 * 0.7), once: 9 were counted at the first 429
 	});
 

@@ -191,7 +191,8 @@ export async function sendNetoRequest(
 		if (status === 429) {
 			// Nothing was applied, so any request may go again, Add included, until the time budget is spent.
 			const retryAfter = retryAfterMs(response.headers['retry-after']);
-			permit.refused(retryAfter);
+			// Never pause the account longer than this request would wait: the others then decide by their own budgets.
+			permit.refused(retryAfter === undefined ? undefined : Math.min(retryAfter, control.retry.rateLimitWaitMs));
 			limitedSince ??= Date.now();
 			const wait = retryAfter ?? backoffMs(control.retry, limitedTimes);
 			limitedTimes++;
