@@ -144,6 +144,9 @@ function installDevDependencies() {
 }
 
 function ensureDevDependencies() {
+	// A node_modules that links to a shared install (a git worktree's) is not this clone's to reinstall:
+	// npm ci would empty the folder it links to, under every other checkout that uses it.
+	if (fs.lstatSync(path.join(root, 'node_modules'), { throwIfNoEntry: false })?.isSymbolicLink()) return;
 	const installed = path.join(root, 'node_modules', '.package-lock.json');
 	if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(path.join(root, 'package-lock.json')).mtimeMs) return;
 	log('installing dev dependencies (npm ci, about a minute)');
