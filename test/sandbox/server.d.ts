@@ -41,6 +41,8 @@ export interface SandboxFault {
 	format?: 'json' | 'xml';
 	phase?: 'before' | 'after';
 	action?: string;
+	/** Let the first N requests it matches pass untouched. */
+	skip?: number;
 	times?: number;
 }
 

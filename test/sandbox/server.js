@@ -106,6 +106,10 @@ function startSandbox(userOptions = {}) {
 		const index = faults.findIndex((f) => (f.phase || 'before') === phase && (!f.action || f.action === action));
 		if (index < 0) return undefined;
 		const fault = faults[index];
+		if (fault.skip > 0) {
+			fault.skip--;
+			return undefined;
+		}
 		fault.times = (fault.times ?? 1) - 1;
 		if (fault.times <= 0) faults.splice(index, 1);
 		return fault;
@@ -323,7 +327,7 @@ function startSandbox(userOptions = {}) {
 				store,
 				requests,
 				options,
-				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn'|'echoKey', status?, retryAfter?, format?, in?: 'page'|'error'|'warning', phase?: 'before'|'after', action?, times? } */
+				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn'|'echoKey', status?, retryAfter?, format?, in?: 'page'|'error'|'warning', phase?: 'before'|'after', action?, skip?: the first N matching requests pass, times? } */
 				injectFaults(list) {
 					faults.push(...list.map((fault) => ({ ...fault })));
 				},
