@@ -82,11 +82,11 @@ describe('Reading overlaps sending', () => {
 	const neto = useSandbox();
 
 	test('the first batch reaches the store while the next one is still being read', async () => {
-		// Reading an item takes 40 ms of wall time here, whatever the machine: 200 ms per batch of 5.
-		const slowNote = '={{ (() => { const until = Date.now() + 40; while (Date.now() < until) {} return $json.note; })() }}';
+		// Reading an item takes 10 ms of wall time here, whatever the machine: 200 ms per batch of 20.
+		const slowNote = '={{ (() => { const until = Date.now() + 10; while (Date.now() < until) {} return $json.note; })() }}';
 		const result = await neto.run(
-			{ ...ADD, additionalFields: { notes: slowNote }, options: { batchSize: 5, concurrency: 2 } },
-			notes(10, 'n'),
+			{ ...ADD, additionalFields: { notes: slowNote }, options: { batchSize: 20, concurrency: 2 } },
+			notes(40, 'n'),
 		);
 		expect(result.error).toBeUndefined();
 		const [first, second] = neto.requestsFor('AddCustomerLog');
