@@ -7,7 +7,7 @@
  */
 const http = require('node:http');
 const { XMLBuilder, XMLParser } = require('fast-xml-parser');
-const { NetoStore } = require('./store');
+const { FILTER_ELEMENTS, LOG_RULES, NetoStore } = require('./store');
 
 const API_PATH = '/do/WS/NetoAPI';
 const ACTIONS = ['AddCustomerLog', 'UpdateCustomerLog', 'GetCustomer'];
@@ -28,6 +28,8 @@ const DEFAULTS = {
 };
 
 const xmlParser = new XMLParser({ ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: true });
+// The same XML with its elements' order kept (the parser above loses it), for the schema's order check.
+const orderedXmlParser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false });
 const escapes = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
 const xmlBuilder = new XMLBuilder({ processEntities: false, suppressEmptyNode: false, tagValueProcessor: (_n, v) => String(v).replace(/[&<>"'\r]/g, (c) => escapes[c]) });
 
@@ -55,6 +57,32 @@ function quirky(value) {
 		return out;
 	}
 	return value;
+}
+
+/**
+ * What a store validating XML requests against its XSD finds: elements out of the schema's order
+ * (a <sequence>) in a CustomerLog or in GetCustomer's Filter. JSON has no element order.
+ */
+function outOfOrderElements(text, action) {
+	const nameOf = (node) => Object.keys(node).find((key) => key !== ':@' && key !== '#text');
+	const childrenNamed = (nodes, name) => nodes.filter((node) => nameOf(node) === name).map((node) => node[name]);
+	const problems = [];
+	const check = (nodes, parent, order) => {
+		let last = -1;
+		for (const name of nodes.map(nameOf).filter((n) => order.includes(n))) {
+			if (order.indexOf(name) < last) problems.push(`Element ${name} is not expected after ${order[last]} in ${parent}; the schema's order is ${order.join(', ')}.`);
+			else last = order.indexOf(name);
+		}
+	};
+	const root = childrenNamed(orderedXmlParser.parse(text), action)[0] || [];
+	if (action === 'GetCustomer') {
+		for (const filter of childrenNamed(root, 'Filter')) check(filter, 'Filter', FILTER_ELEMENTS);
+	} else if (LOG_RULES[action]) {
+		for (const logs of childrenNamed(root, 'CustomerLogs')) {
+			for (const log of childrenNamed(logs, 'CustomerLog')) check(log, 'CustomerLog', Object.keys(LOG_RULES[action]));
+		}
+	}
+	return problems;
 }
 
 function htmlPage(status, title) {
@@ -112,9 +140,9 @@ function startSandbox(userOptions = {}) {
 			const document = xmlParser.parse(text, true);
 			const root = document[action];
 			if (root === undefined) throw new Error(`The XML root element must be ${action}`);
-			return { format: 'xml', payload: root === '' ? {} : root };
+			return { format: 'xml', payload: root === '' ? {} : root, outOfOrder: outOfOrderElements(text, action) };
 		}
-		return { format: 'json', payload: JSON.parse(text || '{}') };
+		return { format: 'json', payload: JSON.parse(text || '{}'), outOfOrder: [] };
 	}
 
 	function handleAction(action, payload) {
@@ -256,7 +284,9 @@ function startSandbox(userOptions = {}) {
 		}
 		record.format = parsed.format;
 		record.logs = asList(parsed.payload && parsed.payload.CustomerLogs ? parsed.payload.CustomerLogs.CustomerLog : undefined).length;
-		const answer = handleAction(action, parsed.payload);
+		const answer = parsed.outOfOrder.length > 0
+			? { Ack: 'Error', Messages: { Error: parsed.outOfOrder.map((problem) => ({ Message: 'The request does not match the schema', SeverityCode: 'Error', Description: problem })), Warning: [] } }
+			: handleAction(action, parsed.payload);
 
 		const after = takeFault(action, 'after');
 		if (after && after.kind === 'answerIn') format = after.format;

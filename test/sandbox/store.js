@@ -7,7 +7,7 @@
 const STATUSES = ['Require Recontact', 'Recontacting', 'Completed'];
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
-/** The contract's field rules, per action: max length (null: none), kind. */
+/** The contract's field rules, per action: max length (null: none), kind; in the XSD's element order. */
 const LOG_RULES = {
 	AddCustomerLog: {
 		AllocatedTo: { max: 255 },
@@ -30,6 +30,9 @@ const LOG_RULES = {
 		Notes: { max: null },
 	},
 };
+
+/** GetCustomer's Filter elements in the XSD's order (the documented XML request's). */
+const FILTER_ELEMENTS = ['ID', 'Username', 'Type', 'Active', 'Email', 'Company', 'OnCreditHold', 'NewsletterSubscriber', 'UserGroup', 'BillState', 'DateAddedFrom', 'DateAddedTo', 'DateUpdatedFrom', 'DateUpdatedTo', 'Page', 'Limit', 'OutputSelector'];
 
 function nowUtc() {
 	return new Date().toISOString().slice(0, 19).replace('T', ' ');
@@ -173,4 +176,4 @@ class NetoStore {
 	}
 }
 
-module.exports = { NetoStore, STATUSES, LOG_RULES, isRealDateTime };
+module.exports = { NetoStore, STATUSES, LOG_RULES, FILTER_ELEMENTS, isRealDateTime };
