@@ -51,6 +51,7 @@ export interface SandboxOptions {
 	rateLimitPerMinute?: number;
 	batchFailure?: 'rejectWhole' | 'addValid';
 	latencyMs?: number;
+	firstPage?: 0 | 1;
 	jsonQuirks?: boolean;
 	idleStopMs?: number;
 }

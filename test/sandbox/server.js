@@ -21,6 +21,8 @@ const DEFAULTS = {
 	/** The contract's unknown: an invalid log in a batch rejects the request whole, or the valid ones land. */
 	batchFailure: 'rejectWhole',
 	latencyMs: 0,
+	/** The contract's unknown: GetCustomer's Page counts from 0 or from 1 (then Page 0 is page 1 too). */
+	firstPage: 0,
 	/** JSON as Neto converts it from XML: one-element lists as bare objects, empty lists left out. */
 	jsonQuirks: true,
 	/** Stops by itself after this long without a request (0: never). */
@@ -149,7 +151,7 @@ function startSandbox(userOptions = {}) {
 		if (action === 'GetCustomer') {
 			const filter = (payload && payload.Filter) || {};
 			const selectors = asList(filter.OutputSelector).map(String);
-			const customers = store.findCustomers(filter).map((customer) => {
+			const customers = store.findCustomers(filter, options.firstPage).map((customer) => {
 				const out = { ID: customer.ID, Username: customer.Username };
 				if (selectors.includes('EmailAddress')) out.EmailAddress = customer.EmailAddress;
 				if (selectors.includes('DateAdded')) out.DateAdded = customer.DateAdded;

@@ -147,8 +147,11 @@ class NetoStore {
 		if (customer) customer.DateUpdated = nowUtc();
 	}
 
-	/** GetCustomer's filter: Username/ID/Email lists, date ranges, Page (from 0) and Limit. */
-	findCustomers(filter) {
+	/**
+	 * GetCustomer's filter: Username/ID/Email lists, date ranges, Page and Limit. Pages count from
+	 * `firstPage` (the contract does not say: 0 or 1); a page below it is the first page.
+	 */
+	findCustomers(filter, firstPage = 0) {
 		const list = (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
 		const usernames = list(filter.Username);
 		const ids = list(filter.ID);
@@ -165,7 +168,8 @@ class NetoStore {
 		);
 		const limit = Number(filter.Limit);
 		if (Number.isInteger(limit) && limit > 0) {
-			const page = Number.isInteger(Number(filter.Page)) ? Number(filter.Page) : 0;
+			const asked = Number.isInteger(Number(filter.Page)) ? Number(filter.Page) : firstPage;
+			const page = Math.max(asked - firstPage, 0);
 			found = found.slice(page * limit, page * limit + limit);
 		}
 		return found;
