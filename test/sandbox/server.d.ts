@@ -57,6 +57,7 @@ export interface SandboxOptions {
 	rateWindowMs?: number;
 	batchFailure?: 'rejectWhole' | 'addValid';
 	latencyMs?: number;
+	firstPage?: 0 | 1;
 	jsonQuirks?: boolean;
 	idleStopMs?: number;
 }
