@@ -56,8 +56,9 @@ function executeWorkflow(install, userFolder, id) {
 }
 
 /**
- * One line of n8n's output as text. n8n runs with N8N_LOG_FORMAT=json, so that every line of its
- * logger says its level; this turns such a line back into "12:30:01 warn  message (error: ...)".
+ * One line of n8n's output. n8n runs with N8N_LOG_FORMAT=json, so that every line of its logger
+ * says its level; this turns such a line back into text: `message` (with the error's message, if
+ * any) and, for the log file, `text` ("12:30:01 warn  message", plus the error's stack trace).
  * A line that is not n8n's JSON (a crash's stack trace, a library writing to the console) keeps
  * its text, with the level of the stream it came on.
  */
@@ -75,7 +76,8 @@ function logLine(line, stream) {
 	const time = typeof timestamp === 'string' ? timestamp.slice(11, 19) : '';
 	const reason = error && typeof error === 'object' ? error.message : error;
 	const message = `${entry.message.trim()}${reason ? ` (error: ${reason})` : ''}`;
-	return { level: entry.level, message, text: `${time} ${entry.level.padEnd(5)} ${message}` };
+	const stack = error && typeof error.stack === 'string' && !message.includes(error.stack) ? `\n${error.stack}` : '';
+	return { level: entry.level, message, text: `${time ? `${time} ` : ''}${entry.level.padEnd(5)} ${message}${stack}` };
 }
 
 /**

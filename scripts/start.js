@@ -13,10 +13,21 @@ const path = require('node:path');
 
 const env = require('./n8n-env');
 
-/** A line of n8n's log in the terminal, marked as n8n's, its level shown when it is not info. */
-function showN8nLog({ level, message }) {
+/**
+ * n8n's log entry in the terminal, marked [n8n], with its level when it is not info. A stack trace
+ * is left to the log file: its frames, and the "Error: message" line that heads them when the
+ * entry's message said it already.
+ */
+function showN8nLog({ level, message }, logFile) {
+	let lines = message.split('\n').filter((line) => line.trim());
+	const frame = lines.findIndex((line) => /^\s+at /.test(line));
+	if (frame > 0) {
+		lines = lines.slice(0, frame);
+		if (lines.length > 1 && /^\w*Error\b/.test(lines.at(-1))) lines.pop();
+		lines[lines.length - 1] += `  (stack trace in ${env.shownPath(logFile)})`;
+	}
 	const mark = level === 'info' ? '' : `${level.toUpperCase()} `;
-	for (const line of message.split('\n')) if (line.trim()) process.stdout.write(`  [n8n] ${mark}${line}\n`);
+	for (const line of lines) process.stdout.write(`  [n8n] ${mark}${line}\n`);
 }
 
 let stopping = false;
@@ -61,7 +72,7 @@ async function main() {
 		logFile,
 		onSpawn: (child) => children.set('n8n', child),
 		onLog: (entry) => {
-			if (ready || entry.level === 'warn' || entry.level === 'error') showN8nLog(entry);
+			if (ready || entry.level === 'warn' || entry.level === 'error') showN8nLog(entry, logFile);
 		},
 	}).catch((error) => {
 		// Ctrl-C while n8n starts: stop() reports and exits.
