@@ -98,7 +98,8 @@ async function main() {
 }
 
 main().catch((error) => {
-	process.stderr.write(`${error.stack || error}\n`);
+	// The scripts' own errors say what failed and where to look; anything else keeps its stack.
+	process.stderr.write(`${error.constructor === Error ? error.message : error.stack || error}\n`);
 	if (stop) stop('npm start failed', 1);
 	else process.exit(1);
 });
