@@ -101,15 +101,16 @@ function startN8n(install, userFolder, port, { logFile = path.join(userFolder, '
 			const entry = logLine(line, stream);
 			file.write(`${entry.text}\n`);
 			output.push(entry.text);
-			if (output.length > 200) output.shift();
+			if (output.length > 50) output.shift();
 			onLog(entry);
 		});
 	}
-	child.once('exit', () => file.end());
+	// 'close', not 'exit': by then every line n8n wrote has been read.
+	child.once('close', () => file.end());
 	const failure = (why) => new Error(`${why}; its last lines:\n${output.join('\n')}\nAll of its log: ${shownPath(logFile)}`);
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		child.once('exit', (code, signal) => reject(failure(`n8n ${exitReason(code, signal)} while starting`)));
+		child.once('close', (code, signal) => reject(failure(`n8n ${exitReason(code, signal)} while starting`)));
 		const poll = async () => {
 			try {
 				// /healthz answers before the REST routes are registered; the settings route means ready.
