@@ -149,7 +149,7 @@ function ensureN8n(version = DEFAULT_N8N) {
 	if (!fs.existsSync(path.join(dir, '.ready'))) {
 		const logFile = freshLog(`n8n-${version}`);
 		const where = shownPath(dir);
-		log(`installing n8n ${version} and its dependencies into ${where}/, once: ${spec.sizeMb ? `about ${spec.sizeMb.toLocaleString('en')} MB` : 'a few GB'} from the npm registry`);
+		log(`installing n8n ${version} and its dependencies into ${where}/, once: ${spec.sizeMb ? `about ${spec.sizeMb.toLocaleString('en')} MB` : 'a few GB'} on disk, from the npm registry`);
 		log(`npm's output goes to ${shownPath(logFile)}; a progress line follows every 20 s`);
 		writeJson(path.join(dir, 'package.json'), {
 			private: true,
