@@ -215,21 +215,22 @@ function buildAndPack() {
 }
 
 /**
- * Installs the repo's dev dependencies, at the lockfile's versions, when node_modules is missing
- * or older than the lockfile. `npm install`, not `npm ci`: the registry here lacks some platforms'
- * optional binaries (of unrs-resolver, under n8n's lint), which `npm ci` refuses to skip.
+ * Installs the repo's dev dependencies exactly as the lockfile records them, with `npm ci`: it never
+ * rewrites package-lock.json (so a fresh clone stays clean after `npm start` or `npm test`), and it
+ * is what CI and every contributor run. npm's output goes to .cache/logs/dev-dependencies.log;
+ * progress lines show while it runs, then one summary line, or the log's tail when it fails.
  */
 function installDevDependencies() {
 	const logFile = freshLog('dev-dependencies');
 	const started = Date.now();
-	const summary = runLogged('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, logFile, what: 'dev dependencies', folder: path.join(root, 'node_modules') });
+	const summary = runLogged('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, logFile, what: 'dev dependencies', folder: path.join(root, 'node_modules') });
 	log(`dev dependencies installed in ${duration(Date.now() - started)} (${summary}; npm's output: ${shownPath(logFile)})`);
 }
 
 function ensureDevDependencies() {
 	const installed = path.join(root, 'node_modules', '.package-lock.json');
 	if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(path.join(root, 'package-lock.json')).mtimeMs) return;
-	log('installing dev dependencies into node_modules/ (about 1 GB; a minute or two)');
+	log('installing dev dependencies into node_modules/ with npm ci (about 1 GB; a minute or two)');
 	installDevDependencies();
 }
 
