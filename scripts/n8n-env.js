@@ -58,7 +58,7 @@ function freshLog(name) {
 }
 
 /**
- * npm's summary of an install's log: "added 2366 packages in 3m" and its warnings counted by kind
+ * npm's summary of an install's log: "added 2366 packages" and its warnings counted by kind
  * (ERESOLVE, EBADENGINE, deprecated, unknown config), one per warning: a warning's continuation
  * lines repeat its code followed by an indent or a closing brace, and are not counted.
  */
@@ -70,7 +70,8 @@ function summarize(text) {
 		kinds.set(kind, (kinds.get(kind) || 0) + 1);
 	}
 	const counts = [...kinds].map(([kind, count]) => `${count} ${kind}`).join(', ');
-	return [added ? added[0] : '', counts ? `npm warnings: ${counts}` : ''].filter(Boolean).join('; ');
+	// npm's own "in 3m" is left out: the caller says how long it took, to the second.
+	return [added ? added[0].replace(/ in \S+$/, '') : '', counts ? `npm warnings: ${counts}` : ''].filter(Boolean).join('; ');
 }
 
 /**
