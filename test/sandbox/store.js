@@ -1,7 +1,7 @@
 'use strict';
 /**
  * The Neto sandbox's data and rules: an in-memory store of customers and customer logs, and the
- * contract's validation (../shared/neto/CONTRACT.md). Knows nothing of HTTP or wire formats.
+ * contract's validation (docs/neto-contract.md). Knows nothing of HTTP or wire formats.
  */
 
 const STATUSES = ['Require Recontact', 'Recontacting', 'Completed'];
