@@ -28,6 +28,8 @@ export declare class NetoStore {
 	logs: Map<number, SandboxLog>;
 	addCustomer(customer: { Username: string; EmailAddress?: string; Name?: string }): SandboxCustomer;
 	insertLog(fields: Partial<SandboxLog>): SandboxLog;
+	changeLog(logId: number, fields: Partial<SandboxLog>): SandboxLog | undefined;
+	logsTouchCustomer: boolean;
 	logsOf(username: string): SandboxLog[];
 }
 
@@ -40,6 +42,8 @@ export interface SandboxFault {
 	phase?: 'before' | 'after';
 	action?: string;
 	times?: number;
+	/** Matching requests let through before the fault starts. */
+	skip?: number;
 }
 
 export interface SandboxOptions {
@@ -53,6 +57,8 @@ export interface SandboxOptions {
 	latencyMs?: number;
 	jsonQuirks?: boolean;
 	idleStopMs?: number;
+	/** Whether adding or changing a log updates its customer's DateUpdated (the contract's unknown). */
+	logsTouchCustomer?: boolean;
 }
 
 export interface SandboxRequest {
