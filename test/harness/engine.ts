@@ -339,6 +339,18 @@ const triggerNodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 };
 
+function triggerNode(name: string, parameters: IDataObject): INode {
+	return {
+		id: 't1',
+		name,
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters as INodeParameters,
+		credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
+	};
+}
+
 export interface PollOutcome {
 	/** What the poll emitted (n8n starts one execution with it), or null when it emitted nothing. */
 	emitted: INodeExecutionData[] | null;
@@ -375,15 +387,7 @@ export class ActiveTrigger {
 
 	/** n8n restarted: the workflow is built again from the static data its database holds. */
 	restart(): void {
-		this.node = {
-			id: 't1',
-			name: 'Neto Trigger',
-			type: TRIGGER_TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: this.parameters as INodeParameters,
-			credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
-		};
+		this.node = triggerNode('Neto Trigger', this.parameters);
 		this.workflow = new Workflow({
 			id: 'trigger-test',
 			nodes: [this.node],
@@ -441,15 +445,7 @@ export async function fetchTestEvent(
 	parameters: IDataObject,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<RunResult & { staticData: IDataObject }> {
-	const node: INode = {
-		id: 't1',
-		name: 'Neto',
-		type: TRIGGER_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: parameters as INodeParameters,
-		credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
-	};
+	const node = triggerNode('Neto', parameters);
 	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes: triggerNodeTypes, settings: { timezone: 'UTC' } });
 	const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
 	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
