@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { baselineEntries, compare } from './events';
+import { fieldText, utcInstant } from './fingerprint';
 import { eventItem } from './items';
 import { readChanges, readWholeScope } from './read';
 import type { TriggerSettings } from './settings';
@@ -21,7 +22,8 @@ async function sample(this: IPollFunctions, settings: TriggerSettings): Promise<
 	for (const [username, logs] of observation.customers) {
 		for (const log of logs) {
 			if (!settings.matches(log)) continue;
-			if (settings.event === 'followUpDue' && (!log.DateRequiredFollowUp || log.Status === 'Completed')) continue;
+			const open = utcInstant(fieldText(log, 'DateRequiredFollowUp')) !== undefined && fieldText(log, 'Status') !== 'Completed';
+			if (settings.event === 'followUpDue' && !open) continue;
 			candidates.push({ username, log });
 		}
 	}
