@@ -226,6 +226,16 @@ describe('Neto Customer Log Trigger: what a poll reads', () => {
 		);
 		expect(result.staticData).toEqual({});
 	});
+
+	test('Fetch Test Event for Follow-Up Due offers open logs with a due date; with nothing matching it says so', async () => {
+		const open = addLog({ Username: 'tom_k', Status: 'Recontacting', DateRequiredFollowUp: '2026-12-01 00:00:00' });
+		addLog({ Username: 'tom_k', Status: 'Completed', DateRequiredFollowUp: '2026-12-01 00:00:00' });
+		addLog({ Username: 'tom_k', Status: 'Recontacting', DateRequiredFollowUp: '0000-00-00 00:00:00' });
+		const result = await fetchTestEvent({ event: 'followUpDue' }, suite.credentials());
+		expect(result.json.map((json) => [json.LogID, json.event])).toEqual([open.LogID, 1002, 1000].map((id) => [id, 'followUpDue']));
+		const none = await fetchTestEvent({ event: 'followUpDue', filters: { allocatedTo: 'Nobody' } }, suite.credentials());
+		expect(none.error?.message).toBe('No customer log in scope matches the event and filters');
+	});
 });
 
 describe('Neto Customer Log Trigger: exactly once', () => {
