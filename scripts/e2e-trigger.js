@@ -95,6 +95,8 @@ async function checkTriggers(install, userFolder, sandbox, examples) {
 	fs.writeFileSync(file, JSON.stringify(workflows));
 	n8nSync(install, userFolder, ['import:workflow', `--input=${file}`]);
 	for (const workflow of workflows) activate(install, userFolder, workflow.id);
+	// The suite's credential test may have set up n8n's owner in this user folder already.
+	n8nSync(install, userFolder, ['user-management:reset']);
 
 	const gets = async () => (await sandbox.stats()).byAction.GetCustomer ?? 0;
 	const n8n = await startN8n(install, userFolder, Number(process.env.E2E_TRIGGER_N8N_PORT || 5682));
