@@ -29,6 +29,8 @@ const DEFAULTS = {
 	jsonQuirks: true,
 	/** Stops by itself after this long without a request (0: never). */
 	idleStopMs: 15 * 60 * 1000,
+	/** The contract's unknown: whether adding or changing a log updates its customer's DateUpdated. */
+	logsTouchCustomer: true,
 };
 
 const xmlParser = new XMLParser({ ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: true });
@@ -96,6 +98,7 @@ function htmlPage(status, title) {
 function startSandbox(userOptions = {}) {
 	const options = { ...DEFAULTS, ...userOptions, credentials: { ...DEFAULTS.credentials, ...(userOptions.credentials || {}) } };
 	const store = userOptions.store || new NetoStore({ seed: options.seed });
+	store.logsTouchCustomer = options.logsTouchCustomer;
 	const requests = [];
 	let faults = [];
 	/** Barriers by action: the first `count` requests of it are held until all of them have arrived. */
@@ -239,6 +242,21 @@ function startSandbox(userOptions = {}) {
 			requests.pop();
 			return send(200, 'application/json', JSON.stringify([...store.logs.values()]));
 		}
+		const logPath = /^\/__sandbox\/logs(?:\/(\d+))?$/.exec(req.url);
+		if (logPath && (req.method === 'POST' || req.method === 'PATCH')) {
+			// Adds (POST /__sandbox/logs) or changes (PATCH /__sandbox/logs/<LogID>) a log as a store user
+			// would in the control panel: no API request, no rate limit.
+			requests.pop();
+			const fields = JSON.parse(body || '{}');
+			const log = logPath[1] ? store.changeLog(logPath[1], fields) : store.insertLog(fields);
+			return log ? send(200, 'application/json', JSON.stringify(log)) : send(404, 'application/json', '{"error":"no such log"}');
+		}
+		if (req.url === '/__sandbox/options' && req.method === 'POST') {
+			requests.pop();
+			const changes = JSON.parse(body || '{}');
+			if ('logsTouchCustomer' in changes) store.logsTouchCustomer = Boolean(changes.logsTouchCustomer);
+			return send(200, 'application/json', JSON.stringify({ logsTouchCustomer: store.logsTouchCustomer }));
+		}
 		if (req.url === '/__sandbox/reset' && req.method === 'POST') {
 			requests.length = 0;
 			windows.clear();
@@ -375,6 +393,7 @@ function startSandbox(userOptions = {}) {
 				},
 				set(changes) {
 					Object.assign(options, changes);
+					if ('logsTouchCustomer' in changes) store.logsTouchCustomer = changes.logsTouchCustomer;
 				},
 				resetRateLimit() {
 					windows.clear();

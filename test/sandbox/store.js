@@ -63,6 +63,8 @@ class NetoStore {
 		this.logs = new Map();
 		this.nextCustomerId = 1;
 		this.nextLogId = 1000;
+		/** The contract's unknown: whether adding or changing a log updates its customer's DateUpdated. */
+		this.logsTouchCustomer = true;
 		if (seed) this.seed();
 	}
 
@@ -93,9 +95,23 @@ class NetoStore {
 		const LogID = this.nextLogId++;
 		const log = { LogID, Username: '', CustomerName: '', AllocatedTo: '', FollowUpType: '', LastContacted: '', DateRequiredFollowUp: '', Status: '', Notes: '', ...fields, DateAdded: nowUtc() };
 		this.logs.set(LogID, log);
-		const customer = this.customers.get(log.Username);
-		if (customer) customer.DateUpdated = nowUtc();
+		this.touchCustomerOf(log);
 		return log;
+	}
+
+	touchCustomerOf(log) {
+		const customer = this.customers.get(log.Username);
+		if (customer && this.logsTouchCustomer) customer.DateUpdated = nowUtc();
+	}
+
+	/** Changes a log's fields as given (no validation: for tests and the sandbox's own endpoint). */
+	changeLog(logId, fields) {
+		const target = this.logs.get(Number(logId));
+		if (!target) return undefined;
+		for (const [name, value] of Object.entries(fields)) if (name !== 'LogID') target[name] = String(value);
+		target.DateUpdated = nowUtc();
+		this.touchCustomerOf(target);
+		return target;
 	}
 
 	/** The contract's checks for one log; returns the errors (empty when valid). */
@@ -140,11 +156,7 @@ class NetoStore {
 	}
 
 	applyUpdate(log) {
-		const target = this.logs.get(Number(log.LogID));
-		for (const [name, value] of Object.entries(log)) if (name !== 'LogID') target[name] = String(value);
-		target.DateUpdated = nowUtc();
-		const customer = this.customers.get(target.Username);
-		if (customer) customer.DateUpdated = nowUtc();
+		this.changeLog(log.LogID, log);
 	}
 
 	/**

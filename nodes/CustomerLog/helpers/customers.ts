@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
 import type { RequestControl } from '../transport';
 import { netoApiRequest } from '../transport';
@@ -8,7 +8,7 @@ import { DEFAULT_OPTIONS } from './options';
 
 /** Reading customers and their logs back through GetCustomer, page by page. */
 
-type ReadContext = IExecuteFunctions | ILoadOptionsFunctions;
+type ReadContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface CustomerQuery {
 	usernames?: string[];
