@@ -14,6 +14,7 @@ const path = require('node:path');
 const env = require('./n8n-env');
 const { importCredentialAndExamples, executeWorkflow, startN8n, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID } = require('./n8n-cli');
 const { startSandboxProcess } = require('./sandbox-process');
+const trigger = require('./e2e-trigger');
 
 const versionArg = process.argv.indexOf('--n8n');
 const VERSION = versionArg > 0 ? process.argv[versionArg + 1] : env.DEFAULT_N8N;
@@ -126,7 +127,7 @@ async function main() {
 	let failed = 0;
 	try {
 		const workflows = importCredentialAndExamples(install, userFolder, sandbox);
-		for (const workflow of workflows) {
+		for (const workflow of workflows.filter((example) => !trigger.isTriggerExample(example))) {
 			const check = CHECKS[workflow.file];
 			const started = Date.now();
 			try {
@@ -149,6 +150,15 @@ async function main() {
 		} catch (error) {
 			failed++;
 			process.stdout.write(`FAIL credential test (n8n's tester) on n8n ${VERSION}: ${error.stack || error}\n`);
+		}
+		try {
+			const started = Date.now();
+			await trigger.checkTriggers(install, userFolder, sandbox, path.join(env.root, 'examples'));
+			passed++;
+			process.stdout.write(`ok   trigger workflows, active and polling (e2e-trigger.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`);
+		} catch (error) {
+			failed++;
+			process.stdout.write(`FAIL trigger workflows (e2e-trigger.js) on n8n ${VERSION}: ${error.stack || error}\n`);
 		}
 	} finally {
 		sandbox.stop();

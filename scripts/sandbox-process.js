@@ -31,13 +31,15 @@ function requestJson(url, method = 'GET') {
 	});
 }
 
-function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit } = {}) {
+/** `idleStopMs: 0` keeps it up until stopped (by default it stops after 15 minutes without a request). */
+function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit, idleStopMs } = {}) {
 	const child = spawn(process.execPath, [path.join(__dirname, '..', 'test', 'sandbox', 'cli.js'), '--json'], {
 		env: {
 			...process.env,
 			NETO_SANDBOX_PORT: String(port),
 			NETO_SANDBOX_LATENCY_MS: String(latencyMs),
 			...(rateLimit ? { NETO_SANDBOX_RATE_LIMIT: String(rateLimit) } : {}),
+			...(idleStopMs === undefined ? {} : { NETO_SANDBOX_IDLE_STOP_MS: String(idleStopMs) }),
 		},
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});

@@ -28,6 +28,8 @@ export declare class NetoStore {
 	logs: Map<number, SandboxLog>;
 	addCustomer(customer: { Username: string; EmailAddress?: string; Name?: string }): SandboxCustomer;
 	insertLog(fields: Partial<SandboxLog>): SandboxLog;
+	changeLog(logId: number, fields: Partial<SandboxLog>): SandboxLog | undefined;
+	logsTouchCustomer: boolean;
 	logsOf(username: string): SandboxLog[];
 }
 
@@ -44,6 +46,8 @@ export interface SandboxFault {
 	/** Let the first N requests it matches pass untouched. */
 	skip?: number;
 	times?: number;
+	/** Matching requests let through before the fault starts. */
+	skip?: number;
 }
 
 export interface SandboxOptions {
@@ -57,8 +61,11 @@ export interface SandboxOptions {
 	rateWindowMs?: number;
 	batchFailure?: 'rejectWhole' | 'addValid';
 	latencyMs?: number;
+	firstPage?: 0 | 1;
 	jsonQuirks?: boolean;
 	idleStopMs?: number;
+	/** Whether adding or changing a log updates its customer's DateUpdated (the contract's unknown). */
+	logsTouchCustomer?: boolean;
 }
 
 export interface SandboxRequest {

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { NetoAction, NetoAnswer, NetoMessage, WireFormat } from './wire';
@@ -6,7 +6,7 @@ import { NotNetoAnswer, encodeRequest, parseNetoResponse } from './wire';
 import { accountLimiters } from './rateLimiter';
 import { StoreUrlError, netoEndpoint } from './storeUrl';
 
-type NetoContext = IExecuteFunctions | ILoadOptionsFunctions;
+type NetoContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 /** What became of a request that did not bring back a usable answer. */
 export type DeliveryOutcome =
