@@ -4,6 +4,19 @@ const { spawn } = require('node:child_process');
 const path = require('node:path');
 const readline = require('node:readline');
 
+/**
+ * fetch, tried again once when it reused a kept-alive socket the sandbox had closed meanwhile: a
+ * caller blocked in spawnSync (n8n execute) longer than the server's keep-alive cannot see it close.
+ */
+async function sandboxFetch(url, init) {
+	try {
+		return await fetch(url, init);
+	} catch (error) {
+		if (error.cause?.code !== 'UND_ERR_SOCKET') throw error;
+		return await fetch(url, init);
+	}
+}
+
 function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit } = {}) {
 	const child = spawn(process.execPath, [path.join(__dirname, '..', 'test', 'sandbox', 'cli.js'), '--json'], {
 		env: {
@@ -23,9 +36,9 @@ function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit } = {}) {
 				url,
 				credentials,
 				stop: () => child.kill('SIGTERM'),
-				stats: async () => (await fetch(`${url}/__sandbox/stats`)).json(),
-				logs: async () => (await fetch(`${url}/__sandbox/logs`)).json(),
-				reset: async () => (await fetch(`${url}/__sandbox/reset`, { method: 'POST' })).json(),
+				stats: async () => (await sandboxFetch(`${url}/__sandbox/stats`)).json(),
+				logs: async () => (await sandboxFetch(`${url}/__sandbox/logs`)).json(),
+				reset: async () => (await sandboxFetch(`${url}/__sandbox/reset`, { method: 'POST' })).json(),
 			});
 		});
 	});
