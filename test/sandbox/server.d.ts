@@ -43,6 +43,8 @@ export interface SandboxFault {
 	format?: 'json' | 'xml';
 	phase?: 'before' | 'after';
 	action?: string;
+	/** Let the first N requests it matches pass untouched. */
+	skip?: number;
 	times?: number;
 	/** Matching requests let through before the fault starts. */
 	skip?: number;
@@ -59,6 +61,7 @@ export interface SandboxOptions {
 	rateWindowMs?: number;
 	batchFailure?: 'rejectWhole' | 'addValid';
 	latencyMs?: number;
+	firstPage?: 0 | 1;
 	jsonQuirks?: boolean;
 	idleStopMs?: number;
 	/** Whether adding or changing a log updates its customer's DateUpdated (the contract's unknown). */

@@ -7,7 +7,7 @@
  */
 const http = require('node:http');
 const { XMLBuilder, XMLParser } = require('fast-xml-parser');
-const { NetoStore } = require('./store');
+const { FILTER_ELEMENTS, LOG_RULES, NetoStore } = require('./store');
 
 const API_PATH = '/do/WS/NetoAPI';
 const ACTIONS = ['AddCustomerLog', 'UpdateCustomerLog', 'GetCustomer'];
@@ -23,6 +23,8 @@ const DEFAULTS = {
 	/** The contract's unknown: an invalid log in a batch rejects the request whole, or the valid ones land. */
 	batchFailure: 'rejectWhole',
 	latencyMs: 0,
+	/** The contract's unknown: GetCustomer's Page counts from 0 or from 1 (then Page 0 is page 1 too). */
+	firstPage: 0,
 	/** JSON as Neto converts it from XML: one-element lists as bare objects, empty lists left out. */
 	jsonQuirks: true,
 	/** Stops by itself after this long without a request (0: never). */
@@ -32,6 +34,8 @@ const DEFAULTS = {
 };
 
 const xmlParser = new XMLParser({ ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: true });
+// The same XML with its elements' order kept (the parser above loses it), for the schema's order check.
+const orderedXmlParser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false });
 const escapes = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
 const xmlBuilder = new XMLBuilder({ processEntities: false, suppressEmptyNode: false, tagValueProcessor: (_n, v) => String(v).replace(/[&<>"'\r]/g, (c) => escapes[c]) });
 
@@ -59,6 +63,32 @@ function quirky(value) {
 		return out;
 	}
 	return value;
+}
+
+/**
+ * What a store validating XML requests against its XSD finds: elements out of the schema's order
+ * (a <sequence>) in a CustomerLog or in GetCustomer's Filter. JSON has no element order.
+ */
+function outOfOrderElements(text, action) {
+	const nameOf = (node) => Object.keys(node).find((key) => key !== ':@' && key !== '#text');
+	const childrenNamed = (nodes, name) => nodes.filter((node) => nameOf(node) === name).map((node) => node[name]);
+	const problems = [];
+	const check = (nodes, parent, order) => {
+		let last = -1;
+		for (const name of nodes.map(nameOf).filter((n) => order.includes(n))) {
+			if (order.indexOf(name) < last) problems.push(`Element ${name} is not expected after ${order[last]} in ${parent}; the schema's order is ${order.join(', ')}.`);
+			else last = order.indexOf(name);
+		}
+	};
+	const root = childrenNamed(orderedXmlParser.parse(text), action)[0] || [];
+	if (action === 'GetCustomer') {
+		for (const filter of childrenNamed(root, 'Filter')) check(filter, 'Filter', FILTER_ELEMENTS);
+	} else if (LOG_RULES[action]) {
+		for (const logs of childrenNamed(root, 'CustomerLogs')) {
+			for (const log of childrenNamed(logs, 'CustomerLog')) check(log, 'CustomerLog', Object.keys(LOG_RULES[action]));
+		}
+	}
+	return problems;
 }
 
 function htmlPage(status, title) {
@@ -110,7 +140,6 @@ function startSandbox(userOptions = {}) {
 		if (index < 0) return undefined;
 		const fault = faults[index];
 		if (fault.skip > 0) {
-			// Lets this many matching requests through first (a store that fails part-way through a read).
 			fault.skip--;
 			return undefined;
 		}
@@ -125,16 +154,16 @@ function startSandbox(userOptions = {}) {
 			const document = xmlParser.parse(text, true);
 			const root = document[action];
 			if (root === undefined) throw new Error(`The XML root element must be ${action}`);
-			return { format: 'xml', payload: root === '' ? {} : root };
+			return { format: 'xml', payload: root === '' ? {} : root, outOfOrder: outOfOrderElements(text, action) };
 		}
-		return { format: 'json', payload: JSON.parse(text || '{}') };
+		return { format: 'json', payload: JSON.parse(text || '{}'), outOfOrder: [] };
 	}
 
 	function handleAction(action, payload) {
 		if (action === 'GetCustomer') {
 			const filter = (payload && payload.Filter) || {};
 			const selectors = asList(filter.OutputSelector).map(String);
-			const customers = store.findCustomers(filter).map((customer) => {
+			const customers = store.findCustomers(filter, options.firstPage).map((customer) => {
 				const out = { ID: customer.ID, Username: customer.Username };
 				if (selectors.includes('EmailAddress')) out.EmailAddress = customer.EmailAddress;
 				if (selectors.includes('DateAdded')) out.DateAdded = customer.DateAdded;
@@ -312,7 +341,9 @@ function startSandbox(userOptions = {}) {
 		}
 		record.format = parsed.format;
 		record.logs = asList(parsed.payload && parsed.payload.CustomerLogs ? parsed.payload.CustomerLogs.CustomerLog : undefined).length;
-		let answer = handleAction(action, parsed.payload);
+		let answer = parsed.outOfOrder.length > 0
+			? { Ack: 'Error', Messages: { Error: parsed.outOfOrder.map((problem) => ({ Message: 'The request does not match the schema', SeverityCode: 'Error', Description: problem })), Warning: [] } }
+			: handleAction(action, parsed.payload);
 
 		const after = takeFault(action, 'after');
 		if (after && after.kind === 'answerIn') format = after.format;
@@ -346,7 +377,7 @@ function startSandbox(userOptions = {}) {
 				store,
 				requests,
 				options,
-/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn'|'echoKey', status?, retryAfter?, format?, in?: 'page'|'error'|'warning', phase?: 'before'|'after', action?, times?, skip? } */
+				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn'|'echoKey', status?, retryAfter?, format?, in?: 'page'|'error'|'warning', phase?: 'before'|'after', action?, skip?: the first N matching requests pass, times? } */
 				injectFaults(list) {
 					faults.push(...list.map((fault) => ({ ...fault })));
 				},

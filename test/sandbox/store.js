@@ -1,13 +1,13 @@
 'use strict';
 /**
  * The Neto sandbox's data and rules: an in-memory store of customers and customer logs, and the
- * contract's validation (../shared/neto/CONTRACT.md). Knows nothing of HTTP or wire formats.
+ * contract's validation (docs/neto-contract.md). Knows nothing of HTTP or wire formats.
  */
 
 const STATUSES = ['Require Recontact', 'Recontacting', 'Completed'];
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
-/** The contract's field rules, per action: max length (null: none), kind. */
+/** The contract's field rules, per action: max length (null: none), kind; in the XSD's element order. */
 const LOG_RULES = {
 	AddCustomerLog: {
 		AllocatedTo: { max: 255 },
@@ -30,6 +30,9 @@ const LOG_RULES = {
 		Notes: { max: null },
 	},
 };
+
+/** GetCustomer's Filter elements in the XSD's order (the documented XML request's). */
+const FILTER_ELEMENTS = ['ID', 'Username', 'Type', 'Active', 'Email', 'Company', 'OnCreditHold', 'NewsletterSubscriber', 'UserGroup', 'BillState', 'DateAddedFrom', 'DateAddedTo', 'DateUpdatedFrom', 'DateUpdatedTo', 'Page', 'Limit', 'OutputSelector'];
 
 function nowUtc() {
 	return new Date().toISOString().slice(0, 19).replace('T', ' ');
@@ -156,8 +159,11 @@ class NetoStore {
 		this.changeLog(log.LogID, log);
 	}
 
-	/** GetCustomer's filter: Username/ID/Email lists, date ranges, Page (from 0) and Limit. */
-	findCustomers(filter) {
+	/**
+	 * GetCustomer's filter: Username/ID/Email lists, date ranges, Page and Limit. Pages count from
+	 * `firstPage` (the contract does not say: 0 or 1); a page below it is the first page.
+	 */
+	findCustomers(filter, firstPage = 0) {
 		const list = (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
 		const usernames = list(filter.Username);
 		const ids = list(filter.ID);
@@ -174,7 +180,8 @@ class NetoStore {
 		);
 		const limit = Number(filter.Limit);
 		if (Number.isInteger(limit) && limit > 0) {
-			const page = Number.isInteger(Number(filter.Page)) ? Number(filter.Page) : 0;
+			const asked = Number.isInteger(Number(filter.Page)) ? Number(filter.Page) : firstPage;
+			const page = Math.max(asked - firstPage, 0);
 			found = found.slice(page * limit, page * limit + limit);
 		}
 		return found;
@@ -185,4 +192,4 @@ class NetoStore {
 	}
 }
 
-module.exports = { NetoStore, STATUSES, LOG_RULES, isRealDateTime };
+module.exports = { NetoStore, STATUSES, LOG_RULES, FILTER_ELEMENTS, isRealDateTime };

@@ -64,6 +64,29 @@ export async function customerPage(
 }
 
 /**
+ * One page of customers for a picker that pages as the user scrolls (n8n's list search), and the
+ * token for the next page: its number and the last customer shown. A page that holds that
+ * customer again is the one already shown (a store that counts pages from 1 answers page 0 and
+ * page 1 alike), so the page after it is read instead.
+ */
+export async function customerPageAfter(
+	this: ReadContext,
+	query: CustomerQuery,
+	token: string | undefined,
+	options: { format: WireFormat; control: RequestControl },
+): Promise<{ customers: IDataObject[]; nextToken?: string }> {
+	const separator = (token ?? '').indexOf(':');
+	const lastShown = separator < 0 ? undefined : (token as string).slice(separator + 1);
+	let page = Number(separator < 0 ? token : (token as string).slice(0, separator)) || 0;
+	let customers = await customerPage.call(this, query, page, options);
+	if (lastShown !== undefined && customers.some((customer) => customerKey(customer) === lastShown)) {
+		customers = await customerPage.call(this, query, ++page, options);
+	}
+	if (customers.length < CUSTOMERS_PER_PAGE) return { customers };
+	return { customers, nextToken: `${page + 1}:${customerKey(customers[customers.length - 1])}` };
+}
+
+/**
  * Calls `visit` for every customer the query finds, page after page, until a short page, or until
  * `visit` returns false. A page of nothing but customers already seen is skipped (a store that
  * counts pages from 1 answers page 0 and page 1 alike); two such pages in a row end the walk, so a

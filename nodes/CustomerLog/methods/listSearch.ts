@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { CUSTOMERS_PER_PAGE, customerPage, logsOf, readControl } from '../helpers/customers';
+import { customerPage, customerPageAfter, logsOf, readControl } from '../helpers/customers';
 
 /** Pickers for the resource locators: customers as the user types, and the chosen customer's logs. */
 
@@ -16,15 +16,17 @@ export async function searchCustomers(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	// GetCustomer has no partial match, so pages of customers are searched here, one page a call.
-	const page = Number(paginationToken ?? 0) || 0;
-	const customers = await customerPage.call(this, { withLogs: false }, page, { format: 'json', control: readControl() });
+	const { customers, nextToken } = await customerPageAfter.call(this, { withLogs: false }, paginationToken, {
+		format: 'json',
+		control: readControl(),
+	});
 	const results: INodeListSearchItems[] = customers
 		.filter((customer) => matches(filter, customer.Username, customer.EmailAddress))
 		.map((customer) => ({
 			name: customer.EmailAddress ? `${String(customer.Username)} (${String(customer.EmailAddress)})` : String(customer.Username),
 			value: String(customer.Username),
 		}));
-	return { results, paginationToken: customers.length < CUSTOMERS_PER_PAGE ? undefined : String(page + 1) };
+	return { results, paginationToken: nextToken };
 }
 
 export async function searchLogs(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
