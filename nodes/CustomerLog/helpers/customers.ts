@@ -10,6 +10,8 @@ type ReadContext = IExecuteFunctions | ILoadOptionsFunctions;
 
 export interface CustomerQuery {
 	usernames?: string[];
+	/** Exact email addresses (GetCustomer's Email filter). */
+	emails?: string[];
 	/** Neto DateTime (UTC) bounds on the customer's last update. */
 	updatedFrom?: string;
 	updatedTo?: string;
@@ -26,6 +28,7 @@ export function readControl(): RequestControl {
 function customerFilter(query: CustomerQuery, page: number): IDataObject {
 	return {
 		...(query.usernames?.length ? { Username: query.usernames } : {}),
+		...(query.emails?.length ? { Email: query.emails } : {}),
 		...(query.updatedFrom ? { DateUpdatedFrom: query.updatedFrom } : {}),
 		...(query.updatedTo ? { DateUpdatedTo: query.updatedTo } : {}),
 		Page: page,
