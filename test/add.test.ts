@@ -13,7 +13,7 @@ const ALL_FIELDS = {
 describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 	const neto = useSandbox({}, format);
 
-	test('sends every field, outputs the log with its LogID, and the store holds exactly that log', async () => {
+	test('sends every field, outputs the log with its LogID and its dates also as ISO, and the store holds exactly that log', async () => {
 		const before = neto.sandbox.store.logs.size;
 		const result = await neto.run({ operation: 'add', username: 'jsmith', additionalFields: ALL_FIELDS });
 		expect(result.error).toBeUndefined();
@@ -29,6 +29,7 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 			DateRequiredFollowUp: '2026-05-07 23:00:00',
 			Status: 'Recontacting',
 			Notes: 'Wants a quote for 40 units',
+			iso: { LastContacted: '2026-05-01T10:30:00.000Z', DateRequiredFollowUp: '2026-05-07T23:00:00.000Z' },
 			Ack: 'Success',
 			Messages: { Error: [], Warning: [] },
 		});
@@ -53,6 +54,7 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 			LogID: expect.any(Number),
 			Username: 'ellie.w',
 			Notes: 'Only notes',
+			iso: {},
 			Ack: 'Success',
 			Messages: { Error: [], Warning: [] },
 		});
@@ -108,6 +110,8 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 				message: 'Item index 1: Customer not found',
 				description: 'No customer has the username nobody_here.',
 				itemIndex: 1,
+				field: null,
+				httpCode: null,
 				Ack: 'Error',
 				Messages: {
 					Error: [{ Message: 'Customer not found', SeverityCode: 'Error', Description: 'No customer has the username nobody_here.' }],
@@ -132,5 +136,39 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 		// n8n merges the input item's json into an error-output item.
 		expect(result.errorItems[0].json).toMatchObject({ u: 'nobody_here', error: { message: 'Item index 0: Customer not found', itemIndex: 0 } });
 		expect(result.errorItems[0].pairedItem).toEqual({ item: 0 });
+	});
+
+	test('Customer is required: left empty in the node, n8n refuses the run before it starts', async () => {
+		await expect(neto.run({ operation: 'add', username: { __rl: true, mode: 'list', value: '' }, additionalFields: { notes: 'x' } })).rejects.toThrow(
+			'Parameter "Customer" is required',
+		);
+		expect(neto.sandbox.requests).toHaveLength(0);
+	});
+
+	test('an empty Customer from an expression is refused for its item alone, naming the item and the field, and adds no log that belongs to nobody', async () => {
+		const before = neto.sandbox.store.logs.size;
+		const result = await neto.run(
+			{ operation: 'add', username: '={{ $json.u }}', additionalFields: { notes: 'x' } },
+			[{ u: 'jsmith' }, { u: '' }, { u: 'tom_k' }],
+			{ onError: 'continueRegularOutput' },
+		);
+		expect(result.json[1]).toEqual({
+			error: {
+				message: 'Item index 1: "Customer" (Username) is required to add a customer log; it is empty. Nothing was sent for this item.',
+				description: 'The node checks every field against Neto\'s documented limits before sending.',
+				itemIndex: 1,
+				field: 'Username',
+				httpCode: null,
+				Ack: null,
+				Messages: { Error: [], Warning: [] },
+			},
+		});
+		expect([result.json[0].Username, result.json[2].Username]).toEqual(['jsmith', 'tom_k']);
+		expect(neto.sandbox.store.logs.size).toBe(before + 2);
+		expect([...neto.sandbox.store.logs.values()].filter((log) => log.Username === '')).toEqual([]);
+
+		const stopped = await neto.run({ operation: 'add', username: '={{ "" }}' });
+		expect(stopped.error?.name).toBe('NodeOperationError');
+		expect(stopped.error?.message).toBe('Item index 0: "Customer" (Username) is required to add a customer log; it is empty. Nothing was sent for this item.');
 	});
 });

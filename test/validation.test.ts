@@ -96,7 +96,7 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 			[{ u: 'jsmith' }, { u: 'x'.repeat(26) }, { u: 'tom_k' }],
 		);
 		expect(result.error?.message).toContain('Item index 1:');
-		expect(result.error?.message).toContain('"Customer Username" (Username) is 26 characters long; Add allows at most 25');
+		expect(result.error?.message).toContain('"Customer" (Username) is 26 characters long; Add allows at most 25');
 		expect(neto.sandbox.requests).toHaveLength(0);
 	});
 
@@ -111,7 +111,7 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 				{ u: 'tom_k', n: 'e' },
 			],
 		);
-		expect(result.error?.message).toContain('Item index 2: "Customer Username" (Username) is 26 characters long');
+		expect(result.error?.message).toContain('Item index 2: "Customer" (Username) is 26 characters long');
 		expect(neto.sandbox.requests.map((r) => r.logs)).toEqual([2]);
 		expect(neto.sandbox.store.logsOf('jsmith').map((log) => log.Notes).slice(-2)).toEqual(['a', 'b']);
 		expect(neto.sandbox.store.logsOf('tom_k')).toHaveLength(0);
@@ -126,7 +126,7 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 		expect(result.json).toHaveLength(3);
 		expect(result.json[1]).toEqual({
 			error: expect.objectContaining({
-				message: expect.stringContaining('Item index 1: "Customer Username" (Username) is 26 characters long'),
+				message: expect.stringContaining('Item index 1: "Customer" (Username) is 26 characters long'),
 				itemIndex: 1,
 				field: 'Username',
 			}),

@@ -1,8 +1,10 @@
-import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import type { RequestControl } from '../transport';
 import { RateLimiter, netoApiRequest } from '../transport';
 import type { WireFormat } from '../transport/wire';
+import { isAckSuccess } from '../transport/wire';
 
 /** Reading customers and their logs back through GetCustomer, page by page. */
 
@@ -57,6 +59,15 @@ export async function customerPage(
 		options.control,
 		options.itemIndex,
 	);
+	if (!isAckSuccess(answer)) {
+		// An error answer is not an empty page: the caller fails, carrying the store's answer.
+		const errors = answer.Messages.Error;
+		throw new NodeApiError(this.getNode(), answer as unknown as JsonObject, {
+			message: errors.map((error) => error.Message).filter(Boolean).join('; ') || `The store answered Ack "${answer.Ack || '(none)'}" with no error message`,
+			description: errors.map((error) => error.Description).filter(Boolean).join('; '),
+			itemIndex: options.itemIndex,
+		});
+	}
 	return answer.Customer;
 }
 

@@ -62,14 +62,27 @@ export function errorItem(failure: Failure, itemIndex: number): INodeExecutionDa
 	};
 }
 
-/** A failure from an error thrown while reading (a NodeApiError from the transport, or an expression's error). */
+function isNetoAnswer(value: unknown): value is NetoAnswer {
+	return value !== null && typeof value === 'object' && 'Ack' in value && 'Messages' in value;
+}
+
+/**
+ * A failure from an error thrown while reading: a NodeApiError from the transport or from a store's
+ * error answer (which it carries as its errorResponse), or an expression's error.
+ */
 function failureOf(error: unknown): Failure {
-	const { message, description, httpCode } = error as { message?: unknown; description?: unknown; httpCode?: unknown };
+	const { message, description, httpCode, errorResponse } = error as {
+		message?: unknown;
+		description?: unknown;
+		httpCode?: unknown;
+		errorResponse?: unknown;
+	};
 	const code = Number(httpCode);
 	return {
 		message: typeof message === 'string' ? message : String(error),
 		description: typeof description === 'string' ? description : '',
 		...(Number.isInteger(code) && code > 0 ? { httpCode: code } : {}),
+		...(isNetoAnswer(errorResponse) ? { answer: errorResponse } : {}),
 	};
 }
 
