@@ -50,9 +50,10 @@ export function customerLocator(
 				placeholder: 'Select a customer...',
 				typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
 			},
-			// Short labels: the editor's mode selector is narrow ("By Username" showed as "By Userr").
-			{ displayName: 'Username', name: 'username', type: 'string', placeholder: 'e.g. jsmith' },
-			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'e.g. jane.smith@example.com' },
+			// Short labels: the editor's mode selector shows about 50 px of text (12 px Inter), so
+			// "By Username" showed as "By Userr" and "Username" as "Usernan"; "From list" is 48 px.
+			{ displayName: 'By User', name: 'username', type: 'string', placeholder: 'username, e.g. jsmith' },
+			{ displayName: 'By Email', name: 'email', type: 'string', placeholder: 'e.g. jane.smith@example.com' },
 		],
 	};
 	return { ...locator, modes: locator.modes?.filter((mode) => modes.includes(mode.name as CustomerMode)) };

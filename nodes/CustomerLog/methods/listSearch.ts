@@ -62,9 +62,10 @@ export async function searchCustomers(
 export async function searchLogs(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const customer = customerOf(this.getCurrentNodeParameter('username'));
 	if (customer.value === '') {
-		// The editor shows a list search's error in the list itself, where nothing can be selected.
-		throw new NodeOperationError(this.getNode(), 'Choose the Customer first', {
-			description: 'Logs are listed per customer: pick or type the Customer above, then open this list again.',
+		// n8n's editor shows a list search's error inside the list, where nothing can be selected
+		// (an empty list only says "No results"); the message is all it shows there.
+		throw new NodeOperationError(this.getNode(), 'Choose the Customer first: logs are listed per customer', {
+			description: 'Pick or type the Customer above, then open this list again.',
 		});
 	}
 	const query = customer.mode === 'email' ? { emails: [customer.value] } : { usernames: [customer.value] };
