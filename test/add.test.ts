@@ -171,4 +171,35 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 		expect(stopped.error?.name).toBe('NodeOperationError');
 		expect(stopped.error?.message).toBe('Item index 0: "Customer" (Username) is required to add a customer log; it is empty. Nothing was sent for this item.');
 	});
+
+	test('Customer By Email: each batch\'s emails are looked up in one request and each log goes to its customer\'s username; an unknown or shared email refuses its item alone', async () => {
+		neto.sandbox.store.addCustomer({ Username: 'twin_a', EmailAddress: 'shared@example.com' });
+		neto.sandbox.store.addCustomer({ Username: 'twin_b', EmailAddress: 'shared@example.com' });
+		const result = await neto.run(
+			{ operation: 'add', username: { __rl: true, mode: 'email', value: '={{ $json.email }}' }, additionalFields: { notes: '={{ $json.note }}' } },
+			[
+				{ email: 'Jane.Smith@example.com', note: 'a' },
+				{ email: 'nobody@example.com', note: 'b' },
+				{ email: 'orders@acme.example', note: 'c' },
+				{ email: 'shared@example.com', note: 'd' },
+			],
+			{ onError: 'continueRegularOutput', typeVersion: 2 },
+		);
+		expect(result.json[0]).toMatchObject({ Username: 'jsmith', Notes: 'a', Ack: 'Success' });
+		expect(result.json[1]).toEqual({
+			error: expect.objectContaining({
+				message: 'Item index 1: "Customer" (Username): no customer has the email "nobody@example.com". Nothing was sent for this item.',
+				field: 'Username',
+			}),
+		});
+		expect(result.json[2]).toMatchObject({ Username: 'acme_buyer', Notes: 'c' });
+		expect((result.json[3].error as { message: string }).message).toBe(
+			'Item index 3: "Customer" (Username): 2 customers have the email "shared@example.com" (twin_a, twin_b); give the customer By User. Nothing was sent for this item.',
+		);
+		expect(neto.requestsFor('GetCustomer')).toHaveLength(1);
+		expect(neto.requestsFor('AddCustomerLog').map((r) => r.logs)).toEqual([2]);
+		expect(neto.sandbox.store.logsOf('jsmith').map((log) => log.Notes)).toContain('a');
+		expect(neto.sandbox.store.logsOf('acme_buyer').map((log) => log.Notes)).toContain('c');
+		expect(neto.sandbox.store.logsOf('twin_a')).toHaveLength(0);
+	});
 });

@@ -122,7 +122,7 @@ function fieldProperty(field: CustomerLogField, operation: LogOperation): INodeP
 		description: field.description,
 		...(hint ? { hint } : {}),
 	};
-	if (field.locator === 'customer') return customerLocator(field.description, hint, undefined);
+	if (field.locator === 'customer') return customerLocator(field.description, hint, undefined, ['list', 'username', 'email']);
 	if (field.locator === 'log') return logIdLocator(field.description, hint);
 	switch (field.kind) {
 		case 'dateTime':

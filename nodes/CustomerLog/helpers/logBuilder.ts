@@ -104,6 +104,16 @@ function readValue(field: CustomerLogField, operation: LogOperation, value: unkn
 	}
 }
 
+/** The log with one more field, in the XSD's order (which XML requests must follow). */
+export function withField(log: NetoLog, operation: LogOperation, wire: string, value: string | number): NetoLog {
+	const ordered: NetoLog = {};
+	for (const field of fieldsOf(operation)) {
+		const current = field.wire === wire ? value : log[field.wire];
+		if (current !== undefined) ordered[field.wire] = current;
+	}
+	return ordered;
+}
+
 /** A Log ID as the node sends it, or why the value cannot be one (Get reads a log by it too). */
 export function readLogId(value: unknown): { value: number } | { problem: FieldProblem } {
 	const field = fieldByWire('LogID');
@@ -138,7 +148,11 @@ export function buildLog(operation: LogOperation, values: IDataObject, timezone:
 		log[field.wire] = result.value;
 		if (!field.topLevel) changes++;
 	}
-	const missing = fieldsOf(operation).find((field) => isRequired(field, operation) && log[field.wire] === undefined);
+	// A customer given by email gets its username before sending (customerEmails.ts).
+	const byEmail = typeof values.customerEmail === 'string' && values.customerEmail.trim() !== '';
+	const missing = fieldsOf(operation).find(
+		(field) => isRequired(field, operation) && log[field.wire] === undefined && !(byEmail && field.wire === 'Username'),
+	);
 	if (missing) return problem(missing, `is required to ${OPERATION_LABELS[operation].toLowerCase()} a customer log; it is empty`);
 	if (operation === 'update') {
 		if (changes === 0) {
