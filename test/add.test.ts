@@ -186,6 +186,8 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 			{ onError: 'continueRegularOutput', typeVersion: 2 },
 		);
 		expect(result.json[0]).toMatchObject({ Username: 'jsmith', Notes: 'a', Ack: 'Success' });
+		// The log as sent: Username back in its place in the XSD's order, which XML requests must follow.
+		expect(Object.keys(result.json[0])).toEqual(['LogID', 'Username', 'Notes', 'iso', 'Ack', 'Messages']);
 		expect(result.json[1]).toEqual({
 			error: expect.objectContaining({
 				message: 'Item index 1: "Customer" (Username): no customer has the email "nobody@example.com". Nothing was sent for this item.',
