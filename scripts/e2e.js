@@ -14,6 +14,7 @@ const path = require('node:path');
 const env = require('./n8n-env');
 const { importCredentialAndExamples, executeWorkflow, startN8n, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID } = require('./n8n-cli');
 const { startSandboxProcess } = require('./sandbox-process');
+const trigger = require('./e2e-trigger');
 
 const versionArg = process.argv.indexOf('--n8n');
 const VERSION = versionArg > 0 ? process.argv[versionArg + 1] : env.DEFAULT_N8N;
@@ -89,7 +90,8 @@ const CHECKS = {
 
 /**
  * The credential's Test button, through n8n's own credential tester (its REST endpoint, as the
- * editor calls it): the right key, a wrong key, a Store URL that is not Neto's API, a bad scheme.
+ * editor calls it): the right key, a wrong key, a Store URL that is not Neto's API, a bad scheme,
+ * plain http to another machine.
  */
 async function checkCredentialTest(install, userFolder, sandbox) {
 	const n8n = await startN8n(install, userFolder, Number(process.env.E2E_N8N_PORT || 5681));
@@ -114,6 +116,9 @@ async function checkCredentialTest(install, userFolder, sandbox) {
 		assert.match(notNeto.message, /^No Neto API answer came from this Store URL/);
 		const ftp = await test({ ...good, storeUrl: 'ftp://mystore.com.au' });
 		assert.deepEqual(ftp, { status: 'Error', message: 'The Store URL must be a web address (http or https); "ftp:" is not supported' });
+		const plainHttp = await test({ ...good, storeUrl: 'http://mystore.com.au' });
+		assert.equal(plainHttp.status, 'Error');
+		assert.match(plainHttp.message, /^The Store URL "http:\/\/mystore\.com\.au" uses plain http, which would send the API key unencrypted/);
 	} finally {
 		await stopChild(n8n.child);
 	}
@@ -130,7 +135,7 @@ async function main() {
 	let failed = 0;
 	try {
 		const workflows = importCredentialAndExamples(install, userFolder, sandbox);
-		for (const workflow of workflows) {
+		for (const workflow of workflows.filter((example) => !trigger.isTriggerExample(example))) {
 			const check = CHECKS[workflow.file];
 			const started = Date.now();
 			try {
@@ -153,6 +158,15 @@ async function main() {
 		} catch (error) {
 			failed++;
 			process.stdout.write(`FAIL credential test (n8n's tester) on n8n ${VERSION}: ${error.stack || error}\n`);
+		}
+		try {
+			const started = Date.now();
+			await trigger.checkTriggers(install, userFolder, sandbox, path.join(env.root, 'examples'));
+			passed++;
+			process.stdout.write(`ok   trigger workflows, active and polling (e2e-trigger.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`);
+		} catch (error) {
+			failed++;
+			process.stdout.write(`FAIL trigger workflows (e2e-trigger.js) on n8n ${VERSION}: ${error.stack || error}\n`);
 		}
 	} finally {
 		sandbox.stop();

@@ -5,7 +5,7 @@ import { eachCustomer } from './customers';
 import type { FieldProblem } from './logBuilder';
 import { withField } from './logBuilder';
 import type { WriteOptions } from './options';
-import type { PendingLog } from './writeLogs';
+import type { BatchSteps, PendingLog } from './writeLogs';
 
 /**
  * Add's Customer "By Email": AddCustomerLog takes a Username, so before a batch goes out its
@@ -18,7 +18,7 @@ const CHUNK = 100;
 
 const emailOf = (entry: PendingLog): string => String(entry.values.customerEmail ?? '').trim();
 
-export async function resolveCustomerEmails(
+async function resolveCustomerEmails(
 	this: IExecuteFunctions,
 	batch: PendingLog[],
 	options: WriteOptions,
@@ -58,3 +58,9 @@ export async function resolveCustomerEmails(
 	}
 	return problems;
 }
+
+/** Add's batch steps: emails resolved before sending; nothing to confirm after. */
+export const customerEmailSteps: BatchSteps = {
+	prepare: resolveCustomerEmails,
+	confirm: async () => new Map(),
+};

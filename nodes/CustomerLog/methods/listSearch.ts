@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CUSTOMERS_PER_PAGE, customerPage, logsOf, readControl } from '../helpers/customers';
+import { customerPage, customerPageAfter, logsOf, readControl } from '../helpers/customers';
 import { customerOf } from '../helpers/descriptions';
 
 /** Pickers for the resource locators: customers as the user types, and the chosen customer's logs. */
@@ -19,15 +19,15 @@ function customerItem(customer: IDataObject): INodeListSearchItems {
 	return { name: customer.EmailAddress ? `${username} (${String(customer.EmailAddress)})` : username, value: username };
 }
 
-/** Where a customer search goes on: the next page, and the exact matches already listed first. */
+/** Where a customer search goes on: the page token (customerPageAfter's), and the exact matches already listed. */
 interface SearchState {
-	page: number;
+	page?: string;
 	listed: string[];
 }
 
 function stateOf(paginationToken: string | undefined): SearchState {
 	const state = JSON.parse(paginationToken || '{}') as Partial<SearchState>;
-	return { page: Number(state.page) || 0, listed: Array.isArray(state.listed) ? state.listed.map(String) : [] };
+	return { page: typeof state.page === 'string' ? state.page : undefined, listed: Array.isArray(state.listed) ? state.listed.map(String) : [] };
 }
 
 export async function searchCustomers(
@@ -50,13 +50,12 @@ export async function searchCustomers(
 			results.push(customerItem(customer));
 		}
 	}
-	const customers = await customerPage.call(this, { withLogs: false }, state.page, options);
+	const { customers, nextToken } = await customerPageAfter.call(this, { withLogs: false }, state.page, options);
 	for (const customer of customers) {
 		if (state.listed.includes(String(customer.Username)) || !matches(typed, customer.Username, customer.EmailAddress)) continue;
 		results.push(customerItem(customer));
 	}
-	const more = customers.length >= CUSTOMERS_PER_PAGE;
-	return { results, paginationToken: more ? JSON.stringify({ page: state.page + 1, listed: state.listed }) : undefined };
+	return { results, paginationToken: nextToken === undefined ? undefined : JSON.stringify({ page: nextToken, listed: state.listed }) };
 }
 
 export async function searchLogs(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {

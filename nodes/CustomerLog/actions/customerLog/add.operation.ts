@@ -1,12 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { resolveCustomerEmails } from '../../helpers/customerEmails';
+import { customerEmailSteps } from '../../helpers/customerEmails';
 import { customerOf, logFieldProperties } from '../../helpers/descriptions';
 import { writeLogs } from '../../helpers/writeLogs';
 
 export const description: INodeProperties[] = logFieldProperties('add', 'additionalFields');
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	// Only a customer given By Email needs a step before sending: any step delays a batch's request.
+	const byEmail = customerOf(this.getNode().parameters.username).mode === 'email';
 	return await writeLogs.call(
 		this,
 		'add',
@@ -17,6 +19,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
 			};
 		},
-		resolveCustomerEmails,
+		byEmail ? customerEmailSteps : undefined,
 	);
 }
