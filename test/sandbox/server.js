@@ -235,9 +235,6 @@ function startSandbox(userOptions = {}) {
 			res.writeHead(status, { 'Content-Type': type, ...extra });
 			res.end(text);
 		};
-		// Control calls close their connection: a caller that blocks (a synchronous `n8n execute`)
-		// longer than keepAliveTimeout would otherwise reuse a socket the sandbox has closed.
-		if (req.url.startsWith('/__sandbox/')) res.setHeader('Connection', 'close');
 		if (req.url === '/__sandbox/logs' && req.method === 'GET') {
 			requests.pop();
 			return send(200, 'application/json', JSON.stringify([...store.logs.values()]));
