@@ -1,10 +1,6 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
-import type { RequestControl } from '../transport';
 import { eachCustomer } from './customers';
 import type { FieldProblem } from './logBuilder';
 import { withField } from './logBuilder';
-import type { WriteOptions } from './options';
 import type { BatchSteps, PendingLog } from './writeLogs';
 
 /**
@@ -18,12 +14,7 @@ const CHUNK = 100;
 
 const emailOf = (entry: PendingLog): string => String(entry.values.customerEmail ?? '').trim();
 
-async function resolveCustomerEmails(
-	this: IExecuteFunctions,
-	batch: PendingLog[],
-	options: WriteOptions,
-	control: RequestControl,
-): Promise<Map<number, FieldProblem>> {
+const resolveCustomerEmails: BatchSteps['prepare'] = async function (batch, options, control) {
 	const problems = new Map<number, FieldProblem>();
 	const byEmail = batch.filter((entry) => emailOf(entry) !== '');
 	const emails = [...new Set(byEmail.map((entry) => emailOf(entry).toLowerCase()))];
@@ -57,7 +48,7 @@ async function resolveCustomerEmails(
 		}
 	}
 	return problems;
-}
+};
 
 /** Add's batch steps: emails resolved before sending; nothing to confirm after. */
 export const customerEmailSteps: BatchSteps = {
