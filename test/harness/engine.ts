@@ -201,6 +201,8 @@ export interface RunOptions {
 	credentials: ICredentialDataDecryptedObject;
 	timezone?: string;
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** The Neto node's version in the workflow (default 1, as a workflow saved before version 2). */
+	typeVersion?: number;
 }
 
 export interface RunResult {
@@ -263,7 +265,7 @@ async function runWorkflow(nodeType: string, options: RunOptions): Promise<RunRe
 			id: '2',
 			name: 'Neto',
 			type: nodeType,
-			typeVersion: 1,
+			typeVersion: options.typeVersion ?? 1,
 			position: [200, 0],
 			parameters: options.parameters as INodeParameters,
 			credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },

@@ -1,8 +1,10 @@
-import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import type { RequestControl } from '../transport';
 import { netoApiRequest } from '../transport';
 import type { WireFormat } from '../transport/wire';
+import { isAckSuccess } from '../transport/wire';
 import type { WriteOptions } from './options';
 import { DEFAULT_OPTIONS } from './options';
 
@@ -12,6 +14,8 @@ type ReadContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface CustomerQuery {
 	usernames?: string[];
+	/** Exact email addresses (GetCustomer's Email filter). */
+	emails?: string[];
 	/** Neto DateTime (UTC) bounds on the customer's last update. */
 	updatedFrom?: string;
 	updatedTo?: string;
@@ -32,6 +36,7 @@ export function readControl(options: Pick<WriteOptions, 'requestsPerMinute' | 'r
 function customerFilter(query: CustomerQuery, page: number): IDataObject {
 	return {
 		...(query.usernames?.length ? { Username: query.usernames } : {}),
+		...(query.emails?.length ? { Email: query.emails } : {}),
 		...(query.updatedFrom ? { DateUpdatedFrom: query.updatedFrom } : {}),
 		...(query.updatedTo ? { DateUpdatedTo: query.updatedTo } : {}),
 		Page: page,
@@ -60,6 +65,15 @@ export async function customerPage(
 		options.control,
 		options.itemIndex,
 	);
+	if (!isAckSuccess(answer)) {
+		// An error answer is not an empty page: the caller fails, carrying the store's answer.
+		const errors = answer.Messages.Error;
+		throw new NodeApiError(this.getNode(), answer as unknown as JsonObject, {
+			message: errors.map((error) => error.Message).filter(Boolean).join('; ') || `The store answered Ack "${answer.Ack || '(none)'}" with no error message`,
+			description: errors.map((error) => error.Description).filter(Boolean).join('; '),
+			itemIndex: options.itemIndex,
+		});
+	}
 	return answer.Customer;
 }
 
