@@ -44,7 +44,7 @@ describe.each(WIRE_FORMATS)('Map Automatically (%s)', (format) => {
 		const result = await neto.run(autoMap('add'), [ADD_JSON]);
 		const defined = await neto.run({ operation: 'add', username: 'jsmith', additionalFields: ADD_PARAMETERS });
 		expect(result.error).toBeUndefined();
-		expect(Object.keys(result.json[0]).sort()).toEqual([...Object.keys(ADD_JSON), 'LogID', 'Ack', 'Messages'].sort());
+		expect(Object.keys(result.json[0]).sort()).toEqual([...Object.keys(ADD_JSON), 'LogID', 'Ack', 'Messages', 'iso'].sort());
 		expect(withoutNewLogIds(result.items)).toEqual(withoutNewLogIds(defined.items));
 		const stored = (json: IDataObject) => ({ ...neto.sandbox.store.logs.get(json.LogID as number), LogID: 0, DateAdded: '' });
 		expect(stored(result.json[0])).toEqual(stored(defined.json[0]));
@@ -118,7 +118,7 @@ describe.each(WIRE_FORMATS)('Map Automatically (%s)', (format) => {
 		];
 		const result = await neto.run(autoMap('add'), items);
 		expect(result.error).toBeUndefined();
-		expect(result.json.map((json) => Object.keys(json).filter((key) => !['LogID', 'Ack', 'Messages'].includes(key)))).toEqual([
+		expect(result.json.map((json) => Object.keys(json).filter((key) => !['LogID', 'Ack', 'Messages', 'iso'].includes(key)))).toEqual([
 			['Username', 'Notes'],
 			['Username', 'Notes'],
 			['Username', 'Notes'],
@@ -131,7 +131,7 @@ describe.each(WIRE_FORMATS)('Map Automatically (%s)', (format) => {
 	test('Username is not an Update field: it is not sent, and it is not listed as ignored', async () => {
 		const result = await neto.run(autoMap('update'), [{ LogID: 1000, Username: 'jsmith', Status: 'Completed' }]);
 		expect(result.error).toBeUndefined();
-		expect(result.json[0]).toEqual({ LogID: 1000, Status: 'Completed', Ack: 'Success', Messages: { Error: [], Warning: [] } });
+		expect(result.json[0]).toEqual({ LogID: 1000, Status: 'Completed', Ack: 'Success', Messages: { Error: [], Warning: [] }, iso: {} });
 		expect(hintsOf(result)).toEqual([]);
 	});
 
@@ -140,7 +140,7 @@ describe.each(WIRE_FORMATS)('Map Automatically (%s)', (format) => {
 		expect(result.json[0]).toMatchObject({ LogID: 1000, Notes: '', Ack: 'Success' });
 		expect(neto.sandbox.store.logs.get(1000)?.Notes).toBe('');
 		expect(errorOf(result.json[1]).message).toContain('Item index 1: Nothing to update');
-		expect(errorOf(result.json[2]).message).toBe('Item index 2: "Log ID" (LogID) is required to update a customer log. Nothing was sent for this item.');
+		expect(errorOf(result.json[2]).message).toBe('Item index 2: "Log ID" (LogID) is required to update a customer log; it is empty. Nothing was sent for this item.');
 	});
 
 	test('Get Many\'s output maps straight back into Update: the changed fields land, the others stay as they were', async () => {

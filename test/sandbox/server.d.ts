@@ -28,18 +28,26 @@ export declare class NetoStore {
 	logs: Map<number, SandboxLog>;
 	addCustomer(customer: { Username: string; EmailAddress?: string; Name?: string }): SandboxCustomer;
 	insertLog(fields: Partial<SandboxLog>): SandboxLog;
+	changeLog(logId: number, fields: Partial<SandboxLog>): SandboxLog | undefined;
+	logsTouchCustomer: boolean;
 	logsOf(username: string): SandboxLog[];
 }
 
 export interface SandboxFault {
-	kind: 'status' | 'reset' | 'html' | 'malformed' | 'answerIn';
+	kind: 'status' | 'reset' | 'html' | 'malformed' | 'answerIn' | 'echoKey';
+	/** echoKey: the request's key quoted in an error page (phase before), or in the answer's error or warning (phase after). */
+	in?: 'page' | 'error' | 'warning';
 	status?: number;
 	retryAfter?: number | string;
 	body?: string;
 	format?: 'json' | 'xml';
 	phase?: 'before' | 'after';
 	action?: string;
+	/** Let the first N requests it matches pass untouched. */
+	skip?: number;
 	times?: number;
+	/** Matching requests let through before the fault starts. */
+	skip?: number;
 }
 
 export interface SandboxOptions {
@@ -49,10 +57,15 @@ export interface SandboxOptions {
 	store?: NetoStore;
 	credentials?: Partial<{ apiUsername: string; apiKey: string; clientId: string; accessToken: string }>;
 	rateLimitPerMinute?: number;
+	/** The rate limit's window, 60,000 ms (Neto's minute) unless a test shortens it. */
+	rateWindowMs?: number;
 	batchFailure?: 'rejectWhole' | 'addValid';
 	latencyMs?: number;
+	firstPage?: 0 | 1;
 	jsonQuirks?: boolean;
 	idleStopMs?: number;
+	/** Whether adding or changing a log updates its customer's DateUpdated (the contract's unknown). */
+	logsTouchCustomer?: boolean;
 }
 
 export interface SandboxRequest {
@@ -62,6 +75,8 @@ export interface SandboxRequest {
 	logs: number;
 	fault?: string;
 	at: number;
+	/** When a barrier (holdUntil) let it go on. */
+	heldUntil?: number;
 	headerNames: string[];
 }
 
@@ -73,6 +88,7 @@ export interface Sandbox {
 	options: Required<Omit<SandboxOptions, 'store'>> & { credentials: Record<string, string> };
 	injectFaults(faults: SandboxFault[]): void;
 	clearFaults(): void;
+	holdUntil(action: string, count: number): void;
 	set(changes: Partial<SandboxOptions>): void;
 	resetRateLimit(): void;
 	close(): Promise<void>;

@@ -7,7 +7,7 @@
  */
 const http = require('node:http');
 const { XMLBuilder, XMLParser } = require('fast-xml-parser');
-const { NetoStore } = require('./store');
+const { FILTER_ELEMENTS, LOG_RULES, NetoStore } = require('./store');
 
 const API_PATH = '/do/WS/NetoAPI';
 const ACTIONS = ['AddCustomerLog', 'UpdateCustomerLog', 'GetCustomer'];
@@ -18,16 +18,24 @@ const DEFAULTS = {
 	seed: true,
 	credentials: { apiUsername: 'sandbox', apiKey: 'sandbox-key', clientId: 'sandbox-client', accessToken: 'sandbox-token' },
 	rateLimitPerMinute: 500,
+	/** Neto's minute; tests shorten it (with the node's, see accountLimiters) to see several in a test. */
+	rateWindowMs: 60_000,
 	/** The contract's unknown: an invalid log in a batch rejects the request whole, or the valid ones land. */
 	batchFailure: 'rejectWhole',
 	latencyMs: 0,
+	/** The contract's unknown: GetCustomer's Page counts from 0 or from 1 (then Page 0 is page 1 too). */
+	firstPage: 0,
 	/** JSON as Neto converts it from XML: one-element lists as bare objects, empty lists left out. */
 	jsonQuirks: true,
 	/** Stops by itself after this long without a request (0: never). */
 	idleStopMs: 15 * 60 * 1000,
+	/** The contract's unknown: whether adding or changing a log updates its customer's DateUpdated. */
+	logsTouchCustomer: true,
 };
 
 const xmlParser = new XMLParser({ ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: true });
+// The same XML with its elements' order kept (the parser above loses it), for the schema's order check.
+const orderedXmlParser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false });
 const escapes = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
 const xmlBuilder = new XMLBuilder({ processEntities: false, suppressEmptyNode: false, tagValueProcessor: (_n, v) => String(v).replace(/[&<>"'\r]/g, (c) => escapes[c]) });
 
@@ -57,6 +65,32 @@ function quirky(value) {
 	return value;
 }
 
+/**
+ * What a store validating XML requests against its XSD finds: elements out of the schema's order
+ * (a <sequence>) in a CustomerLog or in GetCustomer's Filter. JSON has no element order.
+ */
+function outOfOrderElements(text, action) {
+	const nameOf = (node) => Object.keys(node).find((key) => key !== ':@' && key !== '#text');
+	const childrenNamed = (nodes, name) => nodes.filter((node) => nameOf(node) === name).map((node) => node[name]);
+	const problems = [];
+	const check = (nodes, parent, order) => {
+		let last = -1;
+		for (const name of nodes.map(nameOf).filter((n) => order.includes(n))) {
+			if (order.indexOf(name) < last) problems.push(`Element ${name} is not expected after ${order[last]} in ${parent}; the schema's order is ${order.join(', ')}.`);
+			else last = order.indexOf(name);
+		}
+	};
+	const root = childrenNamed(orderedXmlParser.parse(text), action)[0] || [];
+	if (action === 'GetCustomer') {
+		for (const filter of childrenNamed(root, 'Filter')) check(filter, 'Filter', FILTER_ELEMENTS);
+	} else if (LOG_RULES[action]) {
+		for (const logs of childrenNamed(root, 'CustomerLogs')) {
+			for (const log of childrenNamed(logs, 'CustomerLog')) check(log, 'CustomerLog', Object.keys(LOG_RULES[action]));
+		}
+	}
+	return problems;
+}
+
 function htmlPage(status, title) {
 	return `<!DOCTYPE html><html><head><title>${status} ${title}</title></head><body><h1>${title}</h1><p>The page you requested cannot be found.</p></body></html>`;
 }
@@ -64,8 +98,11 @@ function htmlPage(status, title) {
 function startSandbox(userOptions = {}) {
 	const options = { ...DEFAULTS, ...userOptions, credentials: { ...DEFAULTS.credentials, ...(userOptions.credentials || {}) } };
 	const store = userOptions.store || new NetoStore({ seed: options.seed });
+	store.logsTouchCustomer = options.logsTouchCustomer;
 	const requests = [];
 	let faults = [];
+	/** Barriers by action: the first `count` requests of it are held until all of them have arrived. */
+	const barriers = new Map();
 	const windows = new Map();
 	let idleTimer;
 
@@ -90,9 +127,10 @@ function startSandbox(userOptions = {}) {
 	/** Seconds to wait when the account is over its limit, or 0 when it may go on. */
 	function rateLimited(key) {
 		const now = Date.now();
-		const starts = (windows.get(key) || []).filter((t) => t > now - 60_000);
+		const windowMs = options.rateWindowMs;
+		const starts = (windows.get(key) || []).filter((t) => t > now - windowMs);
 		windows.set(key, starts);
-		if (starts.length >= options.rateLimitPerMinute) return Math.max(1, Math.ceil((starts[0] + 60_000 - now) / 1000));
+		if (starts.length >= options.rateLimitPerMinute) return Math.max(1, Math.ceil((starts[0] + windowMs - now) / 1000));
 		starts.push(now);
 		return 0;
 	}
@@ -101,6 +139,10 @@ function startSandbox(userOptions = {}) {
 		const index = faults.findIndex((f) => (f.phase || 'before') === phase && (!f.action || f.action === action));
 		if (index < 0) return undefined;
 		const fault = faults[index];
+		if (fault.skip > 0) {
+			fault.skip--;
+			return undefined;
+		}
 		fault.times = (fault.times ?? 1) - 1;
 		if (fault.times <= 0) faults.splice(index, 1);
 		return fault;
@@ -112,16 +154,16 @@ function startSandbox(userOptions = {}) {
 			const document = xmlParser.parse(text, true);
 			const root = document[action];
 			if (root === undefined) throw new Error(`The XML root element must be ${action}`);
-			return { format: 'xml', payload: root === '' ? {} : root };
+			return { format: 'xml', payload: root === '' ? {} : root, outOfOrder: outOfOrderElements(text, action) };
 		}
-		return { format: 'json', payload: JSON.parse(text || '{}') };
+		return { format: 'json', payload: JSON.parse(text || '{}'), outOfOrder: [] };
 	}
 
 	function handleAction(action, payload) {
 		if (action === 'GetCustomer') {
 			const filter = (payload && payload.Filter) || {};
 			const selectors = asList(filter.OutputSelector).map(String);
-			const customers = store.findCustomers(filter).map((customer) => {
+			const customers = store.findCustomers(filter, options.firstPage).map((customer) => {
 				const out = { ID: customer.ID, Username: customer.Username };
 				if (selectors.includes('EmailAddress')) out.EmailAddress = customer.EmailAddress;
 				if (selectors.includes('DateAdded')) out.DateAdded = customer.DateAdded;
@@ -169,6 +211,14 @@ function startSandbox(userOptions = {}) {
 		return answer;
 	}
 
+	/** The answer with the request's key quoted in an error (the store refused it) or a warning (it applied it). */
+	function echoKey(answer, where, headers) {
+		const secret = headers.netoapi_key || headers.x_secret_key || '';
+		const message = { Message: `Key ${secret} is not allowed here`, SeverityCode: where === 'warning' ? 'Warning' : 'Error', Description: `The key ${secret} was logged.` };
+		if (where === 'warning') return { ...answer, Ack: 'Warning', Messages: { Error: [], Warning: [message] } };
+		return { Ack: 'Error', Messages: { Error: [message], Warning: [] } };
+	}
+
 	function render(action, answer, format) {
 		const full = { ...answer, CurrentTime: nowUtc() };
 		if (format === 'json') return { type: 'application/json', body: JSON.stringify(options.jsonQuirks ? quirky(full) : full) };
@@ -189,9 +239,25 @@ function startSandbox(userOptions = {}) {
 			requests.pop();
 			return send(200, 'application/json', JSON.stringify([...store.logs.values()]));
 		}
+		const logPath = /^\/__sandbox\/logs(?:\/(\d+))?$/.exec(req.url);
+		if (logPath && (req.method === 'POST' || req.method === 'PATCH')) {
+			// Adds (POST /__sandbox/logs) or changes (PATCH /__sandbox/logs/<LogID>) a log as a store user
+			// would in the control panel: no API request, no rate limit.
+			requests.pop();
+			const fields = JSON.parse(body || '{}');
+			const log = logPath[1] ? store.changeLog(logPath[1], fields) : store.insertLog(fields);
+			return log ? send(200, 'application/json', JSON.stringify(log)) : send(404, 'application/json', '{"error":"no such log"}');
+		}
+		if (req.url === '/__sandbox/options' && req.method === 'POST') {
+			requests.pop();
+			const changes = JSON.parse(body || '{}');
+			if ('logsTouchCustomer' in changes) store.logsTouchCustomer = Boolean(changes.logsTouchCustomer);
+			return send(200, 'application/json', JSON.stringify({ logsTouchCustomer: store.logsTouchCustomer }));
+		}
 		if (req.url === '/__sandbox/reset' && req.method === 'POST') {
 			requests.length = 0;
 			windows.clear();
+			barriers.clear();
 			faults = [];
 			store.reset();
 			return send(200, 'application/json', '{"reset":true}');
@@ -209,6 +275,16 @@ function startSandbox(userOptions = {}) {
 		if (req.url.split('?')[0] !== API_PATH) return send(404, 'text/html', htmlPage(404, 'Page Not Found'));
 		if (req.method !== 'POST') return send(405, 'text/html', htmlPage(405, 'Method Not Allowed'));
 		if (options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+		const barrier = barriers.get(action);
+		if (barrier) {
+			await new Promise((resolve) => {
+				barrier.held.push(resolve);
+				if (barrier.held.length < barrier.count) return;
+				barriers.delete(action);
+				barrier.held.forEach((release) => release());
+			});
+			record.heldUntil = Date.now();
+		}
 
 		const applyFault = (fault) => {
 			record.fault = fault.kind;
@@ -223,6 +299,15 @@ function startSandbox(userOptions = {}) {
 			if (fault.kind === 'malformed') {
 				send(200, 'application/json', '{"Ack": "Success", "CustomerLog": [');
 				return true;
+			}
+			if (fault.kind === 'echoKey') {
+				// A careless store or proxy quoting the request's secret back, in a page or in its messages.
+				const secret = headers.netoapi_key || headers.x_secret_key || '';
+				if (fault.in === 'page') {
+					send(fault.status || 500, 'text/html', `<html><body><h1>Error</h1><p>Request with NETOAPI_KEY=${secret} failed</p></body></html>`);
+					return true;
+				}
+				return false;
 			}
 			if (fault.kind === 'status') {
 				const extra = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
@@ -260,10 +345,13 @@ function startSandbox(userOptions = {}) {
 		}
 		record.format = parsed.format;
 		record.logs = asList(parsed.payload && parsed.payload.CustomerLogs ? parsed.payload.CustomerLogs.CustomerLog : undefined).length;
-		const answer = handleAction(action, parsed.payload);
+		let answer = parsed.outOfOrder.length > 0
+			? { Ack: 'Error', Messages: { Error: parsed.outOfOrder.map((problem) => ({ Message: 'The request does not match the schema', SeverityCode: 'Error', Description: problem })), Warning: [] } }
+			: handleAction(action, parsed.payload);
 
 		const after = takeFault(action, 'after');
 		if (after && after.kind === 'answerIn') format = after.format;
+		else if (after && after.kind === 'echoKey') answer = echoKey(answer, after.in, headers);
 		else if (after && applyFault(after)) return;
 		const out = render(action, answer, format);
 		send(200, out.type, out.body);
@@ -293,15 +381,20 @@ function startSandbox(userOptions = {}) {
 				store,
 				requests,
 				options,
-				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn', status?, retryAfter?, format?, phase?: 'before'|'after', action?, times? } */
+				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn'|'echoKey', status?, retryAfter?, format?, in?: 'page'|'error'|'warning', phase?: 'before'|'after', action?, skip?: the first N matching requests pass, times? } */
 				injectFaults(list) {
 					faults.push(...list.map((fault) => ({ ...fault })));
 				},
 				clearFaults() {
 					faults = [];
 				},
+				/** Holds the first `count` requests of `action` until all `count` have arrived, then answers them all. */
+				holdUntil(action, count) {
+					barriers.set(action, { count, held: [] });
+				},
 				set(changes) {
 					Object.assign(options, changes);
+					if ('logsTouchCustomer' in changes) store.logsTouchCustomer = changes.logsTouchCustomer;
 				},
 				resetRateLimit() {
 					windows.clear();

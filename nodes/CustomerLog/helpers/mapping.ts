@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { notesModeOption } from './appendNotes';
 import type { LogOperation } from './fields';
 import { CUSTOMER_LOG_FIELDS, fieldsOf } from './fields';
-import type { BeforeSend } from './writeLogs';
+import type { BatchSteps } from './writeLogs';
 import { writeLogs } from './writeLogs';
 
 /**
@@ -145,13 +145,13 @@ export async function writeMappedLogs(
 	this: IExecuteFunctions,
 	operation: LogOperation,
 	readParameters: (itemIndex: number) => IDataObject,
-	beforeSend?: BeforeSend,
+	steps?: BatchSteps,
 ): Promise<INodeExecutionData[][]> {
 	const mode = this.getNodeParameter('mappingMode', 0, 'defineBelow') as MappingMode;
-	if (mode !== 'autoMapInputData') return await writeLogs.call(this, operation, readParameters, beforeSend);
+	if (mode !== 'autoMapInputData') return await writeLogs.call(this, operation, readParameters, steps);
 	const mapping = autoMapping(this, operation, this.getInputData());
 	try {
-		return await writeLogs.call(this, operation, mapping.readValues, beforeSend);
+		return await writeLogs.call(this, operation, mapping.readValues, steps);
 	} finally {
 		reportIgnoredKeys(this, mapping.ignoredKeys);
 	}

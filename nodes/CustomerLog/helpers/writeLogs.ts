@@ -1,13 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
+import type { ItemFailure, Refusal, RequestFailure, Result } from '../failures';
+import { fail, ok } from '../failures';
 import type { RequestControl } from '../transport';
-import { NetoRequestFailure, RateLimiter, sendNetoRequest } from '../transport';
+import { sendNetoRequest } from '../transport';
+import { readControl } from './customers';
 import type { LogOperation } from './fields';
-import { buildLog, type FieldProblem, type NetoLog } from './logBuilder';
+import { errorItem, toNodeError } from './itemErrors';
+import { buildLog, type NetoLog } from './logBuilder';
+import { writtenLogOutput } from './logOutput';
 import type { WriteOptions } from './options';
 import { readWriteOptions } from './options';
-import type { NetoAnswer, NetoMessages } from '../transport/wire';
+import type { NetoAnswer } from '../transport/wire';
 import { isAckSuccess } from '../transport/wire';
 
 /**
@@ -20,33 +25,47 @@ export interface PendingLog {
 	log: NetoLog;
 	/** What readValues returned for the item: the fields, and settings such as notesMode. */
 	values: IDataObject;
+	/** Update's append mode: the item's text, and the exact block it added to the notes it read. */
+	appended?: { text: string; block: string };
 }
+
+/** One item's outcome: its output json, or how it failed. */
+export type Outcome = Result<IDataObject, ItemFailure>;
 
 /**
- * A step between validation and sending, run on each batch: may rewrite its logs (reading from the
- * store under the run's one rate limiter), and returns the items it fails.
+ * Steps around each batch of Update (its append mode): `prepare` may rewrite the batch's logs
+ * (reading from the store) and returns the items it refuses; `confirm` runs on the logs that
+ * landed, may send some again through `resend`, and returns the outcomes that replace theirs.
  */
-export type BeforeSend = (
-	this: IExecuteFunctions,
-	batch: PendingLog[],
-	options: WriteOptions,
-	control: RequestControl,
-) => Promise<Map<number, FieldProblem>>;
-
-interface Failure {
-	message: string;
-	description: string;
-	httpCode?: number;
-	answer?: NetoAnswer;
-	field?: string;
+export interface BatchSteps {
+	prepare(
+		this: IExecuteFunctions,
+		batch: PendingLog[],
+		options: WriteOptions,
+		control: RequestControl,
+	): Promise<Map<number, Refusal>>;
+	confirm(
+		this: IExecuteFunctions,
+		landed: PendingLog[],
+		options: WriteOptions,
+		control: RequestControl,
+		resend: (entries: PendingLog[]) => Promise<Outcome[]>,
+	): Promise<Map<number, Outcome>>;
 }
-
-type Outcome = { ok: true; json: IDataObject } | { ok: false; failure: Failure };
 
 const ACTIONS = { add: 'AddCustomerLog', update: 'UpdateCustomerLog' } as const;
 
-/** How long to let a just-started request reach the wire before reading on (see launch). */
-const REQUEST_WRITE_MS = 3;
+/**
+ * While a request is in flight, reading the next batch gives the event loop a turn at least this
+ * often, so the request's own steps (credentials, connection, writing) are never held back longer
+ * by n8n's expression work, however slow the machine. A bound on blocking, not a measured timing.
+ */
+const READ_SLICE_MS = 5;
+
+/** Update names the log it changes; two updates of one log must never overlap. */
+function logKey(operation: LogOperation, log: NetoLog): string | undefined {
+	return operation === 'update' ? String(log.LogID) : undefined;
+}
 
 function storeMessage(answer: NetoAnswer): { message: string; description: string } {
 	const errors = answer.Messages.Error;
@@ -66,26 +85,14 @@ function storeMessage(answer: NetoAnswer): { message: string; description: strin
 }
 
 function success(log: NetoLog, answer: NetoAnswer, logId?: number): Outcome {
-	// Each item its own copy: the items of one batch share an answer, and nodes downstream may edit.
-	const messages: NetoMessages = {
-		Error: answer.Messages.Error.map((message) => ({ ...message })),
-		Warning: answer.Messages.Warning.map((message) => ({ ...message })),
-	};
-	return {
-		ok: true,
-		json: { ...(logId === undefined ? {} : { LogID: logId }), ...log, Ack: answer.Ack, Messages: messages },
-	};
+	return ok(writtenLogOutput(log, answer, logId));
 }
 
-function failed(failure: Failure): Outcome {
-	return { ok: false, failure };
+function refused(refusal: Refusal, description: string): Outcome {
+	return fail({ message: `${refusal.message}. Nothing was sent for this item.`, description, field: refusal.field ?? '' });
 }
 
-function refused(problem: FieldProblem, description: string): Failure {
-	return { message: `${problem.message}. Nothing was sent for this item.`, description, field: problem.field ?? '' };
-}
-
-function fromRequestFailure(error: NetoRequestFailure, operation: LogOperation): Failure {
+function fromRequestFailure(error: RequestFailure, operation: LogOperation): ItemFailure {
 	const landed =
 		operation === 'add' && error.outcome === 'unknown'
 			? ' This log may or may not have been added: check the customer\'s logs before adding it again.'
@@ -99,7 +106,7 @@ async function send(
 	batch: PendingLog[],
 	options: WriteOptions,
 	control: RequestControl,
-): Promise<NetoAnswer | NetoRequestFailure> {
+): Promise<Result<NetoAnswer, RequestFailure>> {
 	return await sendNetoRequest.call(
 		this,
 		{
@@ -122,21 +129,20 @@ async function addBatch(
 	options: WriteOptions,
 	control: RequestControl,
 ): Promise<Outcome[]> {
-	const answer = await send.call(this, 'add', batch, options, control);
-	if (answer instanceof NetoRequestFailure) {
-		return batch.map(() => failed(fromRequestFailure(answer, 'add')));
-	}
+	const sent = await send.call(this, 'add', batch, options, control);
+	if (!sent.ok) return batch.map(() => fail(fromRequestFailure(sent.failure, 'add')));
+	const answer = sent.value;
 	const logIds = answer.CustomerLog.map((entry) => entry.LogID);
 	const allNumbers = logIds.every((id) => typeof id === 'number');
 	if (isAckSuccess(answer) && allNumbers && logIds.length === batch.length) {
 		return batch.map((entry, position) => success(entry.log, answer, logIds[position] as number));
 	}
 	if (!isAckSuccess(answer) && batch.length === 1 && logIds.length === 0) {
-		return [failed({ ...storeMessage(answer), answer })];
+		return [fail({ ...storeMessage(answer), answer })];
 	}
 	const { message, description } = storeMessage(answer);
 	return batch.map(() =>
-		failed({
+		fail({
 			message: `The store's answer to a batch of ${batch.length} logs cannot be pinned to single logs: ${message}`,
 			description:
 				`Ack "${answer.Ack || '(none)'}" with ${logIds.length} LogID(s) for ${batch.length} logs sent. ` +
@@ -154,77 +160,42 @@ async function updateBatch(
 	options: WriteOptions,
 	control: RequestControl,
 ): Promise<Outcome[]> {
-	const answer = await send.call(this, 'update', batch, options, control);
-	if (answer instanceof NetoRequestFailure) {
-		return batch.map(() => failed(fromRequestFailure(answer, 'update')));
-	}
+	const sent = await send.call(this, 'update', batch, options, control);
+	if (!sent.ok) return batch.map(() => fail(fromRequestFailure(sent.failure, 'update')));
+	const answer = sent.value;
 	if (isAckSuccess(answer)) return batch.map((entry) => success(entry.log, answer));
-	if (batch.length === 1) return [failed({ ...storeMessage(answer), answer })];
+	if (batch.length === 1) return [fail({ ...storeMessage(answer), answer })];
 	const middle = Math.ceil(batch.length / 2);
 	const left = await updateBatch.call(this, batch.slice(0, middle), options, control);
 	const right = await updateBatch.call(this, batch.slice(middle), options, control);
 	return [...left, ...right];
 }
 
-function toNodeError(this: IExecuteFunctions, failure: Failure, itemIndex: number) {
-	const message = `Item index ${itemIndex}: ${failure.message}`;
-	if (failure.field !== undefined) {
-		return new NodeOperationError(this.getNode(), message, { itemIndex, description: failure.description });
-	}
-	return new NodeApiError(
-		this.getNode(),
-		{ message: failure.message, description: failure.description } as JsonObject,
-		{
-			itemIndex,
-			message,
-			description: failure.description,
-			...(failure.httpCode === undefined ? {} : { httpCode: String(failure.httpCode) }),
-		},
-	);
-}
-
-/**
- * An error item: `json.error` holds the message and every detail, as one object (the shape n8n's
- * HTTP Request node gives its errors). A json of `error` alone is what both n8n 1.x and 2.x route to
- * the error output; an item's own `error` would make n8n replace the json with the message only.
- */
-function errorItem(failure: Failure, itemIndex: number): INodeExecutionData {
-	return {
-		json: {
-			error: {
-				message: `Item index ${itemIndex}: ${failure.message}`,
-				description: failure.description,
-				itemIndex,
-				...(failure.field !== undefined ? { field: failure.field } : {}),
-				...(failure.httpCode !== undefined ? { httpCode: failure.httpCode } : {}),
-				...(failure.answer ? { Ack: failure.answer.Ack, Messages: failure.answer.Messages } : {}),
-			},
-		},
-		pairedItem: { item: itemIndex },
-	};
-}
-
 /**
  * The whole of Add and Update. `readValues` reads one item's parameters (as few calls as it can:
- * each costs an expression evaluation per item in n8n); `beforeSend` may rewrite or refuse valid
- * logs before they go out. Returns one output item per input item.
+ * each costs an expression evaluation per item in n8n); `steps` may rewrite or refuse valid logs
+ * before they go out and check them after. Returns one output item per input item.
  *
  * Reading and sending overlap: a batch goes out as soon as it is full, and the next one is read
  * and checked while it is in flight (with at most `concurrency` batches in flight), so n8n's
  * expression work hides behind the network instead of adding to it. Without Continue On Fail the
  * first failure, refused or from the store, stops further sending; batches already sent stay sent.
+ *
+ * Updates of one log are applied one after another, in item order: a batch never holds two of
+ * them, and a batch waits for any batch in flight that changes one of its logs, so each builds on
+ * what the one before it wrote.
  */
 export async function writeLogs(
 	this: IExecuteFunctions,
 	operation: LogOperation,
 	readValues: (itemIndex: number) => IDataObject,
-	beforeSend?: BeforeSend,
+	steps?: BatchSteps,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const options = readWriteOptions(this);
 	const timezone = this.getTimezone();
 	const continueOnFail = this.continueOnFail();
-	const control: RequestControl = { limiter: new RateLimiter(options.requestsPerMinute), retry: options.retry };
+	const control = readControl(options);
 	const sendBatch = operation === 'add' ? addBatch : updateBatch;
 	const outcomes: Array<Outcome | undefined> = new Array(items.length);
 	let firstFailure: number | undefined;
@@ -235,49 +206,66 @@ export async function writeLogs(
 	};
 	const stopped = () => !continueOnFail && firstFailure !== undefined;
 
+	const send = async (entries: PendingLog[]) => await sendBatch.call(this, entries, options, control);
 	const dispatch = async (batch: PendingLog[]) => {
 		let ready = batch;
-		if (beforeSend) {
-			const problems = await beforeSend.call(this, batch, options, control);
-			for (const [index, problem] of problems) {
-				settle(index, failed(refused(problem, 'The node checks this before sending anything for the item.')));
+		if (steps) {
+			const refusals = await steps.prepare.call(this, batch, options, control);
+			for (const [index, refusal] of refusals) {
+				settle(index, refused(refusal, 'The node checks this before sending anything for the item.'));
 			}
-			ready = batch.filter((entry) => !problems.has(entry.index));
+			ready = batch.filter((entry) => !refusals.has(entry.index));
 		}
 		if (ready.length === 0 || stopped()) return;
-		const results = await sendBatch.call(this, ready, options, control);
+		const results = await send(ready);
 		ready.forEach((entry, position) => settle(entry.index, results[position]));
+		if (!steps) return;
+		const landed = ready.filter((_, position) => results[position].ok);
+		const confirmed = await steps.confirm.call(this, landed, options, control, send);
+		for (const [index, outcome] of confirmed) settle(index, outcome);
 	};
 
-	const inFlight = new Set<Promise<void>>();
-	const launch = async (batch: PendingLog[]) => {
-		while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
+	/** Batches in flight, each with the logs it changes. */
+	const inFlight = new Map<Promise<void>, Set<string>>();
+	const sharesALog = (keys: Set<string>) => [...inFlight.values()].some((other) => [...keys].some((key) => other.has(key)));
+	const launch = async (batch: PendingLog[], keys: Set<string>) => {
+		while (inFlight.size >= options.concurrency || sharesALog(keys)) await Promise.race(inFlight.keys());
 		if (stopped()) return;
 		const sending: Promise<void> = dispatch(batch).finally(() => inFlight.delete(sending));
-		inFlight.add(sending);
-		// Reading the next batch is synchronous and would hold this request back: n8n's HTTP stack
-		// takes a few turns of the event loop (credentials, agent) before the request is written.
-		// Measured here: 1 ms is too short, 3 ms enough. The wait overlaps the request in flight, so
-		// it costs nothing unless the store answers in under 3 ms.
-		await sleep(REQUEST_WRITE_MS);
+		inFlight.set(sending, keys);
 	};
 
 	let batch: PendingLog[] = [];
+	let keys = new Set<string>();
+	let sliceStart = Date.now();
 	for (let index = 0; index < items.length && !stopped(); index++) {
+		if (inFlight.size > 0 && Date.now() - sliceStart >= READ_SLICE_MS) {
+			await sleep(0);
+			sliceStart = Date.now();
+		}
 		const values = readValues(index);
 		const built = buildLog(operation, values, timezone);
-		if (built.problem !== undefined) {
-			settle(index, failed(refused(built.problem, 'The node checks every field against Neto\'s documented limits before sending.')));
+		if (!built.ok) {
+			settle(index, refused(built.failure, 'The node checks every field against Neto\'s documented limits before sending.'));
 			continue;
 		}
-		batch.push({ index, log: built.log, values });
+		const log = built.value;
+		const key = logKey(operation, log);
+		if (key !== undefined && keys.has(key)) {
+			await launch(batch, keys);
+			[batch, keys] = [[], new Set()];
+			sliceStart = Date.now();
+		}
+		batch.push({ index, log, values });
+		if (key !== undefined) keys.add(key);
 		if (batch.length === options.batchSize) {
-			await launch(batch);
-			batch = [];
+			await launch(batch, keys);
+			[batch, keys] = [[], new Set()];
+			sliceStart = Date.now();
 		}
 	}
-	if (batch.length > 0 && !stopped()) await launch(batch);
-	while (inFlight.size > 0) await Promise.race(inFlight);
+	if (batch.length > 0 && !stopped()) await launch(batch, keys);
+	while (inFlight.size > 0) await Promise.race(inFlight.keys());
 
 	if (stopped()) {
 		const outcome = outcomes[firstFailure as number] as Extract<Outcome, { ok: false }>;
@@ -286,7 +274,7 @@ export async function writeLogs(
 	return [
 		outcomes.map((outcome, index) =>
 			outcome?.ok
-				? { json: outcome.json, pairedItem: { item: index } }
+				? { json: outcome.value, pairedItem: { item: index } }
 				: errorItem((outcome as Extract<Outcome, { ok: false }>).failure, index),
 		),
 	];

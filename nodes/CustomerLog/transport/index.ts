@@ -1,41 +1,30 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import type { NetoAction, NetoAnswer, WireFormat } from './wire';
-import { NotNetoAnswer, encodeRequest, parseNetoResponse } from './wire';
-import { RateLimiter } from './rateLimiter';
-import { StoreUrlError, netoEndpoint } from './storeUrl';
+import type { DeliveryOutcome, RequestFailure, Result } from '../failures';
+import { fail, ok } from '../failures';
+import type { NetoAction, NetoAnswer, NetoMessage, WireFormat } from './wire';
+import { encodeRequest, parseNetoResponse } from './wire';
+import { accountLimiters } from './rateLimiter';
+import { netoEndpoint } from './storeUrl';
 
-export { RateLimiter };
-
-type NetoContext = IExecuteFunctions | ILoadOptionsFunctions;
-
-/** What became of a request that did not bring back a usable answer. */
-export type DeliveryOutcome =
-	/** It provably never reached the store (connection refused, rate limited): nothing changed. */
-	| 'notDelivered'
-	/** It may have reached the store: an Add in it may have landed. */
-	| 'unknown';
-
-/** Why no usable answer came back; carries no secret. */
-export class NetoRequestFailure {
-	constructor(
-		readonly message: string,
-		readonly description: string,
-		readonly outcome: DeliveryOutcome,
-		readonly httpCode?: number,
-	) {}
-}
+type NetoContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface RetryPolicy {
-	/** Further tries after the first, for 429s and (when idempotent) 5xx and network errors. */
+	/** Further tries after the first, after a 5xx or a network error (when safe to repeat). */
 	maxRetries: number;
 	/** The first backoff; each further one doubles, with jitter, up to a minute. */
 	baseDelayMs: number;
+	/** How long a request refused with 429 is retried, from its first 429: nothing was applied, so always safe. */
+	rateLimitWaitMs: number;
 }
 
+/**
+ * Settings for a request. The limiter itself is the process's one for the account (see
+ * rateLimiter.ts), found from the credentials, so every caller shares it.
+ */
 export interface RequestControl {
-	limiter: RateLimiter;
+	requestsPerMinute: number;
 	retry: RetryPolicy;
 }
 
@@ -96,35 +85,44 @@ function redact(text: string, secrets: string[]): string {
 	return secrets.reduce((result, secret) => (secret.length >= 4 ? result.split(secret).join('[redacted]') : result), text);
 }
 
+/** The store's own messages go to error items and output: any key a store echoes in them is redacted. */
+function redactMessages(answer: NetoAnswer, secrets: string[]): NetoAnswer {
+	const clean = (message: NetoMessage): NetoMessage => {
+		const copy = { ...message };
+		for (const [name, value] of Object.entries(copy)) if (typeof value === 'string') copy[name] = redact(value, secrets);
+		return copy;
+	};
+	return { ...answer, Messages: { Error: answer.Messages.Error.map(clean), Warning: answer.Messages.Warning.map(clean) } };
+}
+
+/** Who the store counts requests against: the API user or the add-on's client. Never the key. */
+function accountOf(credentials: IDataObject): string {
+	return credentials.authType === 'oAuthToken' ? `client ${String(credentials.clientId)}` : `user ${String(credentials.apiUsername)}`;
+}
+
 interface RawResponse {
 	body: unknown;
 	headers: Record<string, unknown>;
 	statusCode: number;
 }
 
-function endpointOf(storeUrl: unknown): string | NetoRequestFailure {
-	try {
-		return netoEndpoint(storeUrl);
-	} catch (error) {
-		const message = error instanceof StoreUrlError ? error.message : String(error);
-		return new NetoRequestFailure(message, 'Fix the Store URL in the Neto API credential.', 'notDelivered');
-	}
-}
-
 /**
  * Sends one request to the store's Neto API and returns its answer, normalized, or a
- * NetoRequestFailure (with no secret in it) when no usable answer came back. The only place that
+ * RequestFailure (with no secret in it) when no usable answer came back. The only place that
  * talks HTTP: it waits for the rate limiter and retries what is safe to retry.
  */
 export async function sendNetoRequest(
 	this: NetoContext,
 	request: NetoRequest,
 	control: RequestControl,
-): Promise<NetoAnswer | NetoRequestFailure> {
+): Promise<Result<NetoAnswer, RequestFailure>> {
 	const credentials = await this.getCredentials('netoApi');
 	const secrets = [credentials.apiKey, credentials.accessToken].filter((s): s is string => typeof s === 'string');
-	const url = endpointOf(credentials.storeUrl);
-	if (url instanceof NetoRequestFailure) return url;
+	const endpoint = netoEndpoint(credentials.storeUrl);
+	if (!endpoint.ok) {
+		return fail({ message: endpoint.failure, description: 'Fix the Store URL in the Neto API credential.', outcome: 'notDelivered' });
+	}
+	const url = endpoint.value;
 	const { body, contentType } = encodeRequest(request.action, request.payload, request.format);
 	const options: IHttpRequestOptions = {
 		method: 'POST',
@@ -140,23 +138,33 @@ export async function sendNetoRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
-	const fail = (message: string, description: string, outcome: DeliveryOutcome, httpCode?: number) =>
-		new NetoRequestFailure(redact(message, secrets), redact(description, secrets), outcome, httpCode);
+	const failed = (message: string, description: string, outcome: DeliveryOutcome, httpCode?: number) =>
+		fail<RequestFailure>({
+			message: redact(message, secrets),
+			description: redact(description, secrets),
+			outcome,
+			...(httpCode === undefined ? {} : { httpCode }),
+		});
 
-	for (let attempt = 0; ; attempt++) {
-		const canRetry = attempt < control.retry.maxRetries;
-		await control.limiter.acquire();
+	const account = accountOf(credentials);
+	let failures = 0;
+	let limitedTimes = 0;
+	let limitedSince: number | undefined;
+	for (;;) {
+		// Looked up each try: a limiter left quiet for a window (a long backoff) may have been dropped.
+		const permit = await accountLimiters.for(url, account).acquire(control.requestsPerMinute);
 		const response = await this.helpers.httpRequestWithAuthentication
 			.call(this, 'netoApi', options)
 			.then((raw: RawResponse) => raw, (error: unknown) => ({ networkError: error }));
 		if ('networkError' in response) {
+			permit.done();
 			const code = errorCode(response.networkError) ?? '';
 			const outcome: DeliveryOutcome = NOT_DELIVERED_CODES.has(code) ? 'notDelivered' : 'unknown';
-			if (canRetry && (outcome === 'notDelivered' || request.idempotent)) {
-				await sleep(backoffMs(control.retry, attempt));
+			if (failures < control.retry.maxRetries && (outcome === 'notDelivered' || request.idempotent)) {
+				await sleep(backoffMs(control.retry, failures++));
 				continue;
 			}
-			return fail(
+			return failed(
 				`The store at ${url} could not be reached: ${NETWORK_FAILURES[code] ?? 'a network error'}`,
 				outcome === 'notDelivered'
 					? 'The request never reached the store, so nothing was changed.'
@@ -166,42 +174,53 @@ export async function sendNetoRequest(
 		}
 		const status = response.statusCode;
 		if (status === 429) {
-			if (canRetry) {
-				await sleep(Math.min(MAX_WAIT_MS, retryAfterMs(response.headers['retry-after']) ?? backoffMs(control.retry, attempt)));
+			// Nothing was applied, so any request may go again, Add included, until the time budget is spent.
+			const retryAfter = retryAfterMs(response.headers['retry-after']);
+			// Never pause the account longer than this request would wait: the others then decide by their own budgets.
+			permit.refused(retryAfter === undefined ? undefined : Math.min(retryAfter, control.retry.rateLimitWaitMs));
+			limitedSince ??= Date.now();
+			const wait = retryAfter ?? backoffMs(control.retry, limitedTimes);
+			limitedTimes++;
+			if (Date.now() - limitedSince + wait <= control.retry.rateLimitWaitMs) {
+				// With Retry-After the account's limiter pauses every request; without, this one backs off.
+				if (retryAfter === undefined) await sleep(wait);
 				continue;
 			}
-			return fail(
+			return failed(
 				'The store is rate limiting this account (HTTP 429)',
-				`Still limited after ${attempt + 1} tries; nothing was changed. Neto allows 500 requests a minute per account: lower "Requests Per Minute" or raise "Max Retries".`,
+				`Still limited after ${limitedTimes} tries over ${Math.round((Date.now() - limitedSince) / 1000)} s; nothing was changed. Neto allows 500 requests a minute per account, shared by every workflow and app that uses it: lower "Requests Per Minute" or raise "Rate Limit Wait (Minutes)".`,
 				'notDelivered',
 				status,
 			);
 		}
-		if (status >= 500 && canRetry && request.idempotent) {
-			await sleep(backoffMs(control.retry, attempt));
+		permit.done();
+		if (status >= 500 && failures < control.retry.maxRetries && request.idempotent) {
+			await sleep(backoffMs(control.retry, failures++));
 			continue;
 		}
-		const answer = parseNetoResponse(response.body);
-		if (answer instanceof NotNetoAnswer) {
-			return fail(
+		const parsed = parseNetoResponse(response.body);
+		if (!parsed.ok) {
+			const { reason, excerpt } = parsed.failure;
+			return failed(
 				status >= 400
 					? `The store answered HTTP ${status} instead of a Neto API answer`
-					: `No Neto API answered at ${url}: ${answer.reason}`,
-				`HTTP ${status}. ${answer.excerpt ? `The answer began: ${answer.excerpt}. ` : ''}Check the Store URL in the credential.`,
+					: `No Neto API answered at ${url}: ${reason}`,
+				`HTTP ${status}. ${excerpt ? `The answer began: ${excerpt}. ` : ''}Check the Store URL in the credential.`,
 				'unknown',
 				status,
 			);
 		}
+		const answer = parsed.value;
 		if (status >= 400) {
 			const first = answer.Messages.Error[0];
-			return fail(
+			return failed(
 				`The store answered HTTP ${status}${first ? `: ${first.Message}` : ''}`,
 				first?.Description ?? `The store's Neto API refused the request with HTTP ${status}.`,
 				'unknown',
 				status,
 			);
 		}
-		return answer;
+		return ok(redactMessages(answer, secrets));
 	}
 }
 
@@ -213,13 +232,14 @@ export async function netoApiRequest(
 	itemIndex?: number,
 ): Promise<NetoAnswer> {
 	const answer = await sendNetoRequest.call(this, request, control);
-	if (answer instanceof NetoRequestFailure) {
-		throw new NodeApiError(this.getNode(), { message: answer.message } as JsonObject, {
-			message: answer.message,
-			description: answer.description,
+	if (!answer.ok) {
+		const { message, description, httpCode } = answer.failure;
+		throw new NodeApiError(this.getNode(), { message } as JsonObject, {
+			message,
+			description,
 			itemIndex,
-			...(answer.httpCode === undefined ? {} : { httpCode: String(answer.httpCode) }),
+			...(httpCode === undefined ? {} : { httpCode: String(httpCode) }),
 		});
 	}
-	return answer;
+	return answer.value;
 }

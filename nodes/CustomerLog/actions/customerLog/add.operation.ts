@@ -1,15 +1,28 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
-import { logFieldProperties } from '../../helpers/descriptions';
+import { customerEmailSteps } from '../../helpers/customerEmails';
+import { customerOf, logFieldProperties } from '../../helpers/descriptions';
 import { withMappingMode, writeMappedLogs } from '../../helpers/mapping';
 import { parameterReader } from '../../helpers/parameterReader';
 
 export const description: INodeProperties[] = withMappingMode('add', logFieldProperties('add', 'additionalFields'));
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	// Only a customer given By Email needs a step before sending: any step delays a batch's request.
+	const byEmail = customerOf(this.getNode().parameters.username).mode === 'email';
 	const read = parameterReader(this, { username: '', additionalFields: {} });
-	return await writeMappedLogs.call(this, 'add', (itemIndex) => {
-		const { username, additionalFields } = read(itemIndex);
-		return { username, ...(additionalFields as IDataObject) };
-	});
+	return await writeMappedLogs.call(
+		this,
+		'add',
+		(itemIndex) => {
+			const { username, additionalFields } = read(itemIndex);
+			const locator = { __rl: true, mode: byEmail ? 'email' : 'username', value: username } as INodeParameterResourceLocator;
+			const customer = customerOf(locator);
+			return {
+				...(customer.mode === 'email' ? { customerEmail: customer.value } : { username: customer.value }),
+				...(additionalFields as IDataObject),
+			};
+		},
+		byEmail ? customerEmailSteps : undefined,
+	);
 }
