@@ -21,6 +21,13 @@ function n8nSync(install, userFolder, args) {
 
 /** Imports the "Neto Sandbox" credential (pointing at the sandbox) and every example workflow. */
 function importCredentialAndExamples(install, userFolder, sandbox) {
+	importSandboxCredential(install, userFolder, sandbox);
+	n8nSync(install, userFolder, ['import:workflow', '--separate', `--input=${EXAMPLES}`]);
+	return exampleWorkflows();
+}
+
+/** Imports the "Neto Sandbox" credential, pointing at the sandbox, with id SANDBOX_CREDENTIAL_ID. */
+function importSandboxCredential(install, userFolder, sandbox) {
 	const file = path.join(userFolder, 'neto-sandbox-credential.json');
 	fs.mkdirSync(userFolder, { recursive: true });
 	fs.writeFileSync(
@@ -35,8 +42,6 @@ function importCredentialAndExamples(install, userFolder, sandbox) {
 		]),
 	);
 	n8nSync(install, userFolder, ['import:credentials', `--input=${file}`]);
-	n8nSync(install, userFolder, ['import:workflow', '--separate', `--input=${EXAMPLES}`]);
-	return exampleWorkflows();
 }
 
 function exampleWorkflows() {
@@ -54,9 +59,9 @@ function executeWorkflow(install, userFolder, id) {
 	return JSON.parse(stdout.slice(start));
 }
 
-/** Starts `n8n start` in the background; resolves once the editor answers. */
-function startN8n(install, userFolder, port) {
-	const child = spawn(install.n8n, ['start'], { env: n8nEnv(install.env, userFolder, { N8N_PORT: String(port), N8N_HOST: 'localhost' }), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `n8n start` in the background (with extra environment, if given); resolves once the editor answers. */
+function startN8n(install, userFolder, port, extraEnv = {}) {
+	const child = spawn(install.n8n, ['start'], { env: n8nEnv(install.env, userFolder, { N8N_PORT: String(port), N8N_HOST: 'localhost', ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
 	const output = [];
 	const collect = (chunk) => output.push(chunk.toString());
 	child.stdout.on('data', collect);
@@ -101,4 +106,4 @@ function stopChild(child) {
 	});
 }
 
-module.exports = { importCredentialAndExamples, exampleWorkflows, executeWorkflow, startN8n, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync };
+module.exports = { importCredentialAndExamples, importSandboxCredential, exampleWorkflows, executeWorkflow, startN8n, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync };

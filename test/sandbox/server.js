@@ -199,8 +199,12 @@ function startSandbox(userOptions = {}) {
 		if (req.url === '/__sandbox/stats' && req.method === 'GET') {
 			requests.pop();
 			const byAction = {};
-			for (const r of requests) byAction[r.action] = (byAction[r.action] || 0) + 1;
-			return send(200, 'application/json', JSON.stringify({ requests: requests.length, byAction, logs: store.logs.size }));
+			const byStatus = {};
+			for (const r of requests) {
+				byAction[r.action] = (byAction[r.action] || 0) + 1;
+				byStatus[r.status] = (byStatus[r.status] || 0) + 1;
+			}
+			return send(200, 'application/json', JSON.stringify({ requests: requests.length, byAction, byStatus, logs: store.logs.size }));
 		}
 		if (req.url.split('?')[0] !== API_PATH) return send(404, 'text/html', htmlPage(404, 'Page Not Found'));
 		if (req.method !== 'POST') return send(405, 'text/html', htmlPage(405, 'Method Not Allowed'));
