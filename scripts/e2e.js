@@ -81,7 +81,8 @@ const CHECKS = {
 
 /**
  * The credential's Test button, through n8n's own credential tester (its REST endpoint, as the
- * editor calls it): the right key, a wrong key, a Store URL that is not Neto's API, a bad scheme.
+ * editor calls it): the right key, a wrong key, a Store URL that is not Neto's API, a bad scheme,
+ * plain http to another machine.
  */
 async function checkCredentialTest(install, userFolder, sandbox) {
 	const n8n = await startN8n(install, userFolder, Number(process.env.E2E_N8N_PORT || 5681));
@@ -106,6 +107,9 @@ async function checkCredentialTest(install, userFolder, sandbox) {
 		assert.match(notNeto.message, /^No Neto API answer came from this Store URL/);
 		const ftp = await test({ ...good, storeUrl: 'ftp://mystore.com.au' });
 		assert.deepEqual(ftp, { status: 'Error', message: 'The Store URL must be a web address (http or https); "ftp:" is not supported' });
+		const plainHttp = await test({ ...good, storeUrl: 'http://mystore.com.au' });
+		assert.equal(plainHttp.status, 'Error');
+		assert.match(plainHttp.message, /^The Store URL "http:\/\/mystore\.com\.au" uses plain http, which would send the API key unencrypted/);
 	} finally {
 		await stopChild(n8n.child);
 	}

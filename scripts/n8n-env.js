@@ -123,18 +123,30 @@ function buildAndPack() {
 }
 
 /**
- * Installs the repo's dev dependencies, at the lockfile's versions, when node_modules is missing
- * or older than the lockfile. `npm install`, not `npm ci`: the registry here lacks some platforms'
- * optional binaries (of unrs-resolver, under n8n's lint), which `npm ci` refuses to skip.
+ * Installs the repo's dev dependencies exactly as the lockfile records them, with `npm ci`: it never
+ * rewrites package-lock.json (so a fresh clone stays clean after `npm start` or `npm test`), and it
+ * is what CI and every contributor run. npm's output goes to .cache/npm-ci.log; one summary line
+ * is printed, or the log's tail when the install fails.
  */
 function installDevDependencies() {
-	run('npm', ['install', '--no-audit', '--no-fund'], { cwd: root });
+	const logFile = path.join(cache, 'npm-ci.log');
+	fs.mkdirSync(cache, { recursive: true });
+	const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, encoding: 'utf8' });
+	const output = `${result.stdout || ''}${result.stderr || ''}`;
+	fs.writeFileSync(logFile, output);
+	const lines = output.trim().split('\n');
+	if (result.status !== 0) {
+		process.stdout.write(`${lines.slice(-20).join('\n')}\n`);
+		throw new Error(`npm ci failed (exit ${result.status}); npm's whole output is in ${path.relative(root, logFile)}`);
+	}
+	const summary = lines.reverse().find((line) => /^(added|removed|changed|up to date)/.test(line)) || 'done';
+	log(`dev dependencies: ${summary} (npm's output: ${path.relative(root, logFile)})`);
 }
 
 function ensureDevDependencies() {
 	const installed = path.join(root, 'node_modules', '.package-lock.json');
 	if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(path.join(root, 'package-lock.json')).mtimeMs) return;
-	log('installing dev dependencies');
+	log('installing dev dependencies (npm ci, about a minute)');
 	installDevDependencies();
 }
 

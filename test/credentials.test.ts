@@ -14,6 +14,8 @@ describe('Store URL', () => {
 		['mystore.com.au:8443', 'https://mystore.com.au:8443/do/WS/NetoAPI'],
 		['http://127.0.0.1:8787', 'http://127.0.0.1:8787/do/WS/NetoAPI'],
 		['http://localhost:8787/do/WS/NetoAPI', 'http://localhost:8787/do/WS/NetoAPI'],
+		['http://127.8.9.10:8787', 'http://127.8.9.10:8787/do/WS/NetoAPI'],
+		['http://[::1]:8787', 'http://[::1]:8787/do/WS/NetoAPI'],
 	])('%j calls %s', (input, endpoint) => {
 		expect(netoEndpoint(input)).toBe(endpoint);
 	});
@@ -26,6 +28,13 @@ describe('Store URL', () => {
 		['https://user:pass@mystore.com.au', 'must not contain a user name or password'],
 		['mystore', 'has no domain name'],
 		['https://', 'is not a valid web address'],
+		['http://mystore.com.au', '"http://mystore.com.au" uses plain http, which would send the API key unencrypted: use https://mystore.com.au.'],
+		['http://www.mystore.com.au:8080/do/WS/NetoAPI', 'use https://www.mystore.com.au:8080.'],
+		['http://10.0.0.5', 'uses plain http'],
+		['http://0.0.0.0:8787', 'uses plain http'],
+		['http://[::ffff:127.0.0.1]', 'uses plain http'],
+		['http://localhost.mystore.com.au', 'uses plain http'],
+		['http://127.0.0.1.mystore.com.au', 'uses plain http'],
 	])('%j is refused: %s', (input, message) => {
 		expect(() => netoEndpoint(input)).toThrow(message);
 	});
@@ -87,6 +96,29 @@ describe('Credential', () => {
 			'Item index 0: The Store URL must be a web address (http or https); "ftp:" is not supported',
 			'Item index 1: The Store URL must be a web address (http or https); "ftp:" is not supported',
 		]);
+		expect(neto.sandbox.requests).toHaveLength(0);
+	});
+
+	// 0.0.0.0 is not a loopback address, yet a connection to it reaches this machine's 127.0.0.1
+	// listeners: without the refusal the sandbox would receive the request, key included.
+	test('a plain http Store URL that is not this machine fails every item, says why, and sends nothing', async () => {
+		const storeUrl = neto.sandbox.url.replace('127.0.0.1', '0.0.0.0');
+		const port = new URL(storeUrl).port;
+		const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}, {}], {
+			credentials: neto.credentials({ storeUrl }),
+			onError: 'continueRegularOutput',
+		});
+		const message = `The Store URL "${storeUrl}" uses plain http, which would send the API key unencrypted: use https://0.0.0.0:${port}. Plain http is accepted only for a store on this machine (localhost, 127.x.x.x, [::1]).`;
+		expect(result.json.map((json) => (json.error as IDataObject).message)).toEqual([`Item index 0: ${message}`, `Item index 1: ${message}`]);
+		const failed = await neto.run({ operation: 'getAll', username: 'jsmith', returnAll: true }, [{}], { credentials: neto.credentials({ storeUrl }) });
+		expect(failed.error?.message).toContain(message);
+		expect(neto.sandbox.requests).toHaveLength(0);
+	});
+
+	test('the credential test refuses a plain http Store URL that is not this machine, and sends nothing', async () => {
+		const storeUrl = neto.sandbox.url.replace('127.0.0.1', '0.0.0.0');
+		const result = await testCredential(neto.credentials({ storeUrl }));
+		expect(result).toEqual({ status: 'Error', message: expect.stringContaining('uses plain http, which would send the API key unencrypted') });
 		expect(neto.sandbox.requests).toHaveLength(0);
 	});
 

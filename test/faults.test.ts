@@ -29,14 +29,35 @@ describe.each(WIRE_FORMATS)('Faults and retries (%s)', (format) => {
 		expect(jsmithNotes()).toEqual(['n0']);
 	});
 
-	test('a 429 storm past Max Retries fails the items, saying nothing changed', async () => {
-		neto.sandbox.injectFaults([{ kind: 'status', status: 429, retryAfter: 0, times: 10 }]);
-		const result = await neto.run({ ...ADD, options: { maxRetries: 2 } }, notes(2), continueOnFail);
+	test('a 429 storm longer than Max Retries: every item lands once, Add included', async () => {
+		neto.sandbox.injectFaults([{ kind: 'status', status: 429, retryAfter: 0, times: 8 }]);
+		const result = await neto.run({ ...ADD, options: { maxRetries: 2, batchSize: 1 } }, notes(3));
+		expectOneOutcomePerItem(result, 3);
+		expect(result.json.map((json) => json.Ack)).toEqual(['Success', 'Success', 'Success']);
+		expect(neto.requestsFor('AddCustomerLog').map((r) => r.status)).toEqual([...Array(8).fill(429), 200, 200, 200]);
+		expect(jsmithNotes()).toEqual(['n0', 'n1', 'n2']);
+	});
+
+	test('a 429 that outlasts Rate Limit Wait fails the items, saying nothing changed', async () => {
+		// Retry-After 2 s is beyond a 0.01-minute (600 ms) budget: no point waiting for it.
+		neto.sandbox.injectFaults([{ kind: 'status', status: 429, retryAfter: 2, times: 10 }]);
+		const result = await neto.run({ ...ADD, options: { rateLimitWaitMinutes: 0.01 } }, notes(2), continueOnFail);
 		expectOneOutcomePerItem(result, 2);
 		expect(result.json[0]).toMatchObject({ error: { message: 'Item index 0: The store is rate limiting this account (HTTP 429)', httpCode: 429 } });
 		expect(errorOf(result.json[1]).description).toContain('nothing was changed');
-		expect(neto.requestsFor('AddCustomerLog')).toHaveLength(3);
+		expect(errorOf(result.json[1]).description).toContain('"Rate Limit Wait (Minutes)"');
+		expect(neto.requestsFor('AddCustomerLog')).toHaveLength(1);
 		expect(jsmithNotes()).toEqual([]);
+	});
+
+	test('Retry-After: 1 is honoured: the retry reaches the store no sooner than 1 s after the 429', async () => {
+		neto.sandbox.injectFaults([{ kind: 'status', status: 429, retryAfter: 1 }]);
+		const result = await neto.run(ADD, notes(1));
+		expectOneOutcomePerItem(result, 1);
+		const [limited, retried] = neto.requestsFor('AddCustomerLog');
+		expect([limited.status, retried.status]).toEqual([429, 200]);
+		expect(retried.at - limited.at).toBeGreaterThanOrEqual(1000);
+		expect(jsmithNotes()).toEqual(['n0']);
 	});
 
 	test('a refused connection on Add is retried, as it provably never reached the store; added once', async () => {
@@ -105,6 +126,30 @@ describe.each(WIRE_FORMATS)('Faults and retries (%s)', (format) => {
 		expect(result.error?.message).toMatch(/^Item index 0: No Neto API answered at http:\/\/127\.0\.0\.1:\d+\/do\/WS\/NetoAPI: the answer is a web page, not Neto's API$/);
 		expect(result.error?.description).toContain('HTTP 200. The answer began: <!DOCTYPE html><html><head><title>200 Store Temporarily Unavailable');
 		expect(result.error?.description).not.toContain('sandbox-key');
+	});
+
+	test('a key the store echoes in an error page is redacted from the error and the error item', async () => {
+		neto.sandbox.injectFaults([{ kind: 'echoKey', in: 'page', status: 500, times: 2 }]);
+		const failed = await neto.run(ADD, notes(1));
+		expect(failed.error?.description).toContain('NETOAPI_KEY=[redacted] failed');
+		const item = await neto.run(ADD, notes(1), continueOnFail);
+		expect(errorOf(item.json[0]).description).toContain('NETOAPI_KEY=[redacted] failed');
+		expect(JSON.stringify([failed.error?.message, failed.error?.description, item.json])).not.toContain('sandbox-key');
+	});
+
+	test('a key the store echoes in its own messages is redacted from error items and from output', async () => {
+		neto.sandbox.injectFaults([{ kind: 'echoKey', in: 'error', phase: 'after' }]);
+		const failed = await neto.run({ operation: 'update', logId: '1000', updateFields: { status: 'Completed' } }, [{}], continueOnFail);
+		expect(failed.json[0]).toMatchObject({
+			error: {
+				message: 'Item index 0: Key [redacted] is not allowed here',
+				Messages: { Error: [{ Message: 'Key [redacted] is not allowed here', Description: 'The key [redacted] was logged.' }] },
+			},
+		});
+		neto.sandbox.injectFaults([{ kind: 'echoKey', in: 'warning', phase: 'after' }]);
+		const warned = await neto.run(ADD, notes(1));
+		expect(warned.json[0]).toMatchObject({ Ack: 'Warning', Messages: { Warning: [{ Message: 'Key [redacted] is not allowed here' }] } });
+		expect(JSON.stringify([failed.json, warned.json])).not.toContain('sandbox-key');
 	});
 
 	test('a malformed body fails clearly', async () => {

@@ -1,5 +1,5 @@
 import { runListSearch } from './harness/engine';
-import { WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
+import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
 
 const locator = (mode: string, value: string) => ({ __rl: true, mode, value });
 
@@ -126,76 +126,5 @@ describe('List searches', () => {
 		expect(typed.results.map((r) => r.value)).toEqual(['1001']);
 		const none = await runListSearch('searchLogs', { credentials: neto.credentials(), parameters: { username: locator('list', '') } });
 		expect(none.results[0].value).toBe('');
-	});
-});
-
-describe.each(WIRE_FORMATS)('Locators and appending to notes (%s)', (format) => {
-	const neto = useSandbox({}, format);
-
-	test('Add takes the customer from a list pick, by username, or as a saved plain value', async () => {
-		for (const username of [locator('list', 'ellie.w'), locator('username', 'ellie.w'), 'ellie.w']) {
-			const result = await neto.run({ operation: 'add', username, additionalFields: { notes: 'x' } });
-			expect(result.json[0]).toMatchObject({ Username: 'ellie.w', Ack: 'Success' });
-		}
-		expect(neto.sandbox.store.logsOf('ellie.w')).toHaveLength(3);
-	});
-
-	test('Update takes the log from a list pick, by ID, or as a saved plain value', async () => {
-		for (const [logId, status] of [
-			[locator('list', '1000'), 'Completed'],
-			[locator('id', ' 1001 '), 'Recontacting'],
-			['1002', 'Completed'],
-		] as const) {
-			const result = await neto.run({ operation: 'update', logId, updateFields: { status } });
-			expect(result.error).toBeUndefined();
-		}
-		expect([1000, 1001, 1002].map((id) => neto.sandbox.store.logs.get(id)?.Status)).toEqual(['Completed', 'Recontacting', 'Completed']);
-	});
-
-	test('append adds after the current notes, below a line with the time in UTC', async () => {
-		const result = await neto.run({
-			operation: 'update',
-			username: locator('list', 'jsmith'),
-			logId: locator('list', '1000'),
-			updateFields: { notes: 'Called back: wants 50 units', notesMode: 'append' },
-		});
-		expect(result.error).toBeUndefined();
-		const notes = neto.sandbox.store.logs.get(1000)?.Notes;
-		expect(notes).toMatch(/^Asked about bulk pricing\n--- \d{4}-\d\d-\d\d \d\d:\d\d UTC ---\nCalled back: wants 50 units$/);
-		expect(result.json[0].Notes).toBe(notes);
-	});
-
-	test('append to empty notes is just the new text; several appends to one log in one run all land', async () => {
-		const first = await neto.run({
-			operation: 'update',
-			username: 'acme_buyer',
-			logId: '1002',
-			updateFields: { notes: 'First note', notesMode: 'append' },
-		});
-		expect(first.error).toBeUndefined();
-		expect(neto.sandbox.store.logs.get(1002)?.Notes).toBe('First note');
-	});
-
-	test('append without the customer, or with a log of another customer, is refused before sending', async () => {
-		const result = await neto.run(
-			{ operation: 'update', username: '={{ $json.u }}', logId: '={{ $json.id }}', updateFields: { notes: 'x', notesMode: 'append' } },
-			[
-				{ u: '', id: 1000 },
-				{ u: 'acme_buyer', id: 1000 },
-				{ u: 'jsmith', id: 1001 },
-			],
-			{ onError: 'continueRegularOutput' },
-		);
-		expect(errorOf(result.json[0]).message).toContain('"Notes Mode" Append needs the Customer');
-		expect(errorOf(result.json[1]).message).toContain('Log 1000 is not one of the logs of customer "acme_buyer"');
-		expect(result.json[2]).toMatchObject({ LogID: 1001, Notes: expect.stringMatching(/^Sent the catalogue\n--- .* UTC ---\nx$/) });
-		expect(neto.requestsFor('UpdateCustomerLog').map((r) => r.logs)).toEqual([1]);
-		expect(neto.sandbox.store.logs.get(1000)?.Notes).toBe('Asked about bulk pricing');
-	});
-
-	test('replace (the default) does not read the log first', async () => {
-		await neto.run({ operation: 'update', username: 'jsmith', logId: '1000', updateFields: { notes: 'new' } });
-		expect(neto.requestsFor('GetCustomer')).toHaveLength(0);
-		expect(neto.sandbox.store.logs.get(1000)?.Notes).toBe('new');
 	});
 });

@@ -1,7 +1,7 @@
 'use strict';
 // n8n-core keeps an encryption key in the user folder: give each test run a throwaway one,
-// so tests never touch ~/.n8n. The timezone is pinned so "workflow timezone" tests mean UTC+0
-// only where they say so.
+// so tests never touch ~/.n8n. (The machine's timezone is set in jest.config.js: here it would
+// not take effect.)
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -10,4 +10,3 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-nodes-neto-'));
 }
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
-process.env.TZ = 'UTC';

@@ -1,5 +1,6 @@
 /** Unit tests for the pure parts: the response reader, the XML encoder and the rate limiter. */
-import { RateLimiter } from '../nodes/CustomerLog/transport/rateLimiter';
+import type { Clock } from '../nodes/CustomerLog/transport/rateLimiter';
+import { AccountLimiter, AccountLimiters } from '../nodes/CustomerLog/transport/rateLimiter';
 import { NotNetoAnswer, encodeRequest, parseNetoResponse } from '../nodes/CustomerLog/transport/wire';
 import { findCharacterNotInXml } from '../nodes/CustomerLog/helpers/logBuilder';
 
@@ -74,20 +75,134 @@ describe('XML encoding', () => {
 	});
 });
 
-describe('RateLimiter', () => {
-	test('never lets more than the limit start within one window', async () => {
-		const windowMs = 150;
-		const limiter = new RateLimiter(3, windowMs);
+/** Virtual time: sleeps resolve when `settle` moves the clock to them, so no test waits for real. */
+class FakeClock implements Clock {
+	time = 0;
+
+	private timers: Array<{ at: number; resolve: () => void }> = [];
+
+	now() {
+		return this.time;
+	}
+
+	async sleep(ms: number) {
+		await new Promise<void>((resolve) => this.timers.push({ at: this.time + ms, resolve }));
+	}
+
+	/** Lets every pending promise run, moving time to the next timer while `until` is false. */
+	async settle(until: () => boolean = () => false) {
+		for (;;) {
+			for (let n = 0; n < 50; n++) await Promise.resolve();
+			if (until() || this.timers.length === 0) return;
+			this.timers.sort((a, b) => a.at - b.at);
+			const next = this.timers.shift()!;
+			this.time = Math.max(this.time, next.at);
+			next.resolve();
+		}
+	}
+}
+
+describe('AccountLimiter (virtual clock)', () => {
+	const WINDOW = 1000;
+
+	/** Starts `count` requests one after another, each answered at once; returns their start times. */
+	async function startTimes(limiter: AccountLimiter, clock: FakeClock, count: number, limit: number) {
 		const starts: number[] = [];
-		for (let n = 0; n < 7; n++) {
-			await limiter.acquire();
-			starts.push(Date.now());
-		}
-		for (let n = 3; n < starts.length; n++) {
-			// the (n)th start comes a full window after the (n-3)th: at most 3 in any window
-			expect(starts[n] - starts[n - 3]).toBeGreaterThanOrEqual(windowMs);
-		}
-		// bursts up to the limit are not delayed
-		expect(starts[2] - starts[0]).toBeLessThan(windowMs);
+		const run = (async () => {
+			for (let n = 0; n < count; n++) {
+				const permit = await limiter.acquire(limit);
+				starts.push(clock.now());
+				permit.done();
+			}
+		})();
+		await clock.settle(() => starts.length === count);
+		await run;
+		return starts;
+	}
+
+	/** Starts `sent + refused` requests at once (limit 10): `sent` are answered, then the others refused. */
+	async function refusedAfter(limiter: AccountLimiter, sent: number, retryAfterMs?: number, refused = 1) {
+		const permits = [];
+		for (let n = 0; n < sent + refused; n++) permits.push(await limiter.acquire(10));
+		for (const permit of permits.slice(0, sent)) permit.done();
+		for (const permit of permits.slice(sent)) permit.refused(retryAfterMs);
+	}
+
+	test('bursts up to the limit go at once; never more than the limit in any window', async () => {
+		const clock = new FakeClock();
+		const limiter = new AccountLimiter(WINDOW, clock);
+		expect(await startTimes(limiter, clock, 7, 3)).toEqual([0, 0, 0, 1000, 1000, 1000, 2000]);
+	});
+
+	test('a request counts until a full window after its answer, however late the store saw it', async () => {
+		const clock = new FakeClock();
+		const limiter = new AccountLimiter(WINDOW, clock);
+		const first = await limiter.acquire(1);
+		clock.time = 400;
+		first.done();
+		expect(await startTimes(limiter, clock, 1, 1)).toEqual([1400]);
+	});
+
+	test('with different limits, the lowest among the window\'s requests and the new one applies', async () => {
+		const clock = new FakeClock();
+		const limiter = new AccountLimiter(WINDOW, clock);
+		(await limiter.acquire(2)).done();
+		expect(limiter.allowance(5)).toBe(2);
+		expect(await startTimes(limiter, clock, 3, 5)).toEqual([0, 1000, 1000]);
+		clock.time = 2500;
+		expect(limiter.allowance(5)).toBe(5);
+	});
+
+	test('a 429 lowers the rate to 70% of what was sent, pauses for Retry-After, then climbs back', async () => {
+		const clock = new FakeClock();
+		const limiter = new AccountLimiter(WINDOW, clock);
+		await refusedAfter(limiter, 9, 2000);
+		// 9 were counted when the 10th was refused: floor(9 * 0.7) = 6 until the pause ends
+		expect(limiter.allowance(10)).toBe(6);
+		const waiting = limiter.acquire(10);
+		await clock.settle();
+		await waiting; // no request starts before the pause ends (and stays in flight, so counted)
+		expect(clock.now()).toBe(2000);
+		clock.time = 2500;
+		expect(limiter.allowance(10)).toBe(7); // halfway back to 9
+		clock.time = 3000;
+		expect(limiter.allowance(10)).toBe(9); // back where it was refused
+		clock.time = 3500;
+		expect(limiter.allowance(10)).toBe(10); // then on by 30% of the setting per window, up to it
+	});
+
+	test('the lowered rate holds requests back: the window after the pause takes 6, not 10', async () => {
+		const clock = new FakeClock();
+		const limiter = new AccountLimiter(WINDOW, clock);
+		await refusedAfter(limiter, 9, 1000);
+		const starts = await startTimes(limiter, clock, 8, 10);
+		// at 1000 the 9 answers of t=0 have aged out; 6 may start, the next when the ceiling reaches 7
+		expect(starts.slice(0, 6)).toEqual([1000, 1000, 1000, 1000, 1000, 1000]);
+		expect(starts[6]).toBe(1334);
+	});
+
+	test('429s of requests sent before a lowering do not lower it again', async () => {
+		const clock = new FakeClock();
+		const limiter = new AccountLimiter(WINDOW, clock);
+		await refusedAfter(limiter, 8, undefined, 2);
+		expect(limiter.allowance(10)).toBe(6); // floor(9 * 0.7), once: 9 were counted at the first 429
+	});
+
+	test('a quiet window after the climb began forgets the 429', async () => {
+		const clock = new FakeClock();
+		const limiter = new AccountLimiter(WINDOW, clock);
+		(await limiter.acquire(10)).refused();
+		expect(limiter.allowance(10)).toBe(1);
+		clock.time = 1000;
+		expect(limiter.idle()).toBe(true);
+		expect(limiter.allowance(10)).toBe(10);
+	});
+
+	test('the process has one limiter per endpoint and API user, whatever the caller', () => {
+		const registry = new AccountLimiters();
+		const a = registry.for('https://a.example/do/WS/NetoAPI', 'user sam');
+		expect(registry.for('https://a.example/do/WS/NetoAPI', 'user sam')).toBe(a);
+		expect(registry.for('https://a.example/do/WS/NetoAPI', 'user kim')).not.toBe(a);
+		expect(registry.for('https://b.example/do/WS/NetoAPI', 'user sam')).not.toBe(a);
 	});
 });

@@ -32,7 +32,9 @@ export declare class NetoStore {
 }
 
 export interface SandboxFault {
-	kind: 'status' | 'reset' | 'html' | 'malformed' | 'answerIn';
+	kind: 'status' | 'reset' | 'html' | 'malformed' | 'answerIn' | 'echoKey';
+	/** echoKey: the request's key quoted in an error page (phase before), or in the answer's error or warning (phase after). */
+	in?: 'page' | 'error' | 'warning';
 	status?: number;
 	retryAfter?: number | string;
 	body?: string;
@@ -49,6 +51,8 @@ export interface SandboxOptions {
 	store?: NetoStore;
 	credentials?: Partial<{ apiUsername: string; apiKey: string; clientId: string; accessToken: string }>;
 	rateLimitPerMinute?: number;
+	/** The rate limit's window, 60,000 ms (Neto's minute) unless a test shortens it. */
+	rateWindowMs?: number;
 	batchFailure?: 'rejectWhole' | 'addValid';
 	latencyMs?: number;
 	jsonQuirks?: boolean;
@@ -62,6 +66,8 @@ export interface SandboxRequest {
 	logs: number;
 	fault?: string;
 	at: number;
+	/** When a barrier (holdUntil) let it go on. */
+	heldUntil?: number;
 	headerNames: string[];
 }
 
@@ -73,6 +79,7 @@ export interface Sandbox {
 	options: Required<Omit<SandboxOptions, 'store'>> & { credentials: Record<string, string> };
 	injectFaults(faults: SandboxFault[]): void;
 	clearFaults(): void;
+	holdUntil(action: string, count: number): void;
 	set(changes: Partial<SandboxOptions>): void;
 	resetRateLimit(): void;
 	close(): Promise<void>;

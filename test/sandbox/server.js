@@ -18,6 +18,8 @@ const DEFAULTS = {
 	seed: true,
 	credentials: { apiUsername: 'sandbox', apiKey: 'sandbox-key', clientId: 'sandbox-client', accessToken: 'sandbox-token' },
 	rateLimitPerMinute: 500,
+	/** Neto's minute; tests shorten it (with the node's, see accountLimiters) to see several in a test. */
+	rateWindowMs: 60_000,
 	/** The contract's unknown: an invalid log in a batch rejects the request whole, or the valid ones land. */
 	batchFailure: 'rejectWhole',
 	latencyMs: 0,
@@ -66,6 +68,8 @@ function startSandbox(userOptions = {}) {
 	const store = userOptions.store || new NetoStore({ seed: options.seed });
 	const requests = [];
 	let faults = [];
+	/** Barriers by action: the first `count` requests of it are held until all of them have arrived. */
+	const barriers = new Map();
 	const windows = new Map();
 	let idleTimer;
 
@@ -90,9 +94,10 @@ function startSandbox(userOptions = {}) {
 	/** Seconds to wait when the account is over its limit, or 0 when it may go on. */
 	function rateLimited(key) {
 		const now = Date.now();
-		const starts = (windows.get(key) || []).filter((t) => t > now - 60_000);
+		const windowMs = options.rateWindowMs;
+		const starts = (windows.get(key) || []).filter((t) => t > now - windowMs);
 		windows.set(key, starts);
-		if (starts.length >= options.rateLimitPerMinute) return Math.max(1, Math.ceil((starts[0] + 60_000 - now) / 1000));
+		if (starts.length >= options.rateLimitPerMinute) return Math.max(1, Math.ceil((starts[0] + windowMs - now) / 1000));
 		starts.push(now);
 		return 0;
 	}
@@ -169,6 +174,14 @@ function startSandbox(userOptions = {}) {
 		return answer;
 	}
 
+	/** The answer with the request's key quoted in an error (the store refused it) or a warning (it applied it). */
+	function echoKey(answer, where, headers) {
+		const secret = headers.netoapi_key || headers.x_secret_key || '';
+		const message = { Message: `Key ${secret} is not allowed here`, SeverityCode: where === 'warning' ? 'Warning' : 'Error', Description: `The key ${secret} was logged.` };
+		if (where === 'warning') return { ...answer, Ack: 'Warning', Messages: { Error: [], Warning: [message] } };
+		return { Ack: 'Error', Messages: { Error: [message], Warning: [] } };
+	}
+
 	function render(action, answer, format) {
 		const full = { ...answer, CurrentTime: nowUtc() };
 		if (format === 'json') return { type: 'application/json', body: JSON.stringify(options.jsonQuirks ? quirky(full) : full) };
@@ -192,6 +205,7 @@ function startSandbox(userOptions = {}) {
 		if (req.url === '/__sandbox/reset' && req.method === 'POST') {
 			requests.length = 0;
 			windows.clear();
+			barriers.clear();
 			faults = [];
 			store.reset();
 			return send(200, 'application/json', '{"reset":true}');
@@ -209,6 +223,16 @@ function startSandbox(userOptions = {}) {
 		if (req.url.split('?')[0] !== API_PATH) return send(404, 'text/html', htmlPage(404, 'Page Not Found'));
 		if (req.method !== 'POST') return send(405, 'text/html', htmlPage(405, 'Method Not Allowed'));
 		if (options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+		const barrier = barriers.get(action);
+		if (barrier) {
+			await new Promise((resolve) => {
+				barrier.held.push(resolve);
+				if (barrier.held.length < barrier.count) return;
+				barriers.delete(action);
+				barrier.held.forEach((release) => release());
+			});
+			record.heldUntil = Date.now();
+		}
 
 		const applyFault = (fault) => {
 			record.fault = fault.kind;
@@ -223,6 +247,15 @@ function startSandbox(userOptions = {}) {
 			if (fault.kind === 'malformed') {
 				send(200, 'application/json', '{"Ack": "Success", "CustomerLog": [');
 				return true;
+			}
+			if (fault.kind === 'echoKey') {
+				// A careless store or proxy quoting the request's secret back, in a page or in its messages.
+				const secret = headers.netoapi_key || headers.x_secret_key || '';
+				if (fault.in === 'page') {
+					send(fault.status || 500, 'text/html', `<html><body><h1>Error</h1><p>Request with NETOAPI_KEY=${secret} failed</p></body></html>`);
+					return true;
+				}
+				return false;
 			}
 			if (fault.kind === 'status') {
 				const extra = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
@@ -260,10 +293,11 @@ function startSandbox(userOptions = {}) {
 		}
 		record.format = parsed.format;
 		record.logs = asList(parsed.payload && parsed.payload.CustomerLogs ? parsed.payload.CustomerLogs.CustomerLog : undefined).length;
-		const answer = handleAction(action, parsed.payload);
+		let answer = handleAction(action, parsed.payload);
 
 		const after = takeFault(action, 'after');
 		if (after && after.kind === 'answerIn') format = after.format;
+		else if (after && after.kind === 'echoKey') answer = echoKey(answer, after.in, headers);
 		else if (after && applyFault(after)) return;
 		const out = render(action, answer, format);
 		send(200, out.type, out.body);
@@ -293,12 +327,16 @@ function startSandbox(userOptions = {}) {
 				store,
 				requests,
 				options,
-				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn', status?, retryAfter?, format?, phase?: 'before'|'after', action?, times? } */
+				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn'|'echoKey', status?, retryAfter?, format?, in?: 'page'|'error'|'warning', phase?: 'before'|'after', action?, times? } */
 				injectFaults(list) {
 					faults.push(...list.map((fault) => ({ ...fault })));
 				},
 				clearFaults() {
 					faults = [];
+				},
+				/** Holds the first `count` requests of `action` until all `count` have arrived, then answers them all. */
+				holdUntil(action, count) {
+					barriers.set(action, { count, held: [] });
 				},
 				set(changes) {
 					Object.assign(options, changes);

@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { RequestControl } from '../transport';
-import { RateLimiter, netoApiRequest } from '../transport';
+import { netoApiRequest } from '../transport';
 import type { WireFormat } from '../transport/wire';
+import type { WriteOptions } from './options';
+import { DEFAULT_OPTIONS } from './options';
 
 /** Reading customers and their logs back through GetCustomer, page by page. */
 
@@ -18,8 +20,12 @@ export interface CustomerQuery {
 
 export const CUSTOMERS_PER_PAGE = 100;
 
-export function readControl(): RequestControl {
-	return { limiter: new RateLimiter(500), retry: { maxRetries: 3, baseDelayMs: 1000 } };
+/**
+ * The settings a request goes out with; the limiter is the process's one for the account, whoever
+ * asks. Readers (Get Many, list searches, the trigger) call it with no arguments: the defaults.
+ */
+export function readControl(options: Pick<WriteOptions, 'requestsPerMinute' | 'retry'> = DEFAULT_OPTIONS): RequestControl {
+	return { requestsPerMinute: options.requestsPerMinute, retry: options.retry };
 }
 
 /** The GetCustomer filter, its elements in the XSD's order (XML requests must follow it). */

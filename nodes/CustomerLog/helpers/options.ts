@@ -17,7 +17,7 @@ export const DEFAULT_OPTIONS: WriteOptions = {
 	batchSize: 50,
 	requestsPerMinute: 500,
 	concurrency: 1,
-	retry: { maxRetries: 3, baseDelayMs: 1000 },
+	retry: { maxRetries: 3, baseDelayMs: 1000, rateLimitWaitMs: 5 * 60_000 },
 };
 
 export const optionsProperty: INodeProperties = {
@@ -33,7 +33,7 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Batch Size',
 			name: 'batchSize',
 			displayOptions: { show: { '/operation': ['add', 'update'] } },
-						type: 'number',
+			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 1000 },
 			default: 50,
 			description:
@@ -43,7 +43,7 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			displayOptions: { show: { '/operation': ['add', 'update'] } },
-						type: 'number',
+			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 10 },
 			default: 1,
 			description: 'How many requests may be in flight at once, all within the rate limit',
@@ -52,26 +52,37 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Max Retries',
 			name: 'maxRetries',
 			displayOptions: { show: { '/operation': ['add', 'update'] } },
-						type: 'number',
+			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10 },
 			default: 3,
 			description:
-				'How often to try again after a 429 (rate limited), and, for requests that are safe to repeat, after a 5xx or a network error. An Add is repeated only when it provably never reached the store.',
+				'How often to try again after a 5xx or a network error, for requests that are safe to repeat. An Add is repeated only when it provably never reached the store. Rate limiting (429) has its own time budget.',
+		},
+		{
+			displayName: 'Rate Limit Wait (Minutes)',
+			name: 'rateLimitWaitMinutes',
+			displayOptions: { show: { '/operation': ['add', 'update'] } },
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 60, numberPrecision: 2 },
+			default: 5,
+			description:
+				'How long to keep retrying a request the store refuses as rate limited (HTTP 429), from its first refusal. A 429 means nothing was applied, so every request is retried, Add included.',
 		},
 		{
 			displayName: 'Requests Per Minute',
 			name: 'requestsPerMinute',
 			displayOptions: { show: { '/operation': ['add', 'update'] } },
-						type: 'number',
+			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 500 },
 			default: 500,
-			description: 'The most requests the node starts in any minute. Neto allows 500 per minute per account.',
+			description:
+				'The most requests this n8n process starts in any minute for this store and API user, shared by every execution using them. Neto allows 500 per minute per account: with several n8n workers, divide.',
 		},
 		{
 			displayName: 'Retry Delay (Ms)',
 			name: 'retryDelayMs',
 			displayOptions: { show: { '/operation': ['add', 'update'] } },
-						type: 'number',
+			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: 1000,
 			description:
@@ -98,6 +109,12 @@ function whole(value: unknown, fallback: number, min: number, max: number): numb
 	return Math.min(max, Math.max(min, Math.floor(number)));
 }
 
+function minutes(value: unknown, fallbackMs: number, maxMinutes: number): number {
+	const number = typeof value === 'number' ? value : Number(value);
+	if (value === undefined || value === '' || !Number.isFinite(number)) return fallbackMs;
+	return Math.round(Math.min(maxMinutes, Math.max(0, number)) * 60_000);
+}
+
 export function readWriteOptions(context: IExecuteFunctions): WriteOptions {
 	const raw = context.getNodeParameter('options', 0, {}) as IDataObject;
 	return {
@@ -108,6 +125,7 @@ export function readWriteOptions(context: IExecuteFunctions): WriteOptions {
 		retry: {
 			maxRetries: whole(raw.maxRetries, DEFAULT_OPTIONS.retry.maxRetries, 0, 10),
 			baseDelayMs: whole(raw.retryDelayMs, DEFAULT_OPTIONS.retry.baseDelayMs, 0, 60_000),
+			rateLimitWaitMs: minutes(raw.rateLimitWaitMinutes, DEFAULT_OPTIONS.retry.rateLimitWaitMs, 60),
 		},
 	};
 }

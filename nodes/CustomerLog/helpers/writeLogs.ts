@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } f
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { RequestControl } from '../transport';
-import { NetoRequestFailure, RateLimiter, sendNetoRequest } from '../transport';
+import { NetoRequestFailure, sendNetoRequest } from '../transport';
+import { readControl } from './customers';
 import type { LogOperation } from './fields';
 import { buildLog, type FieldProblem, type NetoLog } from './logBuilder';
 import type { WriteOptions } from './options';
@@ -20,20 +21,11 @@ export interface PendingLog {
 	log: NetoLog;
 	/** What readValues returned for the item: the fields, and settings such as notesMode. */
 	values: IDataObject;
+	/** Update's append mode: the item's text, and the exact block it added to the notes it read. */
+	appended?: { text: string; block: string };
 }
 
-/**
- * A step between validation and sending, run on each batch: may rewrite its logs (reading from the
- * store under the run's one rate limiter), and returns the items it fails.
- */
-export type BeforeSend = (
-	this: IExecuteFunctions,
-	batch: PendingLog[],
-	options: WriteOptions,
-	control: RequestControl,
-) => Promise<Map<number, FieldProblem>>;
-
-interface Failure {
+export interface Failure {
 	message: string;
 	description: string;
 	httpCode?: number;
@@ -41,12 +33,42 @@ interface Failure {
 	field?: string;
 }
 
-type Outcome = { ok: true; json: IDataObject } | { ok: false; failure: Failure };
+export type Outcome = { ok: true; json: IDataObject } | { ok: false; failure: Failure };
+
+/**
+ * Steps around each batch of Update (its append mode): `prepare` may rewrite the batch's logs
+ * (reading from the store) and returns the items it refuses; `confirm` runs on the logs that
+ * landed, may send some again through `resend`, and returns the outcomes that replace theirs.
+ */
+export interface BatchSteps {
+	prepare(
+		this: IExecuteFunctions,
+		batch: PendingLog[],
+		options: WriteOptions,
+		control: RequestControl,
+	): Promise<Map<number, FieldProblem>>;
+	confirm(
+		this: IExecuteFunctions,
+		landed: PendingLog[],
+		options: WriteOptions,
+		control: RequestControl,
+		resend: (entries: PendingLog[]) => Promise<Outcome[]>,
+	): Promise<Map<number, Outcome>>;
+}
 
 const ACTIONS = { add: 'AddCustomerLog', update: 'UpdateCustomerLog' } as const;
 
-/** How long to let a just-started request reach the wire before reading on (see launch). */
-const REQUEST_WRITE_MS = 3;
+/**
+ * While a request is in flight, reading the next batch gives the event loop a turn at least this
+ * often, so the request's own steps (credentials, connection, writing) are never held back longer
+ * by n8n's expression work, however slow the machine. A bound on blocking, not a measured timing.
+ */
+const READ_SLICE_MS = 5;
+
+/** Update names the log it changes; two updates of one log must never overlap. */
+function logKey(operation: LogOperation, log: NetoLog): string | undefined {
+	return operation === 'update' ? String(log.LogID) : undefined;
+}
 
 function storeMessage(answer: NetoAnswer): { message: string; description: string } {
 	const errors = answer.Messages.Error;
@@ -206,25 +228,29 @@ function errorItem(failure: Failure, itemIndex: number): INodeExecutionData {
 
 /**
  * The whole of Add and Update. `readValues` reads one item's parameters (as few calls as it can:
- * each costs an expression evaluation per item in n8n); `beforeSend` may rewrite or refuse valid
- * logs before they go out. Returns one output item per input item.
+ * each costs an expression evaluation per item in n8n); `steps` may rewrite or refuse valid logs
+ * before they go out and check them after. Returns one output item per input item.
  *
  * Reading and sending overlap: a batch goes out as soon as it is full, and the next one is read
  * and checked while it is in flight (with at most `concurrency` batches in flight), so n8n's
  * expression work hides behind the network instead of adding to it. Without Continue On Fail the
  * first failure, refused or from the store, stops further sending; batches already sent stay sent.
+ *
+ * Updates of one log are applied one after another, in item order: a batch never holds two of
+ * them, and a batch waits for any batch in flight that changes one of its logs, so each builds on
+ * what the one before it wrote.
  */
 export async function writeLogs(
 	this: IExecuteFunctions,
 	operation: LogOperation,
 	readValues: (itemIndex: number) => IDataObject,
-	beforeSend?: BeforeSend,
+	steps?: BatchSteps,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const options = readWriteOptions(this);
 	const timezone = this.getTimezone();
 	const continueOnFail = this.continueOnFail();
-	const control: RequestControl = { limiter: new RateLimiter(options.requestsPerMinute), retry: options.retry };
+	const control = readControl(options);
 	const sendBatch = operation === 'add' ? addBatch : updateBatch;
 	const outcomes: Array<Outcome | undefined> = new Array(items.length);
 	let firstFailure: number | undefined;
@@ -235,49 +261,65 @@ export async function writeLogs(
 	};
 	const stopped = () => !continueOnFail && firstFailure !== undefined;
 
+	const send = async (entries: PendingLog[]) => await sendBatch.call(this, entries, options, control);
 	const dispatch = async (batch: PendingLog[]) => {
 		let ready = batch;
-		if (beforeSend) {
-			const problems = await beforeSend.call(this, batch, options, control);
+		if (steps) {
+			const problems = await steps.prepare.call(this, batch, options, control);
 			for (const [index, problem] of problems) {
 				settle(index, failed(refused(problem, 'The node checks this before sending anything for the item.')));
 			}
 			ready = batch.filter((entry) => !problems.has(entry.index));
 		}
 		if (ready.length === 0 || stopped()) return;
-		const results = await sendBatch.call(this, ready, options, control);
+		const results = await send(ready);
 		ready.forEach((entry, position) => settle(entry.index, results[position]));
+		if (!steps) return;
+		const landed = ready.filter((_, position) => results[position].ok);
+		const confirmed = await steps.confirm.call(this, landed, options, control, send);
+		for (const [index, outcome] of confirmed) settle(index, outcome);
 	};
 
-	const inFlight = new Set<Promise<void>>();
-	const launch = async (batch: PendingLog[]) => {
-		while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
+	/** Batches in flight, each with the logs it changes. */
+	const inFlight = new Map<Promise<void>, Set<string>>();
+	const sharesALog = (keys: Set<string>) => [...inFlight.values()].some((other) => [...keys].some((key) => other.has(key)));
+	const launch = async (batch: PendingLog[], keys: Set<string>) => {
+		while (inFlight.size >= options.concurrency || sharesALog(keys)) await Promise.race(inFlight.keys());
 		if (stopped()) return;
 		const sending: Promise<void> = dispatch(batch).finally(() => inFlight.delete(sending));
-		inFlight.add(sending);
-		// Reading the next batch is synchronous and would hold this request back: n8n's HTTP stack
-		// takes a few turns of the event loop (credentials, agent) before the request is written.
-		// Measured here: 1 ms is too short, 3 ms enough. The wait overlaps the request in flight, so
-		// it costs nothing unless the store answers in under 3 ms.
-		await sleep(REQUEST_WRITE_MS);
+		inFlight.set(sending, keys);
 	};
 
 	let batch: PendingLog[] = [];
+	let keys = new Set<string>();
+	let sliceStart = Date.now();
 	for (let index = 0; index < items.length && !stopped(); index++) {
+		if (inFlight.size > 0 && Date.now() - sliceStart >= READ_SLICE_MS) {
+			await sleep(0);
+			sliceStart = Date.now();
+		}
 		const values = readValues(index);
 		const built = buildLog(operation, values, timezone);
 		if (built.problem !== undefined) {
 			settle(index, failed(refused(built.problem, 'The node checks every field against Neto\'s documented limits before sending.')));
 			continue;
 		}
+		const key = logKey(operation, built.log);
+		if (key !== undefined && keys.has(key)) {
+			await launch(batch, keys);
+			[batch, keys] = [[], new Set()];
+			sliceStart = Date.now();
+		}
 		batch.push({ index, log: built.log, values });
+		if (key !== undefined) keys.add(key);
 		if (batch.length === options.batchSize) {
-			await launch(batch);
-			batch = [];
+			await launch(batch, keys);
+			[batch, keys] = [[], new Set()];
+			sliceStart = Date.now();
 		}
 	}
-	if (batch.length > 0 && !stopped()) await launch(batch);
-	while (inFlight.size > 0) await Promise.race(inFlight);
+	if (batch.length > 0 && !stopped()) await launch(batch, keys);
+	while (inFlight.size > 0) await Promise.race(inFlight.keys());
 
 	if (stopped()) {
 		const outcome = outcomes[firstFailure as number] as Extract<Outcome, { ok: false }>;

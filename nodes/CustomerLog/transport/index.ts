@@ -1,12 +1,10 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import type { NetoAction, NetoAnswer, WireFormat } from './wire';
+import type { NetoAction, NetoAnswer, NetoMessage, WireFormat } from './wire';
 import { NotNetoAnswer, encodeRequest, parseNetoResponse } from './wire';
-import { RateLimiter } from './rateLimiter';
+import { accountLimiters } from './rateLimiter';
 import { StoreUrlError, netoEndpoint } from './storeUrl';
-
-export { RateLimiter };
 
 type NetoContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -28,14 +26,20 @@ export class NetoRequestFailure {
 }
 
 export interface RetryPolicy {
-	/** Further tries after the first, for 429s and (when idempotent) 5xx and network errors. */
+	/** Further tries after the first, after a 5xx or a network error (when safe to repeat). */
 	maxRetries: number;
 	/** The first backoff; each further one doubles, with jitter, up to a minute. */
 	baseDelayMs: number;
+	/** How long a request refused with 429 is retried, from its first 429: nothing was applied, so always safe. */
+	rateLimitWaitMs: number;
 }
 
+/**
+ * Settings for a request. The limiter itself is the process's one for the account (see
+ * rateLimiter.ts), found from the credentials, so every caller shares it.
+ */
 export interface RequestControl {
-	limiter: RateLimiter;
+	requestsPerMinute: number;
 	retry: RetryPolicy;
 }
 
@@ -96,6 +100,21 @@ function redact(text: string, secrets: string[]): string {
 	return secrets.reduce((result, secret) => (secret.length >= 4 ? result.split(secret).join('[redacted]') : result), text);
 }
 
+/** The store's own messages go to error items and output: any key a store echoes in them is redacted. */
+function redactMessages(answer: NetoAnswer, secrets: string[]): NetoAnswer {
+	const clean = (message: NetoMessage): NetoMessage => {
+		const copy = { ...message };
+		for (const [name, value] of Object.entries(copy)) if (typeof value === 'string') copy[name] = redact(value, secrets);
+		return copy;
+	};
+	return { ...answer, Messages: { Error: answer.Messages.Error.map(clean), Warning: answer.Messages.Warning.map(clean) } };
+}
+
+/** Who the store counts requests against: the API user or the add-on's client. Never the key. */
+function accountOf(credentials: IDataObject): string {
+	return credentials.authType === 'oAuthToken' ? `client ${String(credentials.clientId)}` : `user ${String(credentials.apiUsername)}`;
+}
+
 interface RawResponse {
 	body: unknown;
 	headers: Record<string, unknown>;
@@ -143,17 +162,21 @@ export async function sendNetoRequest(
 	const fail = (message: string, description: string, outcome: DeliveryOutcome, httpCode?: number) =>
 		new NetoRequestFailure(redact(message, secrets), redact(description, secrets), outcome, httpCode);
 
-	for (let attempt = 0; ; attempt++) {
-		const canRetry = attempt < control.retry.maxRetries;
-		await control.limiter.acquire();
+	const limiter = accountLimiters.for(url, accountOf(credentials));
+	let failures = 0;
+	let limitedTimes = 0;
+	let limitedSince: number | undefined;
+	for (;;) {
+		const permit = await limiter.acquire(control.requestsPerMinute);
 		const response = await this.helpers.httpRequestWithAuthentication
 			.call(this, 'netoApi', options)
 			.then((raw: RawResponse) => raw, (error: unknown) => ({ networkError: error }));
 		if ('networkError' in response) {
+			permit.done();
 			const code = errorCode(response.networkError) ?? '';
 			const outcome: DeliveryOutcome = NOT_DELIVERED_CODES.has(code) ? 'notDelivered' : 'unknown';
-			if (canRetry && (outcome === 'notDelivered' || request.idempotent)) {
-				await sleep(backoffMs(control.retry, attempt));
+			if (failures < control.retry.maxRetries && (outcome === 'notDelivered' || request.idempotent)) {
+				await sleep(backoffMs(control.retry, failures++));
 				continue;
 			}
 			return fail(
@@ -166,19 +189,28 @@ export async function sendNetoRequest(
 		}
 		const status = response.statusCode;
 		if (status === 429) {
-			if (canRetry) {
-				await sleep(Math.min(MAX_WAIT_MS, retryAfterMs(response.headers['retry-after']) ?? backoffMs(control.retry, attempt)));
+			// Nothing was applied, so any request may go again, Add included, until the time budget is spent.
+			const retryAfter = retryAfterMs(response.headers['retry-after']);
+			// Never pause the account longer than this request would wait: the others then decide by their own budgets.
+			permit.refused(retryAfter === undefined ? undefined : Math.min(retryAfter, control.retry.rateLimitWaitMs));
+			limitedSince ??= Date.now();
+			const wait = retryAfter ?? backoffMs(control.retry, limitedTimes);
+			limitedTimes++;
+			if (Date.now() - limitedSince + wait <= control.retry.rateLimitWaitMs) {
+				// With Retry-After the account's limiter pauses every request; without, this one backs off.
+				if (retryAfter === undefined) await sleep(wait);
 				continue;
 			}
 			return fail(
 				'The store is rate limiting this account (HTTP 429)',
-				`Still limited after ${attempt + 1} tries; nothing was changed. Neto allows 500 requests a minute per account: lower "Requests Per Minute" or raise "Max Retries".`,
+				`Still limited after ${limitedTimes} tries over ${Math.round((Date.now() - limitedSince) / 1000)} s; nothing was changed. Neto allows 500 requests a minute per account, shared by every workflow and app that uses it: lower "Requests Per Minute" or raise "Rate Limit Wait (Minutes)".`,
 				'notDelivered',
 				status,
 			);
 		}
-		if (status >= 500 && canRetry && request.idempotent) {
-			await sleep(backoffMs(control.retry, attempt));
+		permit.done();
+		if (status >= 500 && failures < control.retry.maxRetries && request.idempotent) {
+			await sleep(backoffMs(control.retry, failures++));
 			continue;
 		}
 		const answer = parseNetoResponse(response.body);
@@ -201,7 +233,7 @@ export async function sendNetoRequest(
 				status,
 			);
 		}
-		return answer;
+		return redactMessages(answer, secrets);
 	}
 }
 

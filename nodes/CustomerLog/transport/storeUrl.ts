@@ -2,7 +2,8 @@
  * The store's API endpoint from what a merchant types: `mystore.com.au`,
  * `https://www.mystore.com.au/`, or the full `.../do/WS/NetoAPI` URL all give
  * `<origin>/do/WS/NetoAPI`. Shared by the credential (which authenticates every request,
- * the credential test included) and the transport (which names the endpoint in errors).
+ * the credential test included) and the transport (which names the endpoint in errors), so no
+ * request leaves with an address refused here.
  */
 export const NETO_API_PATH = '/do/WS/NetoAPI';
 
@@ -30,5 +31,15 @@ export function netoEndpoint(storeUrl: unknown): string {
 	if (url.hostname === '' || (!url.hostname.includes('.') && url.hostname !== 'localhost' && !url.hostname.startsWith('['))) {
 		throw new StoreUrlError(`The Store URL "${text}" has no domain name; enter e.g. mystore.com.au`);
 	}
+	if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+		throw new StoreUrlError(
+			`The Store URL "${text}" uses plain http, which would send the API key unencrypted: use https://${url.host}. Plain http is accepted only for a store on this machine (localhost, 127.x.x.x, [::1]).`,
+		);
+	}
 	return `${url.origin}${NETO_API_PATH}`;
+}
+
+/** This machine only (a local test store such as the sandbox), as the URL parser normalized it. */
+function isLoopback(hostname: string): boolean {
+	return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
