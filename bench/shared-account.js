@@ -110,6 +110,7 @@ async function parent() {
 				'|---|---:|---:|---|---|---:|---:|---:|',
 				`| ${PROCESSES} x ${fmt(ADDS)} | ${LIMIT}/min | ${fmt(failed)} | ${fmt(twice)} / ${fmt(missing)} | ${fmt(stats.requests - (stats.byStatus?.['429'] ?? 0))} / ${fmt(stats.byStatus?.['429'] ?? 0)} | ${minutes(wallMs)} | ${minutes(floorMs)} | ${fmt(wallMs / floorMs, 2)}x |`,
 				'',
+				`The floor is all requests / the limit, as Neto's budget allows; the sandbox's sliding minute lets the first ${LIMIT} through at once, so its own minimum is ${minutes(((total - LIMIT) / LIMIT) * 60_000)}.`,
 				`Per process: ${runs.map((run) => `${fmt(run.wallMs / 60_000, 1)} min, ${run.failed} failed`).join('; ')}.`,
 				...(failed > 0 ? [`First failure: ${runs.find((run) => run.firstError)?.firstError}`] : []),
 				`Target: no item fails, no log twice, wall time within 1.25x the floor: ${failed === 0 && twice === 0 && missing === 0 && wallMs <= 1.25 * floorMs ? 'met' : 'NOT met'}.`,

@@ -98,8 +98,12 @@ async function executionsAfter(pg, id) {
 	const client = pg.client();
 	await client.connect();
 	try {
-		const { rows } = await client.query('SELECT id, status, mode FROM execution_entity WHERE "workflowId" = $1 AND id > $2 ORDER BY id', [WORKFLOW_ID, id]);
-		return rows.map((row) => ({ ...row, id: String(row.id) }));
+		const { rows } = await client.query(
+			'SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.id > $2 ORDER BY e.id',
+			[WORKFLOW_ID, id],
+		);
+		// A failed run's error, for the failure message: the node's messages start "Item index N:".
+		return rows.map((row) => ({ id: String(row.id), status: row.status, ...(row.status === 'success' ? {} : { error: /"(Item index[^"]{0,300})"/.exec(row.data ?? '')?.[1] }) }));
 	} finally {
 		await client.end();
 	}
