@@ -1,8 +1,10 @@
 'use strict';
 /**
- * Builds dist/: type-checks, bundles the node and the credential with esbuild (everything but what
+ * Builds dist/: type-checks, bundles the nodes and the credential with esbuild (everything but what
  * n8n provides, n8n-workflow, luxon and lodash, goes inside, so the package has no runtime
  * dependencies), writes the bundled packages' licence texts, and copies icons and codex files.
+ * Both nodes live in one bundle, each node file requiring it: two bundles would each hold their own
+ * copy of the transport, and so of the account's rate limiter.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -12,6 +14,8 @@ const esbuild = require('esbuild');
 const root = path.resolve(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const PROVIDED_BY_N8N = ['n8n-workflow', 'luxon', 'lodash'];
+/** The node classes nodes.bundle.ts exports; each gets the file n8n loads (package.json n8n.nodes). */
+const NODES = ['NetoCustomerLog', 'NetoCustomerLogTrigger'];
 
 function licences(metafile) {
 	const packages = new Set();
@@ -35,7 +39,7 @@ async function main() {
 	const result = await esbuild.build({
 		absWorkingDir: root,
 		entryPoints: {
-			'nodes/CustomerLog/NetoCustomerLog.node': 'nodes/CustomerLog/NetoCustomerLog.node.ts',
+			'nodes/CustomerLog/nodes.bundle': 'nodes/CustomerLog/nodes.bundle.ts',
 			'credentials/NetoApi.credentials': 'credentials/NetoApi.credentials.ts',
 		},
 		outdir: 'dist',
@@ -49,6 +53,10 @@ async function main() {
 		metafile: true,
 		logLevel: 'warning',
 	});
+	for (const node of NODES) {
+		const file = path.join(root, 'dist', 'nodes', 'CustomerLog', `${node}.node.js`);
+		fs.writeFileSync(file, `'use strict';\nexports.${node} = require('./nodes.bundle.js').${node};\n`);
+	}
 	fs.writeFileSync(path.join(root, 'dist', 'THIRD-PARTY-LICENSES.txt'), licences(result.metafile));
 	execFileSync(bin('gulp'), ['build:static'], { cwd: root, stdio: 'inherit' });
 }

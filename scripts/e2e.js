@@ -14,6 +14,7 @@ const path = require('node:path');
 const env = require('./n8n-env');
 const { importCredentialAndExamples, executeWorkflow, startN8n, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID } = require('./n8n-cli');
 const { startSandboxProcess } = require('./sandbox-process');
+const trigger = require('./e2e-trigger');
 
 const versionArg = process.argv.indexOf('--n8n');
 const VERSION = versionArg > 0 ? process.argv[versionArg + 1] : env.DEFAULT_N8N;
@@ -35,6 +36,8 @@ const CHECKS = {
 			['acme_buyer', 'Success', 'number'],
 			['ellie.w', 'Success', 'number'],
 		]);
+		// The same dates as ISO 8601 under iso, as Get and Get Many give them.
+		assert.equal(out[0].iso.DateRequiredFollowUp, `${out[0].DateRequiredFollowUp.replace(' ', 'T')}.000Z`);
 		const logs = await sandbox.logs();
 		const added = logs.filter((log) => out.some((json) => json.LogID === log.LogID));
 		assert.equal(added.length, 3);
@@ -63,7 +66,11 @@ const CHECKS = {
 		assert.equal(failed.length, 2);
 		assert.match(failed[0].error.message, /^Item index 1: Customer not found/);
 		assert.equal(failed[0].customer, 'no_such_customer');
-		assert.match(failed[1].error.message, /^Item index 2: "Customer Username" \(Username\) is 40 characters long; Add allows at most 25/);
+		assert.match(failed[1].error.message, /^Item index 2: "Customer" \(Username\) is 40 characters long; Add allows at most 25/);
+		assert.equal(failed[1].error.field, 'Username');
+		// One shape for every error item: the store's error and the node's refusal carry the same keys.
+		assert.deepEqual(Object.keys(failed[0].error).sort(), Object.keys(failed[1].error).sort());
+		assert.equal(failed[0].error.Ack, 'Error');
 		const logs = await sandbox.logs();
 		assert.equal(logs.filter((log) => log.Notes === 'Unknown to the store' || log.Notes === 'Refused before sending').length, 0);
 		assert.equal(logs.filter((log) => log.Notes === 'Asked for a catalogue').length, 1);
@@ -71,6 +78,8 @@ const CHECKS = {
 	'close-open-logs.json': async (run, sandbox) => {
 		const open = outputOf(run, 'Get open logs');
 		assert.deepEqual(open.map((json) => [json.Username, json.LogID, json.Status]), [['jsmith', 1000, 'Require Recontact']]);
+		// Version 2 simplifies: one clean log, no repeated customer or LastContacted variants.
+		assert.deepEqual(Object.keys(open[0]), ['LogID', 'AllocatedTo', 'Username', 'LastContacted', 'DateRequiredFollowUp', 'Status', 'Notes', 'iso']);
 		const done = outputOf(run, 'Mark done');
 		assert.deepEqual(done.map((json) => [json.LogID, json.Status]), [[1000, 'Completed']]);
 		const log = (await sandbox.logs()).find((entry) => entry.LogID === 1000);
@@ -126,7 +135,7 @@ async function main() {
 	let failed = 0;
 	try {
 		const workflows = importCredentialAndExamples(install, userFolder, sandbox);
-		for (const workflow of workflows) {
+		for (const workflow of workflows.filter((example) => !trigger.isTriggerExample(example))) {
 			const check = CHECKS[workflow.file];
 			const started = Date.now();
 			try {
@@ -149,6 +158,15 @@ async function main() {
 		} catch (error) {
 			failed++;
 			process.stdout.write(`FAIL credential test (n8n's tester) on n8n ${VERSION}: ${error.stack || error}\n`);
+		}
+		try {
+			const started = Date.now();
+			await trigger.checkTriggers(install, userFolder, sandbox, path.join(env.root, 'examples'));
+			passed++;
+			process.stdout.write(`ok   trigger workflows, active and polling (e2e-trigger.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`);
+		} catch (error) {
+			failed++;
+			process.stdout.write(`FAIL trigger workflows (e2e-trigger.js) on n8n ${VERSION}: ${error.stack || error}\n`);
 		}
 	} finally {
 		sandbox.stop();

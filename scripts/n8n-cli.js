@@ -3,8 +3,9 @@
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const readline = require('node:readline');
 
-const { root } = require('./n8n-env');
+const { root, shownPath } = require('./n8n-env');
 
 const SANDBOX_CREDENTIAL_ID = 'netoSandboxCred';
 const EXAMPLES = path.join(root, 'examples');
@@ -59,29 +60,82 @@ function executeWorkflow(install, userFolder, id) {
 	return JSON.parse(stdout.slice(start));
 }
 
-/** Starts `n8n start` in the background (with extra environment, if given); resolves once the editor answers. */
-function startN8n(install, userFolder, port, extraEnv = {}) {
-	const child = spawn(install.n8n, ['start'], { env: n8nEnv(install.env, userFolder, { N8N_PORT: String(port), N8N_HOST: 'localhost', ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * One line of n8n's output. n8n runs with N8N_LOG_FORMAT=json, so that every line of its logger
+ * says its level; this turns such a line back into text: `message` (with the error's message, if
+ * any) and, for the log file, `text` ("12:30:01 warn  message", plus the error's stack trace).
+ * A line that is not n8n's JSON (a crash's stack trace, a library writing to the console) keeps
+ * its text, with the level of the stream it came on.
+ */
+function logLine(line, stream) {
+	let entry;
+	try {
+		entry = JSON.parse(line);
+	} catch {
+		/* not n8n's logger */
+	}
+	if (!entry || typeof entry.level !== 'string' || typeof entry.message !== 'string') {
+		return { level: stream === 'stderr' ? 'error' : 'info', message: line, text: line };
+	}
+	const { timestamp, error } = entry.metadata ?? {};
+	const time = typeof timestamp === 'string' ? timestamp.slice(11, 19) : '';
+	const reason = error && typeof error === 'object' ? error.message : error;
+	const message = `${entry.message.trim()}${reason ? ` (error: ${reason})` : ''}`;
+	const stack = error && typeof error.stack === 'string' && !message.includes(error.stack) ? `\n${error.stack}` : '';
+	return { level: entry.level, message, text: `${time ? `${time} ` : ''}${entry.level.padEnd(5)} ${message}${stack}` };
+}
+
+/**
+ * Starts `n8n start` in the background; resolves once the editor answers. n8n's output goes, as
+ * text, to `logFile` (default <userFolder>/n8n.log, emptied first) and, line by line, to `onLog`
+ * ({ level, message, text }); its last lines are kept in `output` for error messages. `onSpawn`
+ * gets the child process at once, so that a caller can stop n8n while it is still starting. `env`
+ * adds to n8n's environment (queue mode's settings, say).
+ */
+function startN8n(install, userFolder, port, { logFile = path.join(userFolder, 'n8n.log'), onLog = () => {}, onSpawn = () => {}, env = {} } = {}) {
+	fs.mkdirSync(path.dirname(logFile), { recursive: true });
+	const file = fs.createWriteStream(logFile);
+	const child = spawn(install.n8n, ['start'], {
+		env: n8nEnv(install.env, userFolder, { N8N_PORT: String(port), N8N_HOST: 'localhost', N8N_LOG_FORMAT: 'json', ...env }),
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	onSpawn(child);
 	const output = [];
-	const collect = (chunk) => output.push(chunk.toString());
-	child.stdout.on('data', collect);
-	child.stderr.on('data', collect);
+	for (const stream of ['stdout', 'stderr']) {
+		readline.createInterface({ input: child[stream] }).on('line', (line) => {
+			if (!line.trim()) return;
+			const entry = logLine(line, stream);
+			file.write(`${entry.text}\n`);
+			output.push(entry.text);
+			if (output.length > 50) output.shift();
+			onLog(entry);
+		});
+	}
+	// 'close', not 'exit': by then every line n8n wrote has been read.
+	child.once('close', () => file.end());
+	const failure = (why) => new Error(`${why}; its last lines:\n${output.join('\n')}\nAll of its log: ${shownPath(logFile)}`);
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		child.once('exit', (code) => reject(new Error(`n8n exited (${code}):\n${output.join('')}`)));
+		child.once('close', (code, signal) => reject(failure(`n8n ${exitReason(code, signal)} while starting`)));
 		const poll = async () => {
 			try {
 				// /healthz answers before the REST routes are registered; the settings route means ready.
 				const response = await fetch(`http://localhost:${port}/rest/settings`);
-				if (response.ok) return resolve({ child, output, url: `http://localhost:${port}` });
+				if (response.ok) return resolve({ child, output, logFile, url: `http://localhost:${port}` });
 			} catch {
 				/* not up yet */
 			}
-			if (Date.now() - started > 180_000) return reject(new Error(`n8n did not start in 3 minutes:\n${output.join('')}`));
+			if (child.exitCode !== null || child.signalCode !== null) return undefined;
+			if (Date.now() - started > 180_000) return reject(failure('n8n did not start in 3 minutes'));
 			setTimeout(poll, 500);
 		};
 		poll();
 	});
+}
+
+/** How a child process ended, in words: "exited with code 1", "was stopped by signal SIGTERM". */
+function exitReason(code, signal) {
+	return signal ? `was stopped by signal ${signal}` : `exited with code ${code}`;
 }
 
 const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
@@ -106,4 +160,4 @@ function stopChild(child) {
 	});
 }
 
-module.exports = { importCredentialAndExamples, importSandboxCredential, exampleWorkflows, executeWorkflow, startN8n, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync };
+module.exports = { importCredentialAndExamples, exampleWorkflows, executeWorkflow, startN8n, exitReason, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync };

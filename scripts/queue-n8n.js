@@ -52,7 +52,7 @@ async function startWorker(install, userFolder, env, { name, concurrency, health
 
 /** The main process (editor, webhooks; in queue mode it only enqueues). */
 async function startMain(install, userFolder, env, { port, brokerPort }) {
-	const main = await startN8n(install, userFolder, port, { ...env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) });
+	const main = await startN8n(install, userFolder, port, { env: { ...env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) } });
 	// The REST API answers before the live workflows' webhooks are registered; n8n prints this after.
 	for (const started = Date.now(); !main.output.join('').includes('Editor is now accessible'); ) {
 		if (main.child.exitCode !== null || Date.now() - started > 180_000) {

@@ -1,16 +1,45 @@
 'use strict';
 /** Starts the Neto sandbox as a child process (so it is not part of what is measured or run). */
 const { spawn } = require('node:child_process');
+const http = require('node:http');
 const path = require('node:path');
 const readline = require('node:readline');
 
-function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit } = {}) {
+/**
+ * One JSON request on a connection of its own. The callers block their event loop for seconds (a
+ * spawnSync of n8n) between requests, so a kept-alive connection may have been closed by the
+ * sandbox unnoticed, and fetch would fail with "other side closed".
+ */
+function requestJson(url, method = 'GET') {
+	return new Promise((resolve, reject) => {
+		const request = http.request(url, { method, agent: false }, (response) => {
+			let body = '';
+			response.setEncoding('utf8');
+			response.on('data', (chunk) => {
+				body += chunk;
+			});
+			response.on('end', () => {
+				try {
+					resolve(JSON.parse(body));
+				} catch (error) {
+					reject(error);
+				}
+			});
+		});
+		request.on('error', reject);
+		request.end();
+	});
+}
+
+/** `idleStopMs: 0` keeps it up until stopped (by default it stops after 15 minutes without a request). */
+function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit, idleStopMs } = {}) {
 	const child = spawn(process.execPath, [path.join(__dirname, '..', 'test', 'sandbox', 'cli.js'), '--json'], {
 		env: {
 			...process.env,
 			NETO_SANDBOX_PORT: String(port),
 			NETO_SANDBOX_LATENCY_MS: String(latencyMs),
 			...(rateLimit ? { NETO_SANDBOX_RATE_LIMIT: String(rateLimit) } : {}),
+			...(idleStopMs === undefined ? {} : { NETO_SANDBOX_IDLE_STOP_MS: String(idleStopMs) }),
 		},
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
@@ -23,9 +52,9 @@ function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit } = {}) {
 				url,
 				credentials,
 				stop: () => child.kill('SIGTERM'),
-				stats: async () => (await fetch(`${url}/__sandbox/stats`)).json(),
-				logs: async () => (await fetch(`${url}/__sandbox/logs`)).json(),
-				reset: async () => (await fetch(`${url}/__sandbox/reset`, { method: 'POST' })).json(),
+				stats: () => requestJson(`${url}/__sandbox/stats`),
+				logs: () => requestJson(`${url}/__sandbox/logs`),
+				reset: () => requestJson(`${url}/__sandbox/reset`, 'POST'),
 			});
 		});
 	});

@@ -33,7 +33,7 @@ async function main() {
 	let browser;
 	try {
 		importCredentialAndExamples(install, userFolder, sandbox);
-		const n8n = await startN8n(install, userFolder, 5699);
+		const n8n = await startN8n(install, userFolder, Number(process.env.N8N_PORT || 5699));
 		children.push(n8n.child);
 		const { owner } = await setupOwner(n8n.url);
 

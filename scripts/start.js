@@ -1,48 +1,85 @@
 'use strict';
 /**
  * `npm start`: real n8n with this node and a local Neto sandbox store, in one command.
- * On first run installs n8n and its Node.js into .cache/ (reused later), builds and installs this
- * package into the local n8n user folder .n8n-local/ as a community package, starts the sandbox
- * (port 8787) and n8n (port 5678), imports the "Neto Sandbox" credential and the example
- * workflows, and prints the editor's address. Ctrl-C stops everything it started.
+ * On first run installs n8n and its Node.js into .cache/ (reused later; npm's output goes to
+ * .cache/logs/, the terminal gets progress lines), builds and installs this package into the local
+ * n8n user folder .n8n-local/ as a community package, starts the sandbox (port 8787) and n8n
+ * (port 5678), imports the "Neto Sandbox" credential and the example workflows, and prints the
+ * editor's address. n8n's log goes to .n8n-local/n8n.log; the terminal shows its warnings and
+ * errors while it starts, then all of it. Ctrl-C stops everything it started.
  * NETO_SANDBOX_PORT, N8N_PORT and N8N_VERSION (a tested one) change the defaults.
  */
 const path = require('node:path');
 
 const env = require('./n8n-env');
 
+/**
+ * n8n's log entry in the terminal, marked [n8n], with its level when it is not info. A stack trace
+ * is left to the log file: its frames, and the "Error: message" line that heads them when the
+ * entry's message said it already.
+ */
+function showN8nLog({ level, message }, logFile) {
+	let lines = message.split('\n').filter((line) => line.trim());
+	const frame = lines.findIndex((line) => /^\s+at /.test(line));
+	if (frame > 0) {
+		lines = lines.slice(0, frame);
+		if (lines.length > 1 && /^\w*Error\b/.test(lines.at(-1))) lines.pop();
+		lines[lines.length - 1] += `  (stack trace in ${env.shownPath(logFile)})`;
+	}
+	const mark = level === 'info' ? '' : `${level.toUpperCase()} `;
+	for (const line of lines) process.stdout.write(`  [n8n] ${mark}${line}\n`);
+}
+
+let stopping = false;
+let stop = null;
+
 async function main() {
 	env.ensureDevDependencies();
-	const { importCredentialAndExamples, startN8n, stopChild } = require('./n8n-cli');
+	const { importCredentialAndExamples, startN8n, stopChild, exitReason } = require('./n8n-cli');
 	const { startSandboxProcess } = require('./sandbox-process');
 	const install = env.ensureN8n(process.env.N8N_VERSION || env.DEFAULT_N8N);
+	process.stdout.write('Building the package and installing it into .n8n-local/...\n');
 	const tarball = env.buildAndPack();
 	const userFolder = path.join(env.root, '.n8n-local');
 	env.installPackage(tarball, userFolder);
 
-	const sandbox = await startSandboxProcess({ port: Number(process.env.NETO_SANDBOX_PORT || 8787) });
-	const children = [sandbox.child];
-	let stopping = false;
-	// Ctrl-C: stop every child, waiting for n8n's graceful shutdown (forced after 10 s).
-	const stop = async () => {
+	// The sandbox stays up as long as n8n does (by default it stops after 15 idle minutes).
+	const sandbox = await startSandboxProcess({ port: Number(process.env.NETO_SANDBOX_PORT || 8787), idleStopMs: 0 });
+	const children = new Map([['the sandbox', sandbox.child]]);
+	// Stops every child, waiting for n8n's graceful shutdown (forced after 10 s), then exits.
+	stop = async (why, exitCode) => {
 		if (stopping) return;
 		stopping = true;
-		process.stdout.write('Stopping n8n and the sandbox...\n');
-		await Promise.all(children.map(stopChild));
-		process.exit(0);
+		process.stdout.write(`${why}: stopping ${[...children.keys()].reverse().join(' and ')}...\n`);
+		await Promise.all([...children.values()].map(stopChild));
+		const ends = [...children].reverse().map(([name, child]) => `${name} ${exitReason(child.exitCode, child.signalCode)}`);
+		process.stdout.write(`Stopped: ${ends.join(', ')}.\n`);
+		process.exit(exitCode);
 	};
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
+	process.on('SIGINT', () => stop('Ctrl-C', 0));
+	process.on('SIGTERM', () => stop('SIGTERM', 0));
+	const unexpectedExit = (name) => (code, signal) => {
+		if (!stopping) stop(`${name} ${exitReason(code, signal)}`, 1);
+	};
+	sandbox.child.once('exit', unexpectedExit('the sandbox'));
 
 	const workflows = importCredentialAndExamples(install, userFolder, sandbox);
 	const port = Number(process.env.N8N_PORT || 5678);
-	process.stdout.write(`Starting n8n ${install.version}...\n`);
-	const n8n = await startN8n(install, userFolder, port);
-	children.push(n8n.child);
-	n8n.child.once('exit', (code) => {
-		process.stdout.write(`n8n stopped (${code}).\n`);
-		stop();
+	const logFile = path.join(userFolder, 'n8n.log');
+	process.stdout.write(`Starting n8n ${install.version} (its log: ${env.shownPath(logFile)}; warnings and errors show here)...\n`);
+	let ready = false;
+	const n8n = await startN8n(install, userFolder, port, {
+		logFile,
+		onSpawn: (child) => children.set('n8n', child),
+		onLog: (entry) => {
+			if (ready || entry.level === 'warn' || entry.level === 'error') showN8nLog(entry, logFile);
+		},
+	}).catch((error) => {
+		// Ctrl-C while n8n starts: stop() reports and exits.
+		if (stopping) return new Promise(() => {});
+		throw error;
 	});
+	n8n.child.once('exit', unexpectedExit('n8n'));
 	const c = sandbox.credentials;
 	process.stdout.write(
 		[
@@ -52,13 +89,17 @@ async function main() {
 			'  Credential "Neto Sandbox" and these example workflows are imported:',
 			...workflows.map((workflow) => `    - ${workflow.name}`),
 			'  On first visit n8n asks you to create its owner account (local only).',
+			`  n8n's log follows, marked [n8n]; it is also written to ${env.shownPath(logFile)}.`,
 			'  Ctrl-C stops n8n and the sandbox.',
 			'',
 		].join('\n'),
 	);
+	ready = true;
 }
 
 main().catch((error) => {
-	process.stderr.write(`${error.stack || error}\n`);
-	process.exit(1);
+	// The scripts' own errors say what failed and where to look; anything else keeps its stack.
+	process.stderr.write(`${error.constructor === Error ? error.message : error.stack || error}\n`);
+	if (stop) stop('npm start failed', 1);
+	else process.exit(1);
 });

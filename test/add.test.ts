@@ -13,7 +13,7 @@ const ALL_FIELDS = {
 describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 	const neto = useSandbox({}, format);
 
-	test('sends every field, outputs the log with its LogID, and the store holds exactly that log', async () => {
+	test('sends every field, outputs the log with its LogID and its dates also as ISO, and the store holds exactly that log', async () => {
 		const before = neto.sandbox.store.logs.size;
 		const result = await neto.run({ operation: 'add', username: 'jsmith', additionalFields: ALL_FIELDS });
 		expect(result.error).toBeUndefined();
@@ -29,6 +29,7 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 			DateRequiredFollowUp: '2026-05-07 23:00:00',
 			Status: 'Recontacting',
 			Notes: 'Wants a quote for 40 units',
+			iso: { LastContacted: '2026-05-01T10:30:00.000Z', DateRequiredFollowUp: '2026-05-07T23:00:00.000Z' },
 			Ack: 'Success',
 			Messages: { Error: [], Warning: [] },
 		});
@@ -53,6 +54,7 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 			LogID: expect.any(Number),
 			Username: 'ellie.w',
 			Notes: 'Only notes',
+			iso: {},
 			Ack: 'Success',
 			Messages: { Error: [], Warning: [] },
 		});
@@ -108,6 +110,8 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 				message: 'Item index 1: Customer not found',
 				description: 'No customer has the username nobody_here.',
 				itemIndex: 1,
+				field: null,
+				httpCode: null,
 				Ack: 'Error',
 				Messages: {
 					Error: [{ Message: 'Customer not found', SeverityCode: 'Error', Description: 'No customer has the username nobody_here.' }],
@@ -132,5 +136,72 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 		// n8n merges the input item's json into an error-output item.
 		expect(result.errorItems[0].json).toMatchObject({ u: 'nobody_here', error: { message: 'Item index 0: Customer not found', itemIndex: 0 } });
 		expect(result.errorItems[0].pairedItem).toEqual({ item: 0 });
+	});
+
+	test('Customer is required: left empty in the node, n8n refuses the run before it starts', async () => {
+		await expect(neto.run({ operation: 'add', username: { __rl: true, mode: 'list', value: '' }, additionalFields: { notes: 'x' } })).rejects.toThrow(
+			'Parameter "Customer" is required',
+		);
+		expect(neto.sandbox.requests).toHaveLength(0);
+	});
+
+	test('an empty Customer from an expression is refused for its item alone, naming the item and the field, and adds no log that belongs to nobody', async () => {
+		const before = neto.sandbox.store.logs.size;
+		const result = await neto.run(
+			{ operation: 'add', username: '={{ $json.u }}', additionalFields: { notes: 'x' } },
+			[{ u: 'jsmith' }, { u: '' }, { u: 'tom_k' }],
+			{ onError: 'continueRegularOutput' },
+		);
+		expect(result.json[1]).toEqual({
+			error: {
+				message: 'Item index 1: "Customer" (Username) is required to add a customer log; it is empty. Nothing was sent for this item.',
+				description: 'The node checks every field against Neto\'s documented limits before sending.',
+				itemIndex: 1,
+				field: 'Username',
+				httpCode: null,
+				Ack: null,
+				Messages: { Error: [], Warning: [] },
+			},
+		});
+		expect([result.json[0].Username, result.json[2].Username]).toEqual(['jsmith', 'tom_k']);
+		expect(neto.sandbox.store.logs.size).toBe(before + 2);
+		expect([...neto.sandbox.store.logs.values()].filter((log) => log.Username === '')).toEqual([]);
+
+		const stopped = await neto.run({ operation: 'add', username: '={{ "" }}' });
+		expect(stopped.error?.name).toBe('NodeOperationError');
+		expect(stopped.error?.message).toBe('Item index 0: "Customer" (Username) is required to add a customer log; it is empty. Nothing was sent for this item.');
+	});
+
+	test('Customer By Email: each batch\'s emails are looked up in one request and each log goes to its customer\'s username; an unknown or shared email refuses its item alone', async () => {
+		neto.sandbox.store.addCustomer({ Username: 'twin_a', EmailAddress: 'shared@example.com' });
+		neto.sandbox.store.addCustomer({ Username: 'twin_b', EmailAddress: 'shared@example.com' });
+		const result = await neto.run(
+			{ operation: 'add', username: { __rl: true, mode: 'email', value: '={{ $json.email }}' }, additionalFields: { notes: '={{ $json.note }}' } },
+			[
+				{ email: 'Jane.Smith@example.com', note: 'a' },
+				{ email: 'nobody@example.com', note: 'b' },
+				{ email: 'orders@acme.example', note: 'c' },
+				{ email: 'shared@example.com', note: 'd' },
+			],
+			{ onError: 'continueRegularOutput', typeVersion: 2 },
+		);
+		expect(result.json[0]).toMatchObject({ Username: 'jsmith', Notes: 'a', Ack: 'Success' });
+		// The log as sent: Username back in its place in the XSD's order, which XML requests must follow.
+		expect(Object.keys(result.json[0])).toEqual(['LogID', 'Username', 'Notes', 'iso', 'Ack', 'Messages']);
+		expect(result.json[1]).toEqual({
+			error: expect.objectContaining({
+				message: 'Item index 1: "Customer" (Username): no customer has the email "nobody@example.com". Nothing was sent for this item.',
+				field: 'Username',
+			}),
+		});
+		expect(result.json[2]).toMatchObject({ Username: 'acme_buyer', Notes: 'c' });
+		expect((result.json[3].error as { message: string }).message).toBe(
+			'Item index 3: "Customer" (Username): 2 customers have the email "shared@example.com" (twin_a, twin_b); give the customer By User. Nothing was sent for this item.',
+		);
+		expect(neto.requestsFor('GetCustomer')).toHaveLength(1);
+		expect(neto.requestsFor('AddCustomerLog').map((r) => r.logs)).toEqual([2]);
+		expect(neto.sandbox.store.logsOf('jsmith').map((log) => log.Notes)).toContain('a');
+		expect(neto.sandbox.store.logsOf('acme_buyer').map((log) => log.Notes)).toContain('c');
+		expect(neto.sandbox.store.logsOf('twin_a')).toHaveLength(0);
 	});
 });

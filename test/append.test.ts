@@ -144,6 +144,23 @@ describe.each(WIRE_FORMATS)('Appends across executions (%s)', (format) => {
 		expect(neto.requestsFor('GetCustomer')).toHaveLength(5);
 	});
 
+	test('an append whose read-back fails is an error item: accepted, not confirmed', async () => {
+		// The first GetCustomer (the read before writing) passes; the read-back finds a web page.
+		neto.sandbox.injectFaults([{ kind: 'html', action: 'GetCustomer', skip: 1 }]);
+		const result = await runCustomerLog({
+			parameters: { ...APPEND, options: { wireFormat: format } },
+			items: [{ u: 'jsmith', id: 1000, note: 'mine' }],
+			credentials: neto.credentials(),
+			onError: 'continueRegularOutput',
+		});
+		expect(errorOf(result.json[0]).message).toMatch(
+			/^Item index 0: The update of log 1000 was accepted, but reading it back to confirm the appended text failed: .*web page/,
+		);
+		expect(errorOf(result.json[0]).description).toBe('Check the log\'s notes before appending this text again.');
+		expect(neto.sandbox.store.logs.get(1000)?.Notes).toMatch(appended('Asked about bulk pricing', 'mine'));
+		expect(neto.requestsFor('UpdateCustomerLog')).toHaveLength(1);
+	});
+
 	test('an append overwritten every time it is written becomes an error item that says so', async () => {
 		// Another writer that replaces the notes right after each of the node's writes.
 		const log = neto.sandbox.store.logs.get(1000)!;

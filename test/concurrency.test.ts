@@ -82,11 +82,13 @@ describe('Reading overlaps sending', () => {
 	const neto = useSandbox();
 
 	test('the first batch reaches the store while the next one is still being read', async () => {
-		// Reading an item takes 40 ms of wall time here, whatever the machine: 200 ms per batch of 5.
+		// Reading an item takes 40 ms of wall time here, whatever the machine: 400 ms per batch of 10.
+		// The request needs a few turns of the event loop to reach the wire, one per item read at
+		// most, so on a busy machine it may lag a few items behind, but never a whole batch.
 		const slowNote = '={{ (() => { const until = Date.now() + 40; while (Date.now() < until) {} return $json.note; })() }}';
 		const result = await neto.run(
-			{ ...ADD, additionalFields: { notes: slowNote }, options: { batchSize: 5, concurrency: 2 } },
-			notes(10, 'n'),
+			{ ...ADD, additionalFields: { notes: slowNote }, options: { batchSize: 10, concurrency: 2 } },
+			notes(20, 'n'),
 		);
 		expect(result.error).toBeUndefined();
 		const [first, second] = neto.requestsFor('AddCustomerLog');

@@ -69,4 +69,23 @@ describe('Dates', () => {
 		);
 		expect(result.json[0]).toMatchObject({ LastContacted: '2026-05-01 00:30:00', DateRequiredFollowUp: '2026-05-02 09:00:00' });
 	});
+
+	test.each([
+		['text that is no date', 'next tuesday', '"next tuesday" cannot be read as a date. Use ISO 8601'],
+		['a day that does not exist', '2026-02-30T10:00:00', '"2026-02-30T10:00:00" cannot be read as a date: there is no such day or time. Use ISO 8601'],
+		['an object from an expression', '={{ $json.d }}', 'an object cannot be read as a date. Use ISO 8601'],
+		['an invalid JS Date from an expression', '={{ new Date("soon") }}', 'an invalid JS Date cannot be read as a date. Use ISO 8601'],
+		['a list from an expression', '={{ [1, 2] }}', 'a list cannot be read as a date. Use ISO 8601'],
+	])('%s is refused, saying what was given and what is accepted, never a library\'s words', async (_label, value, expected) => {
+		const result = await neto.run(
+			{ operation: 'add', username: 'jsmith', additionalFields: { lastContacted: value } },
+			[{ d: { when: 'soon' } }],
+			{ timezone: SYDNEY },
+		);
+		const message = result.error?.message ?? '';
+		expect(message).toContain(`Item index 0: "Last Contacted" (LastContacted) cannot be used: ${expected} such as 2026-05-01T10:30:00`);
+		expect(message).toContain('epoch milliseconds, YYYY-MM-DD HH:MM:SS in UTC');
+		expect(message).not.toMatch(/\[object|HTTP|RFC|unparsable|invalid input|you specified/i);
+		expect(neto.sandbox.requests).toHaveLength(0);
+	});
 });

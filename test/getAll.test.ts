@@ -1,36 +1,76 @@
 import { runListSearch } from './harness/engine';
-import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
+import { WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
 
 const locator = (mode: string, value: string) => ({ __rl: true, mode, value });
+
+/** What version 1 gave for jsmith's first log, and what Simplify off still gives on version 2. */
+const RAW_LOG_1000 = {
+	Username: 'jsmith',
+	LogID: 1000,
+	Customer: 'jsmith',
+	AllocatedTo: 'Sam',
+	Status: 'Require Recontact',
+	DateRequiredFollowUp: '2026-01-17',
+	LastContacted: '2026-01-10 02:30:00',
+	LastContactedLocal: '2026-01-10 02:30:00',
+	LastContactedUTC: '2026-01-10 02:30:00',
+	Notes: 'Asked about bulk pricing',
+	iso: {
+		DateRequiredFollowUp: '2026-01-17T00:00:00.000Z',
+		LastContacted: '2026-01-10T02:30:00.000Z',
+		LastContactedUTC: '2026-01-10T02:30:00.000Z',
+	},
+};
 
 describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 	const neto = useSandbox({}, format);
 
-	test('a customer\'s logs, one item each, with the username, every field and ISO dates', async () => {
+	test('version 1 (saved workflows): a customer\'s logs, one item each, with the username, everything the store returned and ISO dates', async () => {
 		const result = await neto.run({ operation: 'getAll', username: locator('list', 'jsmith'), returnAll: true });
 		expect(result.error).toBeUndefined();
 		expect(result.json).toEqual([
-			{
-				Username: 'jsmith',
-				LogID: 1000,
-				Customer: 'jsmith',
-				AllocatedTo: 'Sam',
-				Status: 'Require Recontact',
-				DateRequiredFollowUp: '2026-01-17',
-				LastContacted: '2026-01-10 02:30:00',
-				LastContactedLocal: '2026-01-10 02:30:00',
-				LastContactedUTC: '2026-01-10 02:30:00',
-				Notes: 'Asked about bulk pricing',
-				iso: {
-					DateRequiredFollowUp: '2026-01-17T00:00:00.000Z',
-					LastContacted: '2026-01-10T02:30:00.000Z',
-					LastContactedUTC: '2026-01-10T02:30:00.000Z',
-				},
-			},
+			RAW_LOG_1000,
 			expect.objectContaining({ Username: 'jsmith', LogID: 1001, Status: 'Completed', Notes: 'Sent the catalogue', DateRequiredFollowUp: '' }),
 		]);
 		expect(result.json[1].iso).toEqual({ LastContacted: '2026-02-01T05:00:00.000Z', LastContactedUTC: '2026-02-01T05:00:00.000Z' });
 		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+	});
+
+	test('version 2 simplifies by default: LogID, Username, the log\'s fields and ISO dates, nothing repeated', async () => {
+		const result = await neto.run({ operation: 'getAll', username: locator('list', 'jsmith'), returnAll: true }, [{}], { typeVersion: 2 });
+		expect(result.error).toBeUndefined();
+		expect(result.json).toEqual([
+			{
+				LogID: 1000,
+				AllocatedTo: 'Sam',
+				Username: 'jsmith',
+				LastContacted: '2026-01-10 02:30:00',
+				DateRequiredFollowUp: '2026-01-17',
+				Status: 'Require Recontact',
+				Notes: 'Asked about bulk pricing',
+				iso: { LastContacted: '2026-01-10T02:30:00.000Z', DateRequiredFollowUp: '2026-01-17T00:00:00.000Z' },
+			},
+			expect.objectContaining({ LogID: 1001, Username: 'jsmith', Status: 'Completed', iso: { LastContacted: '2026-02-01T05:00:00.000Z' } }),
+		]);
+		expect(Object.keys(result.json[0])).toEqual(['LogID', 'AllocatedTo', 'Username', 'LastContacted', 'DateRequiredFollowUp', 'Status', 'Notes', 'iso']);
+	});
+
+	test('version 2 with Simplify off gives everything the store returned, as version 1 did', async () => {
+		const result = await neto.run({ operation: 'getAll', username: 'jsmith', returnAll: true, simplify: false }, [{}], { typeVersion: 2 });
+		expect(result.json[0]).toEqual(RAW_LOG_1000);
+	});
+
+	test('a simplified log looks like the log Add output (GetCustomer gives an unset date as empty)', async () => {
+		const added = await neto.run(
+			{ operation: 'add', username: 'tom_k', additionalFields: { allocatedTo: 'Kim', lastContacted: '2026-03-01T09:15:00Z', status: 'Recontacting', notes: 'Called' } },
+			[{}],
+			{ typeVersion: 2 },
+		);
+		const read = await neto.run({ operation: 'getAll', username: 'tom_k', returnAll: true }, [{}], { typeVersion: 2 });
+		const { Ack, Messages, ...log } = added.json[0];
+		expect([Ack, Messages]).toEqual(['Success', { Error: [], Warning: [] }]);
+		expect(read.json).toEqual([{ ...log, DateRequiredFollowUp: '' }]);
+		expect(log.iso).toEqual({ LastContacted: '2026-03-01T09:15:00.000Z' });
 	});
 
 	test('several customers by username, comma-separated; a saved plain string works too', async () => {
@@ -40,7 +80,23 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 		expect(plain.json.map((json) => json.LogID)).toEqual([1002]);
 	});
 
-	test('pages through GetCustomer until every customer is read, and stops at the limit', async () => {
+	test('customers by email, one or several, whatever the case', async () => {
+		const result = await neto.run(
+			{ operation: 'getAll', username: locator('email', 'Jane.Smith@example.com, orders@acme.example'), returnAll: true },
+			[{}],
+			{ typeVersion: 2 },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.json.map((json) => [json.Username, json.LogID])).toEqual([
+			['jsmith', 1000],
+			['jsmith', 1001],
+			['acme_buyer', 1002],
+		]);
+	});
+
+	// Neto does not say whether Page counts from 0 or 1: the node must read each customer once either way.
+	test.each([0, 1] as const)('pages through GetCustomer until every customer is read, and stops at the limit (store counts pages from %i)', async (firstPage) => {
+		neto.sandbox.set({ firstPage });
 		const store = neto.sandbox.store;
 		for (let n = 0; n < 230; n++) {
 			const Username = `bulk${String(n).padStart(3, '0')}`;
@@ -51,12 +107,13 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 		expect(all.error).toBeUndefined();
 		expect(all.json).toHaveLength(233);
 		expect(new Set(all.json.map((json) => json.LogID)).size).toBe(233);
-		// 234 customers at 100 a page: pages 0, 1 and 2
-		expect(neto.requestsFor('GetCustomer')).toHaveLength(3);
+		// 234 customers at 100 a page: pages 0, 1 and 2 (counting from 1, page 0 repeats page 1: one more)
+		expect(neto.requestsFor('GetCustomer')).toHaveLength(3 + firstPage);
 
 		const limited = await neto.run({ operation: 'getAll', username: '', returnAll: false, limit: 120, filters: { updatedFrom: '2000-01-01T00:00:00Z' } });
 		expect(limited.json).toHaveLength(120);
-		expect(neto.requestsFor('GetCustomer')).toHaveLength(5);
+		expect(new Set(limited.json.map((json) => json.LogID)).size).toBe(120);
+		expect(neto.requestsFor('GetCustomer')).toHaveLength(2 * (3 + firstPage) - 1);
 
 		const completed = await neto.run({ operation: 'getAll', username: '', returnAll: true, filters: { updatedFrom: '2000-01-01T00:00:00Z', status: ['Completed'] } });
 		expect(completed.json).toHaveLength(116);
@@ -75,15 +132,32 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 		expect(result.json.map((json) => json.Username)).toEqual(['acme_buyer']);
 	});
 
+	test('a date filter that cannot be read is named by its label on screen, with what was given and what is accepted', async () => {
+		const after = await neto.run({ operation: 'getAll', username: '', returnAll: true, filters: { updatedFrom: 'next tuesday' } });
+		expect(after.error?.message).toMatch(
+			/^Item index 0: "Customer Updated After" \(DateUpdatedFrom\) cannot be used: "next tuesday" cannot be read as a date\. Use ISO 8601 /,
+		);
+		const before = await neto.run(
+			{ operation: 'getAll', username: '', returnAll: true, filters: { updatedTo: '={{ $json.d }}' } },
+			[{ d: { when: 'soon' } }],
+			{ onError: 'continueRegularOutput' },
+		);
+		expect(errorOf(before.json[0])).toMatchObject({ field: 'DateUpdatedTo' });
+		expect(errorOf(before.json[0]).message).toMatch(/^Item index 0: "Customer Updated Before" \(DateUpdatedTo\) cannot be used: an object cannot be read as a date/);
+		expect(neto.sandbox.requests).toHaveLength(0);
+	});
+
 	test('no match is no item, not an error', async () => {
 		const result = await neto.run({ operation: 'getAll', username: locator('username', 'nobody_here'), returnAll: true });
 		expect(result.error).toBeUndefined();
 		expect(result.json).toEqual([]);
 	});
 
-	test('without a customer or a date range the node says what to give', async () => {
+	test('without a customer or a date range the node says what to give, in the labels on screen', async () => {
 		const result = await neto.run({ operation: 'getAll', username: '', returnAll: true });
-		expect(result.error?.message).toBe('Item index 0: choose a Customer, or a "Customer Updated" date range under Filters');
+		expect(result.error?.message).toBe(
+			'Item index 0: Choose a "Customer", or a date under Filters ("Customer Updated After" or "Customer Updated Before")',
+		);
 	});
 
 	test('one query per input item, outputs paired to it', async () => {
@@ -94,12 +168,74 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 			[1001, { item: 1 }],
 		]);
 	});
+
+	test('a transport error names its item ("Item index N:") and, with Continue On Fail, is an error item of the one shape while the other items go on', async () => {
+		neto.sandbox.injectFaults([{ kind: 'html', action: 'GetCustomer' }]);
+		const result = await neto.run(
+			{ operation: 'getAll', username: '={{ $json.u }}', returnAll: true },
+			[{ u: 'jsmith' }, { u: 'acme_buyer' }],
+			{ onError: 'continueRegularOutput' },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.json).toEqual([
+			{
+				error: {
+					message: expect.stringMatching(/^Item index 0: No Neto API answered at http:\/\/127\.0\.0\.1:\d+\/do\/WS\/NetoAPI/),
+					description: expect.stringContaining('HTTP 200.'),
+					itemIndex: 0,
+					field: null,
+					httpCode: 200,
+					Ack: null,
+					Messages: { Error: [], Warning: [] },
+				},
+			},
+			expect.objectContaining({ LogID: 1002 }),
+		]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+
+		neto.sandbox.injectFaults([{ kind: 'html', action: 'GetCustomer' }]);
+		const stopped = await neto.run({ operation: 'getAll', username: '={{ $json.u }}', returnAll: true }, [{ u: 'acme_buyer' }, { u: 'jsmith' }]);
+		expect(stopped.error?.name).toBe('NodeApiError');
+		expect(stopped.error?.message).toMatch(/^Item index 0: No Neto API answered at /);
+	});
+
+	test('a store error answer is a failure of the item carrying Ack and Messages, not an empty result', async () => {
+		const result = await neto.run({ operation: 'getAll', username: 'jsmith', returnAll: true }, [{}], { onError: 'continueRegularOutput' });
+		expect(result.json).toHaveLength(2);
+		const wrongKey = await runWithWrongKey(neto);
+		expect(wrongKey.json).toEqual([
+			{
+				error: {
+					message: 'Item index 0: Invalid API credentials',
+					description: 'The API username and key (or client ID and access token) were not accepted.',
+					itemIndex: 0,
+					field: null,
+					httpCode: null,
+					Ack: 'Error',
+					Messages: {
+						Error: [{ Message: 'Invalid API credentials', SeverityCode: 'Error', Description: 'The API username and key (or client ID and access token) were not accepted.' }],
+						Warning: [],
+					},
+				},
+			},
+		]);
+	});
 });
+
+async function runWithWrongKey(neto: ReturnType<typeof useSandbox>) {
+	const { runCustomerLog } = await import('./harness/engine');
+	return await runCustomerLog({
+		parameters: { operation: 'getAll', username: 'jsmith', returnAll: true, options: { retryDelayMs: 10 } },
+		credentials: neto.credentials({ apiKey: 'not-the-key' }),
+		onError: 'continueRegularOutput',
+	});
+}
 
 describe('List searches', () => {
 	const neto = useSandbox();
 
-	test('customers: all of them, then filtered as the user types, paged', async () => {
+	test.each([0, 1] as const)('customers: all of them, then filtered as the user types, paged (store counts pages from %i)', async (firstPage) => {
+		neto.sandbox.set({ firstPage });
 		const all = await runListSearch('searchCustomers', { credentials: neto.credentials() });
 		expect(all.results.map((r) => r.value)).toEqual(['jsmith', 'acme_buyer', 'ellie.w', 'tom_k']);
 		expect(all.results[0].name).toBe('jsmith (jane.smith@example.com)');
@@ -110,13 +246,36 @@ describe('List searches', () => {
 		for (let n = 0; n < 150; n++) neto.sandbox.store.addCustomer({ Username: `more${n}` });
 		const first = await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'more' });
 		expect(first.results).toHaveLength(96);
-		expect(first.paginationToken).toBe('1');
+		expect(first.paginationToken).toEqual(expect.any(String));
 		const second = await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'more', paginationToken: first.paginationToken });
 		expect(second.results).toHaveLength(54);
+		expect(new Set([...first.results, ...second.results].map((r) => r.value)).size).toBe(150);
 		expect(second.paginationToken).toBeUndefined();
 	});
 
-	test('logs: those of the chosen customer, filtered as the user types', async () => {
+	test.each([0, 1] as const)('customers: a username or email typed in full is asked of the store first, so it shows at once on a large store, and only once (pages from %i)', async (firstPage) => {
+		neto.sandbox.set({ firstPage });
+		for (let n = 0; n < 250; n++) neto.sandbox.store.addCustomer({ Username: `bulk${n}`, EmailAddress: `bulk${n}@example.com` });
+		neto.sandbox.store.addCustomer({ Username: 'zoe_late', EmailAddress: 'zoe@late.example' });
+
+		const byUsername = await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'zoe_late' });
+		expect(byUsername.results).toEqual([{ name: 'zoe_late (zoe@late.example)', value: 'zoe_late' }]);
+		const byEmail = await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'Zoe@Late.example' });
+		expect(byEmail.results.map((r) => r.value)).toEqual(['zoe_late']);
+
+		// Paging on still finds partial matches, and never lists the exact match twice.
+		const pages = [byUsername];
+		while (pages[pages.length - 1].paginationToken) {
+			const token = pages[pages.length - 1].paginationToken;
+			pages.push(await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'zoe_late', paginationToken: token }));
+		}
+		expect(pages).toHaveLength(3);
+		expect(pages.flatMap((page) => page.results).map((r) => r.value)).toEqual(['zoe_late']);
+		const partial = await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'bulk24' });
+		expect(partial.results.map((r) => r.value)).toEqual(['bulk24']);
+	});
+
+	test('logs: those of the chosen customer, by username or email, filtered as the user types', async () => {
 		const logs = await runListSearch('searchLogs', { credentials: neto.credentials(), parameters: { operation: 'update', username: locator('list', 'jsmith') } });
 		expect(logs.results).toEqual([
 			{ name: '#1000 · Require Recontact · Asked about bulk pricing', value: '1000' },
@@ -124,7 +283,16 @@ describe('List searches', () => {
 		]);
 		const typed = await runListSearch('searchLogs', { credentials: neto.credentials(), parameters: { username: locator('username', 'jsmith') }, filter: 'catalogue' });
 		expect(typed.results.map((r) => r.value)).toEqual(['1001']);
-		const none = await runListSearch('searchLogs', { credentials: neto.credentials(), parameters: { username: locator('list', '') } });
-		expect(none.results[0].value).toBe('');
+		const byEmail = await runListSearch('searchLogs', { credentials: neto.credentials(), parameters: { operation: 'get', username: locator('email', 'orders@acme.example') } });
+		expect(byEmail.results.map((r) => r.value)).toEqual(['1002']);
+	});
+
+	test('logs, with no customer chosen: no entry to select, the list says to choose the customer first', async () => {
+		for (const username of [locator('list', ''), '', undefined]) {
+			await expect(
+				runListSearch('searchLogs', { credentials: neto.credentials(), parameters: { operation: 'update', ...(username === undefined ? {} : { username }) } }),
+			).rejects.toThrow('Choose the Customer first');
+		}
+		expect(neto.sandbox.requests).toHaveLength(0);
 	});
 });

@@ -61,7 +61,7 @@ function generator(seed: number) {
 /** The first `max` characters (code points), as AllocatedTo allows 255 on Add. */
 const firstChars = (text: string, max: number) => [...text].slice(0, max).join('');
 
-describe.each(WIRE_FORMATS)('Round trip of %i generated strings (%s)', (format) => {
+describe.each(WIRE_FORMATS)(`Round trip of ${COUNT} generated strings (%s)`, (format) => {
 	const neto = useSandbox({ rateLimitPerMinute: 10_000 }, format);
 
 	test(`${COUNT} strings through Add and back through Get Many, equal to the character`, async () => {

@@ -3,7 +3,7 @@ import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
 describe.each(WIRE_FORMATS)('Update (%s)', (format) => {
 	const neto = useSandbox({}, format);
 
-	test('changes only the fields added under Update Fields', async () => {
+	test('changes only the fields added under Update Fields, and outputs them with the dates also as ISO under iso', async () => {
 		const before = { ...neto.sandbox.store.logs.get(1000) };
 		const result = await neto.run({
 			operation: 'update',
@@ -17,6 +17,7 @@ describe.each(WIRE_FORMATS)('Update (%s)', (format) => {
 				LastContacted: '2026-06-01 08:00:00',
 				Status: 'Completed',
 				Notes: 'Quote accepted',
+				iso: { LastContacted: '2026-06-01T08:00:00.000Z' },
 				Ack: 'Success',
 				Messages: { Error: [], Warning: [] },
 			},

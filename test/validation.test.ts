@@ -1,5 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { NetoCustomerLog } from '../nodes/CustomerLog/NetoCustomerLog.node';
+import codex from '../nodes/CustomerLog/NetoCustomerLog.node.json';
+
 import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
 
 /** Every string limit of the contract, per operation: [operation, parameter, Neto field, limit]. */
@@ -96,7 +99,7 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 			[{ u: 'jsmith' }, { u: 'x'.repeat(26) }, { u: 'tom_k' }],
 		);
 		expect(result.error?.message).toContain('Item index 1:');
-		expect(result.error?.message).toContain('"Customer Username" (Username) is 26 characters long; Add allows at most 25');
+		expect(result.error?.message).toContain('"Customer" (Username) is 26 characters long; Add allows at most 25');
 		expect(neto.sandbox.requests).toHaveLength(0);
 	});
 
@@ -111,7 +114,7 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 				{ u: 'tom_k', n: 'e' },
 			],
 		);
-		expect(result.error?.message).toContain('Item index 2: "Customer Username" (Username) is 26 characters long');
+		expect(result.error?.message).toContain('Item index 2: "Customer" (Username) is 26 characters long');
 		expect(neto.sandbox.requests.map((r) => r.logs)).toEqual([2]);
 		expect(neto.sandbox.store.logsOf('jsmith').map((log) => log.Notes).slice(-2)).toEqual(['a', 'b']);
 		expect(neto.sandbox.store.logsOf('tom_k')).toHaveLength(0);
@@ -126,12 +129,52 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 		expect(result.json).toHaveLength(3);
 		expect(result.json[1]).toEqual({
 			error: expect.objectContaining({
-				message: expect.stringContaining('Item index 1: "Customer Username" (Username) is 26 characters long'),
+				message: expect.stringContaining('Item index 1: "Customer" (Username) is 26 characters long'),
 				itemIndex: 1,
 				field: 'Username',
 			}),
 		});
 		expect([result.json[0].Username, result.json[2].Username]).toEqual(['jsmith', 'tom_k']);
 		expect(neto.sandbox.store.logsOf('tom_k')).toHaveLength(1);
+	});
+});
+
+describe('The node as the editor shows it', () => {
+	const node = new NetoCustomerLog().description;
+
+	test('version 2 is what new nodes get; version 1 stays loadable for saved workflows', () => {
+		expect(node.version).toEqual([1, 2]);
+		expect(node.defaultVersion).toBe(2);
+	});
+
+	test('the Docs link opens the package\'s own documentation of the node (the README\'s section, on npm); the API reference stays among the resources', () => {
+		expect(codex.resources.primaryDocumentation).toEqual([{ url: 'https://www.npmjs.com/package/n8n-nodes-neto#the-neto-customer-log-node' }]);
+		expect(codex.resources.generic.map((link) => link.url)).toEqual(
+			expect.arrayContaining([expect.stringContaining('developers.maropost.com/documentation/engineers/api-documentation/customers/getcustomer')]),
+		);
+	});
+
+	test('every resource locator mode label fits the editor\'s mode selector (about 50 px: at most 8 characters)', () => {
+		const labels = node.properties.flatMap((property) => property.modes ?? []).filter((mode) => mode.type !== 'list').map((mode) => mode.displayName);
+		expect(new Set(labels)).toEqual(new Set(['By User', 'By Email', 'By ID']));
+		for (const label of labels) expect(label.length).toBeLessThanOrEqual(8);
+	});
+
+	test('no hint repeats what its control shows (a dropdown\'s options); limits and formats stay', () => {
+		const all = node.properties.flatMap((property) => [property, ...((property.options ?? []) as typeof node.properties)]);
+		for (const property of all) {
+			const choices = ((property.options ?? []) as Array<{ name?: string }>).map((option) => option.name).filter(Boolean);
+			if (property.type === 'options' || property.type === 'multiOptions') {
+				for (const choice of choices) expect(property.hint ?? '').not.toContain(choice);
+			}
+		}
+		const hints = all.map((property) => property.hint).filter(Boolean);
+		expect(hints).toEqual(expect.arrayContaining(['At most 25 characters', 'At most 100 characters', expect.stringContaining('YYYY-MM-DD HH:MM:SS in UTC')]));
+	});
+
+	test('Customer is marked required on Add and Get, not on Update or Get Many', () => {
+		const customers = node.properties.filter((property) => property.name === 'username');
+		const required = Object.fromEntries(customers.map((property) => [String(property.displayOptions?.show?.operation), property.required ?? false]));
+		expect(required).toEqual({ add: true, update: false, get: true, getAll: false });
 	});
 });

@@ -11,7 +11,9 @@ export class NetoCustomerLog implements INodeType {
 		name: 'netoCustomerLog',
 		icon: { light: 'file:../../icons/neto.svg', dark: 'file:../../icons/neto.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// Version 2: Get and Get Many simplify their output by default; version 1 keeps the store's whole answer.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": customer log"}}',
 		description: 'Add, update and read customer logs in a Neto by Maropost store',
 		defaults: { name: 'Neto Customer Log' },

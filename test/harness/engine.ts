@@ -4,7 +4,16 @@
  * server would supply around the engine (credential storage, lifecycle hooks) are filled in here,
  * the way n8n's own node test harness does.
  */
-import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
+import {
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	PollContext,
+	TriggersAndPollers,
+	WorkflowExecute,
+	commitStagedCursor,
+	runPollInStagingScope,
+} from 'n8n-core';
+import { commonPollingParameters } from 'n8n-core/dist/nodes-loader/constants';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -27,6 +36,7 @@ import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow'
 
 import { NetoApi } from '../../credentials/NetoApi.credentials';
 import { NetoCustomerLog } from '../../nodes/CustomerLog/NetoCustomerLog.node';
+import { NetoCustomerLogTrigger } from '../../nodes/CustomerLog/NetoCustomerLogTrigger.node';
 
 const NODE_TYPE = 'n8n-nodes-neto.netoCustomerLog';
 const INPUT_TYPE = 'test.items';
@@ -191,6 +201,8 @@ export interface RunOptions {
 	credentials: ICredentialDataDecryptedObject;
 	timezone?: string;
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** The Neto node's version in the workflow (default 1, as a workflow saved before version 2). */
+	typeVersion?: number;
 }
 
 export interface RunResult {
@@ -253,7 +265,7 @@ async function runWorkflow(nodeType: string, options: RunOptions): Promise<RunRe
 			id: '2',
 			name: 'Neto',
 			type: nodeType,
-			typeVersion: 1,
+			typeVersion: options.typeVersion ?? 1,
 			position: [200, 0],
 			parameters: options.parameters as INodeParameters,
 			credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
@@ -309,4 +321,146 @@ export async function runListSearch(
 	const context = new LoadOptionsContext(workflow, node, data, 'parameters.username');
 	const search = (nodeTypeMap[NODE_TYPE] as NetoCustomerLog).methods.listSearch[method];
 	return await search.call(context, options.filter, options.paginationToken);
+}
+// ---- The Neto Customer Log Trigger, polled as n8n polls it ----
+
+/**
+ * The trigger node type as n8n's loader makes it: DirectoryLoader adds the common "Poll Times"
+ * parameter to every node with `polling: true` (applySpecialNodeParameters).
+ */
+function loadedTrigger(): NetoCustomerLogTrigger {
+	const trigger = new NetoCustomerLogTrigger();
+	trigger.description.properties.unshift(...commonPollingParameters);
+	return trigger;
+}
+
+export const TRIGGER_TYPE = 'n8n-nodes-neto.netoCustomerLogTrigger';
+const triggerNodeTypes: INodeTypes = {
+	getByName: () => loadedTrigger(),
+	getByNameAndVersion: () => loadedTrigger(),
+	getKnownTypes: () => ({}),
+};
+
+function triggerNode(name: string, parameters: IDataObject): INode {
+	return {
+		id: 't1',
+		name,
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters as INodeParameters,
+		credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
+	};
+}
+
+export interface PollOutcome {
+	/** What the poll emitted (n8n starts one execution with it), or null when it emitted nothing. */
+	emitted: INodeExecutionData[] | null;
+	/** The error n8n would record as a failed execution. */
+	error?: Error;
+}
+
+/**
+ * An active workflow with the trigger, polled the way n8n's PollTriggerExecutor polls it: through
+ * n8n-core's PollContext and TriggersAndPollers, in n8n-core's cursor staging scope, emitting what
+ * the poll returns or reporting what it threw. The static data n8n keeps in its database is
+ * modelled as `saved`: written (as JSON) when the poll at activation ends and when a poll emits, as
+ * n8n's ActiveWorkflowManager does; `restart()` builds the workflow again from it.
+ */
+export class ActiveTrigger {
+	saved: string;
+
+	private workflow!: Workflow;
+
+	private node!: INode;
+
+	private activated = false;
+
+	private readonly pollers = new TriggersAndPollers();
+
+	constructor(
+		private readonly parameters: IDataObject,
+		private readonly credentials: ICredentialDataDecryptedObject,
+		staticData: IDataObject = {},
+	) {
+		this.saved = JSON.stringify(staticData);
+		this.restart();
+	}
+
+	/** n8n restarted: the workflow is built again from the static data its database holds. */
+	restart(): void {
+		this.node = triggerNode('Neto Trigger', this.parameters);
+		this.workflow = new Workflow({
+			id: 'trigger-test',
+			nodes: [this.node],
+			connections: {},
+			active: true,
+			nodeTypes: triggerNodeTypes,
+			staticData: JSON.parse(this.saved) as IDataObject,
+			settings: { timezone: 'UTC' },
+		});
+		this.activated = false;
+	}
+
+	/** The node's static data as the running workflow holds it now (not yet saved, maybe). */
+	get staticData(): IDataObject {
+		return JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
+	}
+
+	async poll(): Promise<PollOutcome> {
+		const outcome: PollOutcome = { emitted: null };
+		const hooks = new ExecutionLifecycleHooks('trigger', 'test', { id: 'trigger-test', name: 'test', nodes: [this.node], connections: {}, active: true, settings: {} } as never);
+		const save = () => {
+			this.saved = JSON.stringify(this.workflow.staticData);
+		};
+		const context = new PollContext(
+			this.workflow,
+			this.node,
+			additionalData(hooks, this.credentials),
+			'trigger',
+			this.activated ? 'init' : 'activate',
+			(data) => {
+				save();
+				outcome.emitted = data[0] ?? [];
+			},
+			(error) => {
+				outcome.error = error;
+			},
+		);
+		try {
+			await runPollInStagingScope(context, async () => {
+				const response = await this.pollers.runPollFunction(this.workflow, this.node, context);
+				if (response !== null) context.__emit(response);
+				else await commitStagedCursor(context);
+			});
+		} catch (error) {
+			context.__emitError(error as Error);
+		}
+		if (!this.activated && !outcome.error) save();
+		this.activated = true;
+		return outcome;
+	}
+}
+
+/** Fetch Test Event: the trigger run alone in manual mode through WorkflowExecute, as the editor does. */
+export async function fetchTestEvent(
+	parameters: IDataObject,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<RunResult & { staticData: IDataObject }> {
+	const node = triggerNode('Neto', parameters);
+	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes: triggerNodeTypes, settings: { timezone: 'UTC' } });
+	const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
+	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	await new WorkflowExecute(additionalData(hooks, credentials), 'manual').run({ workflow, startNode: node });
+	const run = await done;
+	const task = run.data.resultData.runData.Neto?.[0];
+	const items = (task?.data?.main?.[0] ?? []) as INodeExecutionData[];
+	return {
+		json: items.map((item) => item.json),
+		items,
+		errorItems: [],
+		error: (task?.error ?? run.data.resultData.error) as RunResult['error'],
+		run,
+		staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
+	};
 }

@@ -28,6 +28,8 @@ export declare class NetoStore {
 	logs: Map<number, SandboxLog>;
 	addCustomer(customer: { Username: string; EmailAddress?: string; Name?: string }): SandboxCustomer;
 	insertLog(fields: Partial<SandboxLog>): SandboxLog;
+	changeLog(logId: number, fields: Partial<SandboxLog>): SandboxLog | undefined;
+	logsTouchCustomer: boolean;
 	logsOf(username: string): SandboxLog[];
 }
 
@@ -41,7 +43,11 @@ export interface SandboxFault {
 	format?: 'json' | 'xml';
 	phase?: 'before' | 'after';
 	action?: string;
+	/** Let the first N requests it matches pass untouched. */
+	skip?: number;
 	times?: number;
+	/** Matching requests let through before the fault starts. */
+	skip?: number;
 }
 
 export interface SandboxOptions {
@@ -55,8 +61,11 @@ export interface SandboxOptions {
 	rateWindowMs?: number;
 	batchFailure?: 'rejectWhole' | 'addValid';
 	latencyMs?: number;
+	firstPage?: 0 | 1;
 	jsonQuirks?: boolean;
 	idleStopMs?: number;
+	/** Whether adding or changing a log updates its customer's DateUpdated (the contract's unknown). */
+	logsTouchCustomer?: boolean;
 }
 
 export interface SandboxRequest {

@@ -7,7 +7,7 @@
  */
 const http = require('node:http');
 const { XMLBuilder, XMLParser } = require('fast-xml-parser');
-const { NetoStore } = require('./store');
+const { FILTER_ELEMENTS, LOG_RULES, NetoStore } = require('./store');
 
 const API_PATH = '/do/WS/NetoAPI';
 const ACTIONS = ['AddCustomerLog', 'UpdateCustomerLog', 'GetCustomer'];
@@ -23,13 +23,19 @@ const DEFAULTS = {
 	/** The contract's unknown: an invalid log in a batch rejects the request whole, or the valid ones land. */
 	batchFailure: 'rejectWhole',
 	latencyMs: 0,
+	/** The contract's unknown: GetCustomer's Page counts from 0 or from 1 (then Page 0 is page 1 too). */
+	firstPage: 0,
 	/** JSON as Neto converts it from XML: one-element lists as bare objects, empty lists left out. */
 	jsonQuirks: true,
 	/** Stops by itself after this long without a request (0: never). */
 	idleStopMs: 15 * 60 * 1000,
+	/** The contract's unknown: whether adding or changing a log updates its customer's DateUpdated. */
+	logsTouchCustomer: true,
 };
 
 const xmlParser = new XMLParser({ ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: true });
+// The same XML with its elements' order kept (the parser above loses it), for the schema's order check.
+const orderedXmlParser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false });
 const escapes = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
 const xmlBuilder = new XMLBuilder({ processEntities: false, suppressEmptyNode: false, tagValueProcessor: (_n, v) => String(v).replace(/[&<>"'\r]/g, (c) => escapes[c]) });
 
@@ -59,6 +65,32 @@ function quirky(value) {
 	return value;
 }
 
+/**
+ * What a store validating XML requests against its XSD finds: elements out of the schema's order
+ * (a <sequence>) in a CustomerLog or in GetCustomer's Filter. JSON has no element order.
+ */
+function outOfOrderElements(text, action) {
+	const nameOf = (node) => Object.keys(node).find((key) => key !== ':@' && key !== '#text');
+	const childrenNamed = (nodes, name) => nodes.filter((node) => nameOf(node) === name).map((node) => node[name]);
+	const problems = [];
+	const check = (nodes, parent, order) => {
+		let last = -1;
+		for (const name of nodes.map(nameOf).filter((n) => order.includes(n))) {
+			if (order.indexOf(name) < last) problems.push(`Element ${name} is not expected after ${order[last]} in ${parent}; the schema's order is ${order.join(', ')}.`);
+			else last = order.indexOf(name);
+		}
+	};
+	const root = childrenNamed(orderedXmlParser.parse(text), action)[0] || [];
+	if (action === 'GetCustomer') {
+		for (const filter of childrenNamed(root, 'Filter')) check(filter, 'Filter', FILTER_ELEMENTS);
+	} else if (LOG_RULES[action]) {
+		for (const logs of childrenNamed(root, 'CustomerLogs')) {
+			for (const log of childrenNamed(logs, 'CustomerLog')) check(log, 'CustomerLog', Object.keys(LOG_RULES[action]));
+		}
+	}
+	return problems;
+}
+
 function htmlPage(status, title) {
 	return `<!DOCTYPE html><html><head><title>${status} ${title}</title></head><body><h1>${title}</h1><p>The page you requested cannot be found.</p></body></html>`;
 }
@@ -66,6 +98,7 @@ function htmlPage(status, title) {
 function startSandbox(userOptions = {}) {
 	const options = { ...DEFAULTS, ...userOptions, credentials: { ...DEFAULTS.credentials, ...(userOptions.credentials || {}) } };
 	const store = userOptions.store || new NetoStore({ seed: options.seed });
+	store.logsTouchCustomer = options.logsTouchCustomer;
 	const requests = [];
 	let faults = [];
 	/** Barriers by action: the first `count` requests of it are held until all of them have arrived. */
@@ -106,6 +139,10 @@ function startSandbox(userOptions = {}) {
 		const index = faults.findIndex((f) => (f.phase || 'before') === phase && (!f.action || f.action === action));
 		if (index < 0) return undefined;
 		const fault = faults[index];
+		if (fault.skip > 0) {
+			fault.skip--;
+			return undefined;
+		}
 		fault.times = (fault.times ?? 1) - 1;
 		if (fault.times <= 0) faults.splice(index, 1);
 		return fault;
@@ -117,16 +154,16 @@ function startSandbox(userOptions = {}) {
 			const document = xmlParser.parse(text, true);
 			const root = document[action];
 			if (root === undefined) throw new Error(`The XML root element must be ${action}`);
-			return { format: 'xml', payload: root === '' ? {} : root };
+			return { format: 'xml', payload: root === '' ? {} : root, outOfOrder: outOfOrderElements(text, action) };
 		}
-		return { format: 'json', payload: JSON.parse(text || '{}') };
+		return { format: 'json', payload: JSON.parse(text || '{}'), outOfOrder: [] };
 	}
 
 	function handleAction(action, payload) {
 		if (action === 'GetCustomer') {
 			const filter = (payload && payload.Filter) || {};
 			const selectors = asList(filter.OutputSelector).map(String);
-			const customers = store.findCustomers(filter).map((customer) => {
+			const customers = store.findCustomers(filter, options.firstPage).map((customer) => {
 				const out = { ID: customer.ID, Username: customer.Username };
 				if (selectors.includes('EmailAddress')) out.EmailAddress = customer.EmailAddress;
 				if (selectors.includes('DateAdded')) out.DateAdded = customer.DateAdded;
@@ -201,6 +238,21 @@ function startSandbox(userOptions = {}) {
 		if (req.url === '/__sandbox/logs' && req.method === 'GET') {
 			requests.pop();
 			return send(200, 'application/json', JSON.stringify([...store.logs.values()]));
+		}
+		const logPath = /^\/__sandbox\/logs(?:\/(\d+))?$/.exec(req.url);
+		if (logPath && (req.method === 'POST' || req.method === 'PATCH')) {
+			// Adds (POST /__sandbox/logs) or changes (PATCH /__sandbox/logs/<LogID>) a log as a store user
+			// would in the control panel: no API request, no rate limit.
+			requests.pop();
+			const fields = JSON.parse(body || '{}');
+			const log = logPath[1] ? store.changeLog(logPath[1], fields) : store.insertLog(fields);
+			return log ? send(200, 'application/json', JSON.stringify(log)) : send(404, 'application/json', '{"error":"no such log"}');
+		}
+		if (req.url === '/__sandbox/options' && req.method === 'POST') {
+			requests.pop();
+			const changes = JSON.parse(body || '{}');
+			if ('logsTouchCustomer' in changes) store.logsTouchCustomer = Boolean(changes.logsTouchCustomer);
+			return send(200, 'application/json', JSON.stringify({ logsTouchCustomer: store.logsTouchCustomer }));
 		}
 		if (req.url === '/__sandbox/reset' && req.method === 'POST') {
 			requests.length = 0;
@@ -293,7 +345,9 @@ function startSandbox(userOptions = {}) {
 		}
 		record.format = parsed.format;
 		record.logs = asList(parsed.payload && parsed.payload.CustomerLogs ? parsed.payload.CustomerLogs.CustomerLog : undefined).length;
-		let answer = handleAction(action, parsed.payload);
+		let answer = parsed.outOfOrder.length > 0
+			? { Ack: 'Error', Messages: { Error: parsed.outOfOrder.map((problem) => ({ Message: 'The request does not match the schema', SeverityCode: 'Error', Description: problem })), Warning: [] } }
+			: handleAction(action, parsed.payload);
 
 		const after = takeFault(action, 'after');
 		if (after && after.kind === 'answerIn') format = after.format;
@@ -327,7 +381,7 @@ function startSandbox(userOptions = {}) {
 				store,
 				requests,
 				options,
-				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn'|'echoKey', status?, retryAfter?, format?, in?: 'page'|'error'|'warning', phase?: 'before'|'after', action?, times? } */
+				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn'|'echoKey', status?, retryAfter?, format?, in?: 'page'|'error'|'warning', phase?: 'before'|'after', action?, skip?: the first N matching requests pass, times? } */
 				injectFaults(list) {
 					faults.push(...list.map((fault) => ({ ...fault })));
 				},
@@ -340,6 +394,7 @@ function startSandbox(userOptions = {}) {
 				},
 				set(changes) {
 					Object.assign(options, changes);
+					if ('logsTouchCustomer' in changes) store.logsTouchCustomer = changes.logsTouchCustomer;
 				},
 				resetRateLimit() {
 					windows.clear();

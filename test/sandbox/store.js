@@ -1,13 +1,13 @@
 'use strict';
 /**
  * The Neto sandbox's data and rules: an in-memory store of customers and customer logs, and the
- * contract's validation (../shared/neto/CONTRACT.md). Knows nothing of HTTP or wire formats.
+ * contract's validation (docs/neto-contract.md). Knows nothing of HTTP or wire formats.
  */
 
 const STATUSES = ['Require Recontact', 'Recontacting', 'Completed'];
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
-/** The contract's field rules, per action: max length (null: none), kind. */
+/** The contract's field rules, per action: max length (null: none), kind; in the XSD's element order. */
 const LOG_RULES = {
 	AddCustomerLog: {
 		AllocatedTo: { max: 255 },
@@ -30,6 +30,9 @@ const LOG_RULES = {
 		Notes: { max: null },
 	},
 };
+
+/** GetCustomer's Filter elements in the XSD's order (the documented XML request's). */
+const FILTER_ELEMENTS = ['ID', 'Username', 'Type', 'Active', 'Email', 'Company', 'OnCreditHold', 'NewsletterSubscriber', 'UserGroup', 'BillState', 'DateAddedFrom', 'DateAddedTo', 'DateUpdatedFrom', 'DateUpdatedTo', 'Page', 'Limit', 'OutputSelector'];
 
 function nowUtc() {
 	return new Date().toISOString().slice(0, 19).replace('T', ' ');
@@ -60,6 +63,8 @@ class NetoStore {
 		this.logs = new Map();
 		this.nextCustomerId = 1;
 		this.nextLogId = 1000;
+		/** The contract's unknown: whether adding or changing a log updates its customer's DateUpdated. */
+		this.logsTouchCustomer = true;
 		if (seed) this.seed();
 	}
 
@@ -90,9 +95,23 @@ class NetoStore {
 		const LogID = this.nextLogId++;
 		const log = { LogID, Username: '', CustomerName: '', AllocatedTo: '', FollowUpType: '', LastContacted: '', DateRequiredFollowUp: '', Status: '', Notes: '', ...fields, DateAdded: nowUtc() };
 		this.logs.set(LogID, log);
-		const customer = this.customers.get(log.Username);
-		if (customer) customer.DateUpdated = nowUtc();
+		this.touchCustomerOf(log);
 		return log;
+	}
+
+	touchCustomerOf(log) {
+		const customer = this.customers.get(log.Username);
+		if (customer && this.logsTouchCustomer) customer.DateUpdated = nowUtc();
+	}
+
+	/** Changes a log's fields as given (no validation: for tests and the sandbox's own endpoint). */
+	changeLog(logId, fields) {
+		const target = this.logs.get(Number(logId));
+		if (!target) return undefined;
+		for (const [name, value] of Object.entries(fields)) if (name !== 'LogID') target[name] = String(value);
+		target.DateUpdated = nowUtc();
+		this.touchCustomerOf(target);
+		return target;
 	}
 
 	/** The contract's checks for one log; returns the errors (empty when valid). */
@@ -137,15 +156,14 @@ class NetoStore {
 	}
 
 	applyUpdate(log) {
-		const target = this.logs.get(Number(log.LogID));
-		for (const [name, value] of Object.entries(log)) if (name !== 'LogID') target[name] = String(value);
-		target.DateUpdated = nowUtc();
-		const customer = this.customers.get(target.Username);
-		if (customer) customer.DateUpdated = nowUtc();
+		this.changeLog(log.LogID, log);
 	}
 
-	/** GetCustomer's filter: Username/ID/Email lists, date ranges, Page (from 0) and Limit. */
-	findCustomers(filter) {
+	/**
+	 * GetCustomer's filter: Username/ID/Email lists, date ranges, Page and Limit. Pages count from
+	 * `firstPage` (the contract does not say: 0 or 1); a page below it is the first page.
+	 */
+	findCustomers(filter, firstPage = 0) {
 		const list = (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
 		const usernames = list(filter.Username);
 		const ids = list(filter.ID);
@@ -162,7 +180,8 @@ class NetoStore {
 		);
 		const limit = Number(filter.Limit);
 		if (Number.isInteger(limit) && limit > 0) {
-			const page = Number.isInteger(Number(filter.Page)) ? Number(filter.Page) : 0;
+			const asked = Number.isInteger(Number(filter.Page)) ? Number(filter.Page) : firstPage;
+			const page = Math.max(asked - firstPage, 0);
 			found = found.slice(page * limit, page * limit + limit);
 		}
 		return found;
@@ -173,4 +192,4 @@ class NetoStore {
 	}
 }
 
-module.exports = { NetoStore, STATUSES, LOG_RULES, isRealDateTime };
+module.exports = { NetoStore, STATUSES, LOG_RULES, FILTER_ELEMENTS, isRealDateTime };

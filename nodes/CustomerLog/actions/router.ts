@@ -5,6 +5,7 @@ import * as customerLog from './customerLog';
 
 const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>> = {
 	add: customerLog.add.execute,
+	get: customerLog.get.execute,
 	getAll: customerLog.getAll.execute,
 	update: customerLog.update.execute,
 };

@@ -1,17 +1,21 @@
-import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import type { RequestControl } from '../transport';
 import { netoApiRequest } from '../transport';
 import type { WireFormat } from '../transport/wire';
+import { isAckSuccess } from '../transport/wire';
 import type { WriteOptions } from './options';
 import { DEFAULT_OPTIONS } from './options';
 
 /** Reading customers and their logs back through GetCustomer, page by page. */
 
-type ReadContext = IExecuteFunctions | ILoadOptionsFunctions;
+type ReadContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface CustomerQuery {
 	usernames?: string[];
+	/** Exact email addresses (GetCustomer's Email filter). */
+	emails?: string[];
 	/** Neto DateTime (UTC) bounds on the customer's last update. */
 	updatedFrom?: string;
 	updatedTo?: string;
@@ -32,6 +36,7 @@ export function readControl(options: Pick<WriteOptions, 'requestsPerMinute' | 'r
 function customerFilter(query: CustomerQuery, page: number): IDataObject {
 	return {
 		...(query.usernames?.length ? { Username: query.usernames } : {}),
+		...(query.emails?.length ? { Email: query.emails } : {}),
 		...(query.updatedFrom ? { DateUpdatedFrom: query.updatedFrom } : {}),
 		...(query.updatedTo ? { DateUpdatedTo: query.updatedTo } : {}),
 		Page: page,
@@ -60,7 +65,39 @@ export async function customerPage(
 		options.control,
 		options.itemIndex,
 	);
+	if (!isAckSuccess(answer)) {
+		// An error answer is not an empty page: the caller fails, carrying the store's answer.
+		const errors = answer.Messages.Error;
+		throw new NodeApiError(this.getNode(), answer as unknown as JsonObject, {
+			message: errors.map((error) => error.Message).filter(Boolean).join('; ') || `The store answered Ack "${answer.Ack || '(none)'}" with no error message`,
+			description: errors.map((error) => error.Description).filter(Boolean).join('; '),
+			itemIndex: options.itemIndex,
+		});
+	}
 	return answer.Customer;
+}
+
+/**
+ * One page of customers for a picker that pages as the user scrolls (n8n's list search), and the
+ * token for the next page: its number and the last customer shown. A page that holds that
+ * customer again is the one already shown (a store that counts pages from 1 answers page 0 and
+ * page 1 alike), so the page after it is read instead.
+ */
+export async function customerPageAfter(
+	this: ReadContext,
+	query: CustomerQuery,
+	token: string | undefined,
+	options: { format: WireFormat; control: RequestControl },
+): Promise<{ customers: IDataObject[]; nextToken?: string }> {
+	const separator = (token ?? '').indexOf(':');
+	const lastShown = separator < 0 ? undefined : (token as string).slice(separator + 1);
+	let page = Number(separator < 0 ? token : (token as string).slice(0, separator)) || 0;
+	let customers = await customerPage.call(this, query, page, options);
+	if (lastShown !== undefined && customers.some((customer) => customerKey(customer) === lastShown)) {
+		customers = await customerPage.call(this, query, ++page, options);
+	}
+	if (customers.length < CUSTOMERS_PER_PAGE) return { customers };
+	return { customers, nextToken: `${page + 1}:${customerKey(customers[customers.length - 1])}` };
 }
 
 /**

@@ -6,8 +6,8 @@ const NETO_FORMAT = 'yyyy-MM-dd HH:mm:ss';
 const EPOCH_MILLISECONDS = /^-?\d+$/;
 
 export const DATE_INPUT_HINT =
-	'ISO 8601 (an offset is honoured; without one the workflow\'s timezone applies), ' +
-	'epoch milliseconds, or YYYY-MM-DD HH:MM:SS in UTC';
+	'ISO 8601 such as 2026-05-01T10:30:00 (an offset is honoured; without one the workflow\'s timezone applies), ' +
+	'epoch milliseconds, YYYY-MM-DD HH:MM:SS in UTC, or a date from an expression such as $now';
 
 /** A date in Neto's format, or why the value could not be read as one (the caller names item and field). */
 export type DateResult = { ok: true; value: string } | { ok: false; reason: string };
@@ -22,14 +22,28 @@ function isJsDate(value: unknown): value is Date {
 	return Object.prototype.toString.call(value) === '[object Date]';
 }
 
-function readDate(value: unknown, timezone: string): DateTime | string {
+/** Text shaped like an ISO or Neto date, so that failing to read it means a day or time that does not exist. */
+const DATE_SHAPED = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+/** The value as it was given, in words a user recognises (never a library's text). */
+function given(value: unknown): string {
+	if (typeof value === 'string') {
+		const chars = [...value];
+		return JSON.stringify(chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : value);
+	}
+	if (typeof value === 'number') return `the number ${String(value)}`;
+	if (isLuxonDateTime(value)) return 'an invalid Luxon DateTime';
+	if (isJsDate(value)) return 'an invalid JS Date';
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	return typeof value === 'object' ? 'an object' : `the ${typeof value} ${String(value)}`;
+}
+
+function readDate(value: unknown, timezone: string): DateTime | undefined {
 	if (isLuxonDateTime(value)) return DateTime.fromMillis(value.toMillis(), { zone: 'utc' });
 	if (isJsDate(value)) return DateTime.fromMillis(value.getTime(), { zone: 'utc' });
-	if (typeof value === 'number') {
-		if (!Number.isFinite(value)) return `${value} is not a point in time`;
-		return DateTime.fromMillis(value, { zone: 'utc' });
-	}
-	if (typeof value !== 'string') return `a ${value === null ? 'null' : typeof value} is not a date`;
+	if (typeof value === 'number') return Number.isFinite(value) ? DateTime.fromMillis(value, { zone: 'utc' }) : undefined;
+	if (typeof value !== 'string') return undefined;
 	const text = value.trim();
 	if (NETO_DATE_TIME.test(text)) return DateTime.fromFormat(text, NETO_FORMAT, { zone: 'utc' });
 	if (EPOCH_MILLISECONDS.test(text)) return DateTime.fromMillis(Number(text), { zone: 'utc' });
@@ -43,19 +57,17 @@ function readDate(value: unknown, timezone: string): DateTime | string {
 /**
  * Turns any date an n8n user may pass into Neto's `YYYY-MM-DD HH:MM:SS` in UTC.
  * A value without an offset is read in `timezone` (the workflow's); Neto's own format is UTC.
+ * A value that cannot be used gets a reason saying what was given and what is accepted.
  */
 export function toNetoDateTime(value: unknown, timezone: string): DateResult {
 	const date = readDate(value, timezone);
-	if (typeof date === 'string') return { ok: false, reason: date };
-	if (!date.isValid) {
-		return {
-			ok: false,
-			reason: `${JSON.stringify(String(value))} cannot be read as a date (${date.invalidExplanation ?? date.invalidReason ?? 'unknown format'}); use ${DATE_INPUT_HINT}`,
-		};
+	if (date === undefined || !date.isValid) {
+		const impossible = typeof value === 'string' && DATE_SHAPED.test(value.trim()) ? ': there is no such day or time' : '';
+		return { ok: false, reason: `${given(value)} cannot be read as a date${impossible}. Use ${DATE_INPUT_HINT}` };
 	}
 	const utc = date.toUTC();
 	if (utc.year < 1000 || utc.year > 9999) {
-		return { ok: false, reason: `${utc.toISO()} is outside the years 1000 to 9999 that Neto stores` };
+		return { ok: false, reason: `${given(value)} is outside the years 1000 to 9999 that Neto stores` };
 	}
 	return { ok: true, value: utc.toFormat(NETO_FORMAT) };
 }

@@ -1,17 +1,18 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
 import { DATE_INPUT_HINT } from './dates';
 import type { CustomerLogField, LogOperation } from './fields';
-import { LOG_STATUSES, fieldsOf, maxLengthOf } from './fields';
+import { LOG_STATUSES, fieldsOf, isRequired, maxLengthOf } from './fields';
 
 /** The UI parameters of Add and Update, made from the field table. */
 
-function limitHint(field: CustomerLogField, operation: LogOperation): string {
+/** Limits and formats only: what a control already shows (a dropdown's options) is not repeated. */
+function limitHint(field: CustomerLogField, operation: LogOperation): string | undefined {
 	switch (field.kind) {
 		case 'dateTime':
 			return `Sent to Neto as YYYY-MM-DD HH:MM:SS in UTC. Accepts ${DATE_INPUT_HINT}.`;
 		case 'status':
-			return `One of: ${LOG_STATUSES.join(', ')}`;
+			return undefined;
 		case 'logId':
 			return 'A positive whole number, at most 10 digits';
 		default: {
@@ -23,15 +24,23 @@ function limitHint(field: CustomerLogField, operation: LogOperation): string {
 
 type Display = INodeProperties['displayOptions'];
 
-/** The customer, picked from the store's list or typed as a username; used by every operation. */
-export function customerLocator(description: string, hint: string, displayOptions: Display): INodeProperties {
-	return {
+/** How a customer can be given: picked from the store's list, typed as a username, or as an email. */
+export type CustomerMode = 'list' | 'username' | 'email';
+
+/** The customer, picked from the store's list or typed; used by every operation. */
+export function customerLocator(
+	description: string,
+	hint: string | undefined,
+	displayOptions: Display,
+	modes: CustomerMode[] = ['list', 'username'],
+): INodeProperties {
+	const locator: INodeProperties = {
 		displayName: 'Customer',
 		name: 'username',
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		description,
-		hint,
+		...(hint ? { hint } : {}),
 		displayOptions,
 		modes: [
 			{
@@ -41,24 +50,34 @@ export function customerLocator(description: string, hint: string, displayOption
 				placeholder: 'Select a customer...',
 				typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
 			},
-			{
-				displayName: 'By Username',
-				name: 'username',
-				type: 'string',
-				placeholder: 'e.g. jsmith',
-			},
+			// Short labels: the editor's mode selector shows about 50 px of text (12 px Inter), so
+			// "By Username" showed as "By Userr" and "Username" as "Usernan"; "From list" is 48 px.
+			{ displayName: 'By User', name: 'username', type: 'string', placeholder: 'username, e.g. jsmith' },
+			{ displayName: 'By Email', name: 'email', type: 'string', placeholder: 'e.g. jane.smith@example.com' },
 		],
 	};
+	return { ...locator, modes: locator.modes?.filter((mode) => modes.includes(mode.name as CustomerMode)) };
 }
 
-function logLocator(field: CustomerLogField, hint: string): INodeProperties {
+/** A customer locator's value as given: a list pick and a saved plain string count as a username. */
+export function customerOf(value: unknown): { mode: CustomerMode; value: string } {
+	if (value !== null && typeof value === 'object') {
+		const locator = value as INodeParameterResourceLocator;
+		return { mode: locator.mode === 'email' ? 'email' : 'username', value: String(locator.value ?? '').trim() };
+	}
+	return { mode: 'username', value: String(value ?? '').trim() };
+}
+
+/** The log, picked from the chosen customer's logs or typed as its ID. */
+export function logIdLocator(description: string, hint: string | undefined, displayOptions?: Display): INodeProperties {
 	return {
-		displayName: field.displayName,
-		name: field.param,
+		displayName: 'Log ID',
+		name: 'logId',
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
-		description: field.description,
-		hint,
+		description,
+		...(hint ? { hint } : {}),
+		...(displayOptions ? { displayOptions } : {}),
 		modes: [
 			{
 				displayName: 'From List',
@@ -83,15 +102,28 @@ function logLocator(field: CustomerLogField, hint: string): INodeProperties {
 	};
 }
 
+/** n8n's usual Simplify switch, from node version 2 on (version 1 keeps the store's whole answer). */
+export function simplifyProperty(operation: string): INodeProperties {
+	return {
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return a simplified version of the response instead of the raw data',
+		displayOptions: { show: { operation: [operation], '@version': [{ _cnd: { gte: 2 } }] } },
+	};
+}
+
 function fieldProperty(field: CustomerLogField, operation: LogOperation): INodeProperties {
+	const hint = limitHint(field, operation);
 	const common = {
 		displayName: field.displayName,
 		name: field.param,
 		description: field.description,
-		hint: limitHint(field, operation),
+		...(hint ? { hint } : {}),
 	};
-	if (field.locator === 'customer') return customerLocator(field.description, common.hint, undefined);
-	if (field.locator === 'log') return logLocator(field, common.hint);
+	if (field.locator === 'customer') return customerLocator(field.description, hint, undefined, ['list', 'username', 'email']);
+	if (field.locator === 'log') return logIdLocator(field.description, hint);
 	switch (field.kind) {
 		case 'dateTime':
 			return { ...common, type: 'dateTime', default: '' };
@@ -127,7 +159,7 @@ export function logFieldProperties(
 		.filter((field) => field.topLevel)
 		.map((field) => ({
 			...fieldProperty(field, operation),
-			required: field.kind === 'logId',
+			required: isRequired(field, operation),
 			displayOptions: show,
 		}));
 	const collected = fields

@@ -30,6 +30,8 @@ export interface CustomerLogField {
 	readonly locator?: 'customer' | 'log';
 	/** Free text that is usually several lines long. */
 	readonly multiline?: boolean;
+	/** The operations that cannot go without it: marked required on screen, and an empty value is refused per item. */
+	readonly requiredOn?: readonly LogOperation[];
 }
 
 export const LOG_STATUSES = ['Require Recontact', 'Recontacting', 'Completed'] as const;
@@ -44,6 +46,7 @@ export const CUSTOMER_LOG_FIELDS: readonly CustomerLogField[] = [
 		description: 'The ID of the customer log to update (Neto\'s LogID, as returned by Add)',
 		topLevel: true,
 		locator: 'log',
+		requiredOn: ['update'],
 	},
 	{
 		wire: 'AllocatedTo',
@@ -64,12 +67,13 @@ export const CUSTOMER_LOG_FIELDS: readonly CustomerLogField[] = [
 	{
 		wire: 'Username',
 		param: 'username',
-		displayName: 'Customer Username',
+		displayName: 'Customer',
 		kind: 'string',
 		operations: { add: 25 },
-		description: 'The Neto username of the customer the log belongs to',
+		description: 'The customer the log belongs to (their Neto username)',
 		topLevel: true,
 		locator: 'customer',
+		requiredOn: ['add'],
 	},
 	{
 		wire: 'CustomerName',
@@ -123,3 +127,11 @@ export function maxLengthOf(field: CustomerLogField, operation: LogOperation): n
 }
 
 export const OPERATION_LABELS: Record<LogOperation, string> = { add: 'Add', update: 'Update' };
+
+export function isRequired(field: CustomerLogField, operation: LogOperation): boolean {
+	return field.requiredOn?.includes(operation) ?? false;
+}
+
+export function fieldByWire(wire: string): CustomerLogField {
+	return CUSTOMER_LOG_FIELDS.find((field) => field.wire === wire) as CustomerLogField;
+}

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { toNetoDateTime } from './dates';
 import type { CustomerLogField, LogOperation } from './fields';
-import { LOG_STATUSES, OPERATION_LABELS, fieldsOf, maxLengthOf } from './fields';
+import { LOG_STATUSES, OPERATION_LABELS, fieldByWire, fieldsOf, isRequired, maxLengthOf } from './fields';
 
 /** One customer log as it goes on the wire: Neto's element names, in the XSD's order. */
 export type NetoLog = Record<string, string | number>;
@@ -104,6 +104,23 @@ function readValue(field: CustomerLogField, operation: LogOperation, value: unkn
 	}
 }
 
+/** The log with one more field, in the XSD's order (which XML requests must follow). */
+export function withField(log: NetoLog, operation: LogOperation, wire: string, value: string | number): NetoLog {
+	const ordered: NetoLog = {};
+	for (const field of fieldsOf(operation)) {
+		const current = field.wire === wire ? value : log[field.wire];
+		if (current !== undefined) ordered[field.wire] = current;
+	}
+	return ordered;
+}
+
+/** A Log ID as the node sends it, or why the value cannot be one (Get reads a log by it too). */
+export function readLogId(value: unknown): { value: number } | { problem: FieldProblem } {
+	const field = fieldByWire('LogID');
+	if (isEmpty(value)) return problem(field, 'is required to get a customer log; it is empty');
+	return readValue(field, 'update', value, 'UTC') as { value: number } | { problem: FieldProblem };
+}
+
 function isEmpty(value: unknown): boolean {
 	return value === undefined || value === null || value === '';
 }
@@ -131,10 +148,13 @@ export function buildLog(operation: LogOperation, values: IDataObject, timezone:
 		log[field.wire] = result.value;
 		if (!field.topLevel) changes++;
 	}
+	// A customer given by email gets its username before sending (customerEmails.ts).
+	const byEmail = typeof values.customerEmail === 'string' && values.customerEmail.trim() !== '';
+	const missing = fieldsOf(operation).find(
+		(field) => isRequired(field, operation) && log[field.wire] === undefined && !(byEmail && field.wire === 'Username'),
+	);
+	if (missing) return problem(missing, `is required to ${OPERATION_LABELS[operation].toLowerCase()} a customer log; it is empty`);
 	if (operation === 'update') {
-		if (log.LogID === undefined) {
-			return { problem: { message: '"Log ID" (LogID) is required to update a customer log', field: 'LogID' } };
-		}
 		if (changes === 0) {
 			return {
 				problem: {

@@ -1,14 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { RequestControl } from '../transport';
 import { NetoRequestFailure, sendNetoRequest } from '../transport';
 import { readControl } from './customers';
 import type { LogOperation } from './fields';
+import type { Failure } from './itemErrors';
+import { errorItem, toNodeError } from './itemErrors';
 import { buildLog, type FieldProblem, type NetoLog } from './logBuilder';
+import { writtenLogOutput } from './logOutput';
 import type { WriteOptions } from './options';
 import { readWriteOptions } from './options';
-import type { NetoAnswer, NetoMessages } from '../transport/wire';
+import type { NetoAnswer } from '../transport/wire';
 import { isAckSuccess } from '../transport/wire';
 
 /**
@@ -23,14 +26,6 @@ export interface PendingLog {
 	values: IDataObject;
 	/** Update's append mode: the item's text, and the exact block it added to the notes it read. */
 	appended?: { text: string; block: string };
-}
-
-export interface Failure {
-	message: string;
-	description: string;
-	httpCode?: number;
-	answer?: NetoAnswer;
-	field?: string;
 }
 
 export type Outcome = { ok: true; json: IDataObject } | { ok: false; failure: Failure };
@@ -88,15 +83,7 @@ function storeMessage(answer: NetoAnswer): { message: string; description: strin
 }
 
 function success(log: NetoLog, answer: NetoAnswer, logId?: number): Outcome {
-	// Each item its own copy: the items of one batch share an answer, and nodes downstream may edit.
-	const messages: NetoMessages = {
-		Error: answer.Messages.Error.map((message) => ({ ...message })),
-		Warning: answer.Messages.Warning.map((message) => ({ ...message })),
-	};
-	return {
-		ok: true,
-		json: { ...(logId === undefined ? {} : { LogID: logId }), ...log, Ack: answer.Ack, Messages: messages },
-	};
+	return { ok: true, json: writtenLogOutput(log, answer, logId) };
 }
 
 function failed(failure: Failure): Outcome {
@@ -186,44 +173,6 @@ async function updateBatch(
 	const left = await updateBatch.call(this, batch.slice(0, middle), options, control);
 	const right = await updateBatch.call(this, batch.slice(middle), options, control);
 	return [...left, ...right];
-}
-
-function toNodeError(this: IExecuteFunctions, failure: Failure, itemIndex: number) {
-	const message = `Item index ${itemIndex}: ${failure.message}`;
-	if (failure.field !== undefined) {
-		return new NodeOperationError(this.getNode(), message, { itemIndex, description: failure.description });
-	}
-	return new NodeApiError(
-		this.getNode(),
-		{ message: failure.message, description: failure.description } as JsonObject,
-		{
-			itemIndex,
-			message,
-			description: failure.description,
-			...(failure.httpCode === undefined ? {} : { httpCode: String(failure.httpCode) }),
-		},
-	);
-}
-
-/**
- * An error item: `json.error` holds the message and every detail, as one object (the shape n8n's
- * HTTP Request node gives its errors). A json of `error` alone is what both n8n 1.x and 2.x route to
- * the error output; an item's own `error` would make n8n replace the json with the message only.
- */
-function errorItem(failure: Failure, itemIndex: number): INodeExecutionData {
-	return {
-		json: {
-			error: {
-				message: `Item index ${itemIndex}: ${failure.message}`,
-				description: failure.description,
-				itemIndex,
-				...(failure.field !== undefined ? { field: failure.field } : {}),
-				...(failure.httpCode !== undefined ? { httpCode: failure.httpCode } : {}),
-				...(failure.answer ? { Ack: failure.answer.Ack, Messages: failure.answer.Messages } : {}),
-			},
-		},
-		pairedItem: { item: itemIndex },
-	};
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { NetoAction, NetoAnswer, NetoMessage, WireFormat } from './wire';
@@ -6,7 +6,7 @@ import { NotNetoAnswer, encodeRequest, parseNetoResponse } from './wire';
 import { accountLimiters } from './rateLimiter';
 import { StoreUrlError, netoEndpoint } from './storeUrl';
 
-type NetoContext = IExecuteFunctions | ILoadOptionsFunctions;
+type NetoContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 /** What became of a request that did not bring back a usable answer. */
 export type DeliveryOutcome =
@@ -162,12 +162,13 @@ export async function sendNetoRequest(
 	const fail = (message: string, description: string, outcome: DeliveryOutcome, httpCode?: number) =>
 		new NetoRequestFailure(redact(message, secrets), redact(description, secrets), outcome, httpCode);
 
-	const limiter = accountLimiters.for(url, accountOf(credentials));
+	const account = accountOf(credentials);
 	let failures = 0;
 	let limitedTimes = 0;
 	let limitedSince: number | undefined;
 	for (;;) {
-		const permit = await limiter.acquire(control.requestsPerMinute);
+		// Looked up each try: a limiter left quiet for a window (a long backoff) may have been dropped.
+		const permit = await accountLimiters.for(url, account).acquire(control.requestsPerMinute);
 		const response = await this.helpers.httpRequestWithAuthentication
 			.call(this, 'netoApi', options)
 			.then((raw: RawResponse) => raw, (error: unknown) => ({ networkError: error }));

@@ -1,21 +1,30 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { eachCustomer, logsOf, readControl } from '../../helpers/customers';
-import { netoDateTimeToIso, toNetoDateTime } from '../../helpers/dates';
-import { customerLocator } from '../../helpers/descriptions';
+import { toNetoDateTime } from '../../helpers/dates';
+import { customerLocator, customerOf, simplifyProperty } from '../../helpers/descriptions';
 import { LOG_STATUSES } from '../../helpers/fields';
+import type { Failure } from '../../helpers/itemErrors';
+import { readEachItem } from '../../helpers/itemErrors';
+import { storedLogOutput } from '../../helpers/logOutput';
 import { readWriteOptions } from '../../helpers/options';
-import type { WireFormat } from '../../transport/wire';
 import type { RequestControl } from '../../transport';
+import type { WireFormat } from '../../transport/wire';
 
 const show = { show: { operation: ['getAll'] } };
 
+/** The date filters: their labels on screen and Neto's names, for messages. */
+const UPDATED_BOUNDS = [
+	{ param: 'updatedFrom', label: 'Customer Updated After', wire: 'DateUpdatedFrom' },
+	{ param: 'updatedTo', label: 'Customer Updated Before', wire: 'DateUpdatedTo' },
+] as const;
+
 export const description: INodeProperties[] = [
 	customerLocator(
-		'The customer whose logs to get. By Username takes several, separated by commas.',
-		'Leave empty to get the logs of every customer updated in the date range below',
+		'The customer whose logs to get. Typed usernames or emails may be several, separated by commas.',
+		'Leave empty to get the logs of every customer updated in the date range under Filters',
 		show,
+		['list', 'username', 'email'],
 	),
 	{
 		displayName: 'Return All',
@@ -34,6 +43,7 @@ export const description: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { operation: ['getAll'], returnAll: [false] } },
 	},
+	simplifyProperty('getAll'),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -68,62 +78,59 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Fields GetCustomer gives as UTC dates; each also goes out as ISO 8601 under `iso`. */
-const UTC_DATE_FIELDS = ['LastContacted', 'LastContactedUTC', 'DateRequiredFollowUp'];
-
-function logItem(customer: IDataObject, log: IDataObject, itemIndex: number): INodeExecutionData {
-	const iso: IDataObject = {};
-	for (const name of UTC_DATE_FIELDS) {
-		if (typeof log[name] === 'string' && log[name] !== '') iso[name] = netoDateTimeToIso(log[name] as string);
-	}
-	return { json: { Username: customer.Username, ...log, iso }, pairedItem: { item: itemIndex } };
-}
-
-function usernamesFrom(value: unknown): string[] {
-	return String(value ?? '')
-		.split(',')
-		.map((name) => name.trim())
-		.filter(Boolean);
-}
-
-interface ReadContext {
+/** What every read of a run shares: read once, from the first item. */
+export interface ReadContext {
 	timezone: string;
 	wireFormat: WireFormat;
 	control: RequestControl;
 }
 
-/** The logs one input item asks for. */
-async function readItem(this: IExecuteFunctions, itemIndex: number, context: ReadContext): Promise<INodeExecutionData[]> {
-	const usernames = usernamesFrom(this.getNodeParameter('username', itemIndex, '', { extractValue: true }));
+export function readContext(this: IExecuteFunctions): ReadContext {
+	return { timezone: this.getTimezone(), wireFormat: readWriteOptions(this).wireFormat, control: readControl() };
+}
+
+/** The logs one input item asks for, or why it cannot be read. */
+async function readItem(this: IExecuteFunctions, itemIndex: number, context: ReadContext): Promise<INodeExecutionData[] | Failure> {
+	const customer = customerOf(this.getNodeParameter('username', itemIndex, ''));
+	const names = customer.value
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const bounds: Record<string, string> = {};
-	for (const name of ['updatedFrom', 'updatedTo']) {
-		if (filters[name] === undefined || filters[name] === '') continue;
-		const date = toNetoDateTime(filters[name], context.timezone);
+	const bounds: { DateUpdatedFrom?: string; DateUpdatedTo?: string } = {};
+	for (const bound of UPDATED_BOUNDS) {
+		if (filters[bound.param] === undefined || filters[bound.param] === '') continue;
+		const date = toNetoDateTime(filters[bound.param], context.timezone);
 		if (!date.ok) {
-			throw new NodeOperationError(this.getNode(), `Item index ${itemIndex}: the filter "${name}" cannot be used: ${date.reason}`, { itemIndex });
+			return { message: `"${bound.label}" (${bound.wire}) cannot be used: ${date.reason}`, description: 'Nothing was read for this item.', field: bound.wire };
 		}
-		bounds[name] = date.value;
+		bounds[bound.wire] = date.value;
 	}
-	if (usernames.length === 0 && Object.keys(bounds).length === 0) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Item index ${itemIndex}: choose a Customer, or a "Customer Updated" date range under Filters`,
-			{ itemIndex, description: 'Neto asks for at least one filter when reading customers.' },
-		);
+	if (names.length === 0 && Object.keys(bounds).length === 0) {
+		return {
+			message: 'Choose a "Customer", or a date under Filters ("Customer Updated After" or "Customer Updated Before")',
+			description: 'Neto asks for at least one filter when reading customers.',
+			field: '',
+		};
 	}
 	const statuses = Array.isArray(filters.status) ? (filters.status as string[]) : [];
 	const found: INodeExecutionData[] = [];
 	await eachCustomer.call(
 		this,
-		{ usernames, updatedFrom: bounds.updatedFrom, updatedTo: bounds.updatedTo, withLogs: true },
+		{
+			...(customer.mode === 'email' ? { emails: names } : { usernames: names }),
+			updatedFrom: bounds.DateUpdatedFrom,
+			updatedTo: bounds.DateUpdatedTo,
+			withLogs: true,
+		},
 		{ format: context.wireFormat, control: context.control, itemIndex },
-		(customer) => {
-			for (const log of logsOf(customer)) {
+		(record) => {
+			for (const log of logsOf(record)) {
 				if (statuses.length > 0 && !statuses.includes(String(log.Status))) continue;
-				found.push(logItem(customer, log, itemIndex));
+				found.push({ json: storedLogOutput(record, log, simplify), pairedItem: { item: itemIndex } });
 				if (found.length >= limit) return false;
 			}
 			return true;
@@ -133,26 +140,6 @@ async function readItem(this: IExecuteFunctions, itemIndex: number, context: Rea
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const context: ReadContext = {
-		timezone: this.getTimezone(),
-		wireFormat: readWriteOptions(this).wireFormat,
-		control: readControl(),
-	};
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const result = await readItem.call(this, itemIndex, context).then(
-			(found) => ({ found }),
-			(error: unknown) => ({ error: error as Error }),
-		);
-		if ('found' in result) {
-			output.push(...result.found);
-			continue;
-		}
-		if (!this.continueOnFail()) throw result.error;
-		const { message, description } = result.error as Error & { description?: string };
-		// The same error item shape as Add and Update: one `error` object.
-		output.push({ json: { error: { message, description: description ?? '', itemIndex } }, pairedItem: { item: itemIndex } });
-	}
-	return [output];
+	const context = readContext.call(this);
+	return await readEachItem.call(this, async (itemIndex) => await readItem.call(this, itemIndex, context));
 }

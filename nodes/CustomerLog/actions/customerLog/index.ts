@@ -2,10 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsProperty } from '../../helpers/options';
 import * as add from './add.operation';
+import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';
 
-export { add, getAll, update };
+export { add, get, getAll, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,6 +20,12 @@ export const description: INodeProperties[] = [
 				value: 'add',
 				description: 'Add a log to a customer\'s record',
 				action: 'Add a customer log',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get one log by its Log ID, through its customer',
+				action: 'Get a customer log',
 			},
 			{
 				name: 'Get Many',
@@ -37,6 +44,7 @@ export const description: INodeProperties[] = [
 	},
 	...add.description,
 	...update.description,
+	...get.description,
 	...getAll.description,
-	{ ...optionsProperty, displayOptions: { show: { operation: ['add', 'update', 'getAll'] } } },
+	{ ...optionsProperty, displayOptions: { show: { operation: ['add', 'update', 'get', 'getAll'] } } },
 ];

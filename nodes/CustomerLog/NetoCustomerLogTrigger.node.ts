@@ -1,0 +1,30 @@
+import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { searchCustomers } from './methods/listSearch';
+import { pollCustomerLogs } from './trigger/poll';
+import { triggerProperties } from './trigger/settings';
+
+export class NetoCustomerLogTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Neto Customer Log Trigger',
+		name: 'netoCustomerLogTrigger',
+		icon: { light: 'file:../../icons/neto.svg', dark: 'file:../../icons/neto.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow when a Neto customer log is added or changes, or its follow-up falls due',
+		defaults: { name: 'Neto Customer Log Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'netoApi', required: true }],
+		properties: triggerProperties,
+	};
+
+	methods = { listSearch: { searchCustomers } };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await pollCustomerLogs.call(this);
+	}
+}

@@ -1,0 +1,60 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { NetoAnswer, NetoMessages } from '../transport/wire';
+import { netoDateTimeToIso } from './dates';
+import { CUSTOMER_LOG_FIELDS } from './fields';
+
+/**
+ * One shape for a customer log in output items, whichever operation produced it: Neto's field
+ * names, `LogID` a number, the dates as Neto gives them, and under `iso` the same dates as ISO 8601
+ * (UTC), so a downstream node reads a log the same way after Add, Update, Get or Get Many.
+ */
+
+/** The UTC dates a log may carry: the table's date fields, and GetCustomer's LastContactedUTC. */
+const UTC_DATE_FIELDS = [
+	...CUSTOMER_LOG_FIELDS.filter((field) => field.kind === 'dateTime').map((field) => field.wire),
+	'LastContactedUTC',
+];
+
+function isoDates(log: IDataObject): IDataObject {
+	const iso: IDataObject = {};
+	for (const name of UTC_DATE_FIELDS) {
+		const value = log[name];
+		if (typeof value === 'string' && value !== '') iso[name] = netoDateTimeToIso(value);
+	}
+	return iso;
+}
+
+/** Each item its own copy: the items of one batch share an answer, and nodes downstream may edit. */
+export function copyMessages(messages: NetoMessages): NetoMessages {
+	return {
+		Error: messages.Error.map((message) => ({ ...message })),
+		Warning: messages.Warning.map((message) => ({ ...message })),
+	};
+}
+
+/** A log the node wrote (Add, Update): its LogID, the fields as sent, `iso`, and the store's Ack and Messages. */
+export function writtenLogOutput(log: IDataObject, answer: NetoAnswer, logId?: number): IDataObject {
+	return {
+		...(logId === undefined ? {} : { LogID: logId }),
+		...log,
+		iso: isoDates(log),
+		Ack: answer.Ack,
+		Messages: copyMessages(answer.Messages),
+	};
+}
+
+/**
+ * A log read back through GetCustomer, with the customer it came in. Simplified: `LogID`,
+ * `Username` and the log's fields, in the field table's order, and `iso`. Not simplified: everything
+ * the store returned for the log, after the customer's `Username`, and `iso` (version 1's output).
+ */
+export function storedLogOutput(customer: IDataObject, log: IDataObject, simplify: boolean): IDataObject {
+	if (!simplify) return { Username: customer.Username, ...log, iso: isoDates(log) };
+	const clean: IDataObject = {};
+	for (const field of CUSTOMER_LOG_FIELDS) {
+		const value = field.wire === 'Username' ? customer.Username : log[field.wire];
+		if (value !== undefined) clean[field.wire] = value;
+	}
+	return { ...clean, iso: isoDates(clean) };
+}

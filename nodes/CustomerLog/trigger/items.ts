@@ -1,0 +1,22 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { storedLogOutput } from '../helpers/logOutput';
+import type { TriggerEvent } from './settings';
+
+/**
+ * One log as Get Many outputs it with Simplify off (the node's shared log output, logOutput.ts):
+ * the customer's Username, every field the store returned, and the UTC dates as ISO 8601 under `iso`.
+ */
+export function logJson(username: string, log: IDataObject): IDataObject {
+	return storedLogOutput({ Username: username }, log, false);
+}
+
+/** What changed, for Log Updated: the fields, and the values before where the state kept them. */
+export interface LogChanges {
+	changedFields: string[];
+	previous: IDataObject;
+}
+
+export function eventItem(event: TriggerEvent, username: string, log: IDataObject, changes?: LogChanges): INodeExecutionData {
+	return { json: { ...logJson(username, log), event, ...(changes ?? {}) } };
+}

@@ -1,0 +1,79 @@
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+
+import type { CustomerQuery } from '../helpers/customers';
+import { eachCustomer, logsOf, readControl } from '../helpers/customers';
+import { toNetoDateTime } from '../helpers/dates';
+import type { RequestControl } from '../transport';
+import { decodeEntry, entryDue, entryStatus } from './fingerprint';
+import type { TriggerSettings } from './settings';
+import type { TriggerState } from './state';
+
+/**
+ * What a poll reads. Neto has no change feed, so: chosen customers are read whole every poll; for
+ * every customer, a poll reads the customers updated since the previous poll (with an overlap),
+ * and, every "Check Every Customer" hours, every customer. Every read goes through the transport,
+ * so it waits for the account's rate limiter like the node's other requests.
+ */
+
+/**
+ * How far before the previous poll the "updated since" read starts: covers a store clock that runs
+ * behind this machine's and a customer saved while the previous poll was reading.
+ */
+export const UPDATED_OVERLAP_MS = 10 * 60_000;
+
+export interface Observation {
+	/** Username → every log of that customer, for each customer read. */
+	customers: Map<string, IDataObject[]>;
+	/** Every customer in scope was read: a log not seen is gone. */
+	complete: boolean;
+}
+
+async function readInto(this: IPollFunctions, query: Omit<CustomerQuery, 'withLogs'>, into: Observation, control: RequestControl) {
+	await eachCustomer.call(this, { ...query, withLogs: true }, { format: 'json', control }, (customer) => {
+		into.customers.set(String(customer.Username ?? ''), logsOf(customer));
+	});
+}
+
+/** Reads every customer in scope (a baseline, a full check, Fetch Test Event). */
+export async function readWholeScope(this: IPollFunctions, settings: TriggerSettings): Promise<Observation> {
+	const observation: Observation = { customers: new Map(), complete: true };
+	await readInto.call(this, settings.usernames ? { usernames: settings.usernames } : {}, observation, readControl());
+	return observation;
+}
+
+/**
+ * Usernames of customers whose logs came due since the previous poll by what the state holds, and
+ * that this poll has not read: they are read so that Follow-Up Due fires on time even when nothing
+ * else about the customer changed.
+ */
+function comingDue(state: TriggerState, read: Map<string, IDataObject[]>, now: number): string[] {
+	const usernames = new Set<string>();
+	for (const text of Object.values(state.logs)) {
+		const entry = decodeEntry(text);
+		const due = entryDue(entry);
+		if (entry.fired || due === undefined || due <= state.polledAt || due > now) continue;
+		if (entryStatus(entry) === 'Completed' || read.has(entry.username)) continue;
+		usernames.add(entry.username);
+	}
+	return [...usernames];
+}
+
+/** Reads what one scheduled poll needs, given the previous poll's state. */
+export async function readChanges(
+	this: IPollFunctions,
+	settings: TriggerSettings,
+	state: TriggerState,
+	now: number,
+): Promise<{ observation: Observation; walked: boolean }> {
+	const walk = settings.usernames !== undefined || now - state.walkedAt >= settings.fullCheckMs;
+	if (walk) return { observation: await readWholeScope.call(this, settings), walked: settings.usernames === undefined };
+	const control = readControl();
+	const observation: Observation = { customers: new Map(), complete: false };
+	const since = toNetoDateTime(state.polledAt - UPDATED_OVERLAP_MS, 'UTC');
+	await readInto.call(this, { updatedFrom: since.ok ? since.value : undefined }, observation, control);
+	if (settings.event === 'followUpDue') {
+		const due = comingDue(state, observation.customers, now);
+		if (due.length > 0) await readInto.call(this, { usernames: due }, observation, control);
+	}
+	return { observation, walked: false };
+}

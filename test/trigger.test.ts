@@ -1,0 +1,341 @@
+/**
+ * The Neto Customer Log Trigger, polled through n8n-core's PollContext and TriggersAndPollers
+ * against the sandbox over HTTP. The clock is n8n-workflow's and the sandbox's Date, moved by the
+ * test (jest's fake Date only; timers stay real), so due dates and "once a day" come on demand.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { ActiveTrigger, fetchTestEvent, runListSearch } from './harness/engine';
+import { useSandbox } from './harness/fixtures';
+
+const START = Date.UTC(2026, 10, 23, 12, 0, 0);
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+let clock = START;
+
+function setClock(ms: number) {
+	clock = ms;
+	jest.setSystemTime(ms);
+}
+const later = (ms: number) => setClock(clock + ms);
+
+/** Neto's DateTime for a moment on the test clock. */
+function netoTime(ms: number): string {
+	return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+beforeEach(() => {
+	jest.useFakeTimers({
+		now: START,
+		doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'],
+	});
+	clock = START;
+});
+afterEach(() => {
+	jest.useRealTimers();
+});
+
+const suite = useSandbox();
+
+function activeTrigger(parameters: IDataObject, staticData?: IDataObject) {
+	return new ActiveTrigger(parameters, suite.credentials(), staticData);
+}
+
+/** Polls, expecting success, and gives what was emitted as [event, LogID] pairs (empty: nothing). */
+async function pollEvents(trigger: ActiveTrigger): Promise<Array<[unknown, unknown]>> {
+	const outcome = await trigger.poll();
+	expect(outcome.error).toBeUndefined();
+	return (outcome.emitted ?? []).map((item) => [item.json.event, item.json.LogID]);
+}
+
+function addLog(fields: IDataObject) {
+	return suite.sandbox.store.insertLog({ CustomerName: '', FollowUpType: '', ...fields } as never);
+}
+
+function addCustomers(count: number, prefix = 'customer') {
+	for (let index = 0; index < count; index++) suite.sandbox.store.addCustomer({ Username: `${prefix}${String(index).padStart(4, '0')}` });
+}
+
+describe('Neto Customer Log Trigger: baseline and events', () => {
+	test('the first poll records every log as a baseline and emits nothing; a poll with no change emits nothing', async () => {
+		const trigger = activeTrigger({ event: 'newLog' });
+		const first = await trigger.poll();
+		expect(first).toEqual({ emitted: null });
+		const state = (JSON.parse(trigger.saved) as IDataObject)['node:Neto Trigger'] as IDataObject;
+		expect(Object.keys(state.customerLogTrigger as IDataObject)).toEqual(expect.arrayContaining(['logs', 'polledAt', 'walkedAt']));
+		expect(Object.keys((state.customerLogTrigger as IDataObject).logs as IDataObject).sort()).toEqual(['1000', '1001', '1002']);
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+	});
+
+	test('New Log emits a log added since the previous poll once, in the shape Get Many outputs', async () => {
+		const trigger = activeTrigger({ event: 'newLog' });
+		await trigger.poll();
+		later(MINUTE);
+		const log = addLog({ Username: 'tom_k', AllocatedTo: 'Sam', Status: 'Require Recontact', Notes: 'Call back', LastContacted: netoTime(clock) });
+		later(MINUTE);
+		const outcome = await trigger.poll();
+		expect(outcome.emitted).toHaveLength(1);
+		expect((outcome.emitted as INodeExecutionData[])[0].json).toEqual({
+			Username: 'tom_k',
+			LogID: log.LogID,
+			Customer: 'tom_k',
+			AllocatedTo: 'Sam',
+			Status: 'Require Recontact',
+			DateRequiredFollowUp: '',
+			LastContacted: netoTime(START + MINUTE),
+			LastContactedLocal: netoTime(START + MINUTE),
+			LastContactedUTC: netoTime(START + MINUTE),
+			Notes: 'Call back',
+			iso: { LastContacted: new Date(START + MINUTE).toISOString(), LastContactedUTC: new Date(START + MINUTE).toISOString() },
+			event: 'newLog',
+		});
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+	});
+
+	test('Log Updated names the changed fields and gives the earlier values the state kept', async () => {
+		const trigger = activeTrigger({ event: 'logUpdated' });
+		const longNotes = 'A long note that the state keeps only as a fingerprint. '.repeat(3);
+		const log = addLog({ Username: 'ellie.w', AllocatedTo: 'Priya', Status: 'Require Recontact', Notes: longNotes });
+		await trigger.poll();
+		later(MINUTE);
+		suite.sandbox.store.changeLog(log.LogID, { Status: 'Completed', AllocatedTo: 'Sam', Notes: `${longNotes}Done.` });
+		later(MINUTE);
+		const outcome = await trigger.poll();
+		expect(outcome.emitted).toHaveLength(1);
+		const json = (outcome.emitted as INodeExecutionData[])[0].json;
+		expect(json).toEqual(expect.objectContaining({ event: 'logUpdated', LogID: log.LogID, Status: 'Completed', AllocatedTo: 'Sam' }));
+		expect(json.changedFields).toEqual(['Status', 'AllocatedTo', 'Notes']);
+		expect(json.previous).toEqual({ Status: 'Require Recontact', AllocatedTo: 'Priya' });
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+	});
+
+	test('Follow-Up Due fires when the due date comes (the customer untouched), once, and again when the date is moved and comes again', async () => {
+		const trigger = activeTrigger({ event: 'followUpDue' });
+		const tomorrow = new Date(START + DAY).toISOString().slice(0, 10);
+		const log = addLog({ Username: 'tom_k', Status: 'Require Recontact', DateRequiredFollowUp: `${tomorrow} 00:00:00` });
+		await trigger.poll();
+		later(20 * MINUTE); // past the update read's overlap: from here on tom_k is not an updated customer
+		expect(await pollEvents(trigger)).toEqual([]);
+		setClock(Date.parse(`${tomorrow}T00:00:30Z`));
+		expect(await pollEvents(trigger)).toEqual([['followUpDue', log.LogID]]);
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+		const dayAfter = new Date(clock + DAY).toISOString().slice(0, 10);
+		suite.sandbox.store.changeLog(log.LogID, { DateRequiredFollowUp: `${dayAfter} 00:00:00` });
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+		setClock(Date.parse(`${dayAfter}T00:01:00Z`));
+		expect(await pollEvents(trigger)).toEqual([['followUpDue', log.LogID]]);
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+	});
+
+	test('Follow-Up Due skips Completed logs and logs already due at the baseline; a new log that is already due fires', async () => {
+		const trigger = activeTrigger({ event: 'followUpDue' });
+		await trigger.poll(); // seeded logs 1000 and 1002 are long overdue: the baseline counts them as fired
+		later(MINUTE);
+		const today = new Date(clock).toISOString().slice(0, 10);
+		addLog({ Username: 'jsmith', Status: 'Completed', DateRequiredFollowUp: `${today} 00:00:00` });
+		const open = addLog({ Username: 'jsmith', Status: 'Recontacting', DateRequiredFollowUp: `${today} 00:00:00` });
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([['followUpDue', open.LogID]]);
+	});
+
+	test('filters on Status and Allocated To decide which events are emitted', async () => {
+		const trigger = activeTrigger({ event: 'newLog', filters: { status: ['Require Recontact'], allocatedTo: 'sam, Priya ' } });
+		await trigger.poll();
+		later(MINUTE);
+		const kept = [
+			addLog({ Username: 'jsmith', AllocatedTo: 'Sam', Status: 'Require Recontact' }),
+			addLog({ Username: 'acme_buyer', AllocatedTo: 'priya', Status: 'Require Recontact' }),
+		];
+		addLog({ Username: 'jsmith', AllocatedTo: 'Sam', Status: 'Completed' });
+		addLog({ Username: 'jsmith', AllocatedTo: 'Alex', Status: 'Require Recontact' });
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual(kept.map((log) => ['newLog', log.LogID]));
+	});
+});
+
+describe('Neto Customer Log Trigger: what a poll reads', () => {
+	test("a log whose customer's DateUpdated did not move is missed by the update read and caught by the daily full read", async () => {
+		suite.sandbox.set({ logsTouchCustomer: false });
+		const trigger = activeTrigger({ event: 'newLog' });
+		await trigger.poll();
+		later(20 * MINUTE); // past the update read's overlap: from here on no customer counts as updated
+		expect(await pollEvents(trigger)).toEqual([]);
+		later(MINUTE);
+		const log = addLog({ Username: 'acme_buyer', Status: 'Recontacting' });
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+		later(DAY - 23 * MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([['newLog', log.LogID]]);
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+	});
+
+	test('chosen customers are read whole at every poll: their untouched logs are caught at once, other customers are ignored', async () => {
+		suite.sandbox.set({ logsTouchCustomer: false });
+		const trigger = activeTrigger({
+			event: 'newLog',
+			scope: 'chosen',
+			customers: { customer: [{ username: { __rl: true, mode: 'list', value: 'jsmith' } }, { username: { __rl: true, mode: 'username', value: 'tom_k, ellie.w' } }] },
+		});
+		await trigger.poll();
+		later(MINUTE);
+		const watched = addLog({ Username: 'tom_k', Notes: 'watched' });
+		addLog({ Username: 'acme_buyer', Notes: 'not watched' });
+		later(MINUTE);
+		const before = suite.requestsFor('GetCustomer').length;
+		expect(await pollEvents(trigger)).toEqual([['newLog', watched.LogID]]);
+		expect(suite.requestsFor('GetCustomer').length - before).toBe(1);
+	});
+
+	test('reads page through every customer: a log of the 250th customer is found, three GetCustomer pages a read', async () => {
+		addCustomers(246);
+		const trigger = activeTrigger({ event: 'newLog' });
+		await trigger.poll();
+		expect(suite.requestsFor('GetCustomer')).toHaveLength(3);
+		later(MINUTE);
+		const last = addLog({ Username: 'customer0245', Notes: 'on the third page' });
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([['newLog', last.LogID]]);
+		expect(suite.requestsFor('GetCustomer')).toHaveLength(6);
+	});
+
+	test('the customer picker pages through the store', async () => {
+		addCustomers(146);
+		const first = await runListSearch('searchCustomers', { credentials: suite.credentials() });
+		expect(first.results).toHaveLength(100);
+		expect(first.paginationToken).toEqual(expect.any(String));
+		const second = await runListSearch('searchCustomers', { credentials: suite.credentials(), paginationToken: first.paginationToken });
+		expect(second.results).toHaveLength(50);
+		expect(second.paginationToken).toBeUndefined();
+	});
+
+	test('Fetch Test Event returns the newest few matching logs, through the engine in manual mode, and records no state', async () => {
+		const added = [1, 2, 3, 4].map((n) => addLog({ Username: 'tom_k', Status: 'Recontacting', AllocatedTo: 'Sam', Notes: `log ${n}` }));
+		const result = await fetchTestEvent({ event: 'logUpdated', filters: { allocatedTo: 'Sam' } }, suite.credentials());
+		expect(result.error).toBeUndefined();
+		expect(result.json.map((json) => [json.LogID, json.event, json.changedFields])).toEqual(
+			[added[3], added[2], added[1]].map((log) => [log.LogID, 'logUpdated', []]),
+		);
+		expect(result.staticData).toEqual({});
+	});
+
+	test('Fetch Test Event for Follow-Up Due offers open logs with a due date; with nothing matching it says so', async () => {
+		const open = addLog({ Username: 'tom_k', Status: 'Recontacting', DateRequiredFollowUp: '2026-12-01 00:00:00' });
+		addLog({ Username: 'tom_k', Status: 'Completed', DateRequiredFollowUp: '2026-12-01 00:00:00' });
+		addLog({ Username: 'tom_k', Status: 'Recontacting', DateRequiredFollowUp: '0000-00-00 00:00:00' });
+		const result = await fetchTestEvent({ event: 'followUpDue' }, suite.credentials());
+		expect(result.json.map((json) => [json.LogID, json.event])).toEqual([open.LogID, 1002, 1000].map((id) => [id, 'followUpDue']));
+		const none = await fetchTestEvent({ event: 'followUpDue', filters: { allocatedTo: 'Nobody' } }, suite.credentials());
+		expect(none.error?.message).toBe('No customer log in scope matches the event and filters');
+	});
+});
+
+describe('Neto Customer Log Trigger: exactly once', () => {
+	test('a poll that fails part-way emits nothing and keeps the old state; the next poll emits each event once', async () => {
+		addCustomers(146);
+		const trigger = activeTrigger({ event: 'newLog' });
+		await trigger.poll();
+		const baseline = trigger.staticData;
+		later(MINUTE);
+		const logs = [addLog({ Username: 'jsmith', Notes: 'page one' }), addLog({ Username: 'customer0140', Notes: 'page two' })];
+		later(MINUTE);
+		suite.sandbox.injectFaults([{ kind: 'status', status: 403, action: 'GetCustomer', skip: 1 }]);
+		const failed = await trigger.poll();
+		expect(failed.emitted).toBeNull();
+		expect(failed.error?.message).toMatch(/HTTP 403/);
+		expect(trigger.staticData).toEqual(baseline);
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual(logs.map((log) => ['newLog', log.LogID]));
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+	});
+
+	test('a store unreachable for an hour: every event of that hour comes once when it is back, due dates included', async () => {
+		// The sandbox gives due dates as dates (GetCustomer's Date): the outage spans midnight.
+		const midnight = Date.UTC(2026, 10, 24);
+		setClock(midnight - 30 * MINUTE);
+		const trigger = activeTrigger({ event: 'followUpDue' });
+		const dueDuringOutage = addLog({ Username: 'tom_k', Status: 'Require Recontact', DateRequiredFollowUp: netoTime(midnight) });
+		await trigger.poll();
+		// A maintenance page instead of the API, at every request of the hour.
+		suite.sandbox.injectFaults([{ kind: 'html', times: 1000 }]);
+		const added = addLog({ Username: 'ellie.w', Status: 'Require Recontact', DateRequiredFollowUp: netoTime(midnight - DAY) });
+		for (let minute = 1; minute <= 60; minute += 15) {
+			setClock(midnight - 30 * MINUTE + minute * MINUTE);
+			const outcome = await trigger.poll();
+			expect(outcome.emitted).toBeNull();
+			expect(outcome.error?.message).toMatch(/No Neto API answered/);
+		}
+		suite.sandbox.clearFaults();
+		setClock(midnight + 31 * MINUTE);
+		expect((await pollEvents(trigger)).sort()).toEqual([['followUpDue', dueDuringOutage.LogID], ['followUpDue', added.LogID]].sort());
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+	}, 120_000);
+
+	test('after a restart (the saved static data as JSON and back) nothing is emitted twice and nothing is missed', async () => {
+		const trigger = activeTrigger({ event: 'newLog' });
+		await trigger.poll();
+		later(MINUTE);
+		const first = addLog({ Username: 'jsmith', Notes: 'before the restart' });
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([['newLog', first.LogID]]);
+		later(MINUTE);
+		const second = addLog({ Username: 'jsmith', Notes: 'while n8n was down' });
+		trigger.restart();
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([['newLog', second.LogID]]);
+		later(MINUTE);
+		trigger.restart();
+		expect(await pollEvents(trigger)).toEqual([]);
+	});
+
+	test('two polls of one trigger that overlap emit a new log once', async () => {
+		suite.sandbox.set({ latencyMs: 30 });
+		const trigger = activeTrigger({ event: 'newLog' });
+		await trigger.poll();
+		later(MINUTE);
+		const log = addLog({ Username: 'jsmith', Notes: 'seen by both polls' });
+		later(MINUTE);
+		const outcomes = await Promise.all([trigger.poll(), trigger.poll()]);
+		expect(outcomes.map((outcome) => outcome.error)).toEqual([undefined, undefined]);
+		expect(outcomes.flatMap((outcome) => outcome.emitted ?? []).map((item) => item.json.LogID)).toEqual([log.LogID]);
+	});
+});
+
+describe('Neto Customer Log Trigger: state size', () => {
+	test('the state for 10,000 logs, each as large as a log gets, is under 1 MB of JSON', async () => {
+		const store = suite.sandbox.store;
+		store.customers.clear();
+		store.logs.clear();
+		(store as unknown as { nextLogId: number }).nextLogId = 9_000_000_000; // 10-digit LogIDs, the longest keys
+		const notes = 'Ü long notes, "quoted" | piped. '.repeat(40);
+		for (let index = 0; index < 10_000; index++) {
+			const username = `customer-with-a-long-${String(index).padStart(4, '0')}`;
+			store.addCustomer({ Username: username });
+			store.insertLog({
+				Username: username,
+				CustomerName: 'A customer name',
+				AllocatedTo: `Staff member with a long name ${index}`.padEnd(100, 'x'),
+				FollowUpType: 'Phone Call',
+				Status: 'Require Recontact',
+				Notes: notes,
+				LastContacted: '2026-11-01 10:11:12',
+				DateRequiredFollowUp: '2026-12-24 09:00:00',
+			});
+		}
+		const trigger = activeTrigger({ event: 'logUpdated' });
+		expect(await trigger.poll()).toEqual({ emitted: null });
+		const bytes = new TextEncoder().encode(trigger.saved).length;
+		expect(Object.keys(((trigger.staticData['node:Neto Trigger'] as IDataObject).customerLogTrigger as IDataObject).logs as IDataObject)).toHaveLength(10_000);
+		expect(bytes).toBeLessThan(1_000_000);
+	}, 120_000);
+});
