@@ -22,6 +22,13 @@ function n8nSync(install, userFolder, args) {
 
 /** Imports the "Neto Sandbox" credential (pointing at the sandbox) and every example workflow. */
 function importCredentialAndExamples(install, userFolder, sandbox) {
+	importSandboxCredential(install, userFolder, sandbox);
+	n8nSync(install, userFolder, ['import:workflow', '--separate', `--input=${EXAMPLES}`]);
+	return exampleWorkflows();
+}
+
+/** Imports the "Neto Sandbox" credential, pointing at the sandbox, with id SANDBOX_CREDENTIAL_ID. */
+function importSandboxCredential(install, userFolder, sandbox) {
 	const file = path.join(userFolder, 'neto-sandbox-credential.json');
 	fs.mkdirSync(userFolder, { recursive: true });
 	fs.writeFileSync(
@@ -36,8 +43,6 @@ function importCredentialAndExamples(install, userFolder, sandbox) {
 		]),
 	);
 	n8nSync(install, userFolder, ['import:credentials', `--input=${file}`]);
-	n8nSync(install, userFolder, ['import:workflow', '--separate', `--input=${EXAMPLES}`]);
-	return exampleWorkflows();
 }
 
 function exampleWorkflows() {
@@ -84,13 +89,14 @@ function logLine(line, stream) {
  * Starts `n8n start` in the background; resolves once the editor answers. n8n's output goes, as
  * text, to `logFile` (default <userFolder>/n8n.log, emptied first) and, line by line, to `onLog`
  * ({ level, message, text }); its last lines are kept in `output` for error messages. `onSpawn`
- * gets the child process at once, so that a caller can stop n8n while it is still starting.
+ * gets the child process at once, so that a caller can stop n8n while it is still starting. `env`
+ * adds to n8n's environment (queue mode's settings, say).
  */
-function startN8n(install, userFolder, port, { logFile = path.join(userFolder, 'n8n.log'), onLog = () => {}, onSpawn = () => {} } = {}) {
+function startN8n(install, userFolder, port, { logFile = path.join(userFolder, 'n8n.log'), onLog = () => {}, onSpawn = () => {}, env = {} } = {}) {
 	fs.mkdirSync(path.dirname(logFile), { recursive: true });
 	const file = fs.createWriteStream(logFile);
 	const child = spawn(install.n8n, ['start'], {
-		env: n8nEnv(install.env, userFolder, { N8N_PORT: String(port), N8N_HOST: 'localhost', N8N_LOG_FORMAT: 'json' }),
+		env: n8nEnv(install.env, userFolder, { N8N_PORT: String(port), N8N_HOST: 'localhost', N8N_LOG_FORMAT: 'json', ...env }),
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	onSpawn(child);
@@ -154,4 +160,4 @@ function stopChild(child) {
 	});
 }
 
-module.exports = { importCredentialAndExamples, exampleWorkflows, executeWorkflow, startN8n, exitReason, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync, n8nEnv };
+module.exports = { importCredentialAndExamples, importSandboxCredential, exampleWorkflows, executeWorkflow, startN8n, exitReason, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync, n8nEnv };
