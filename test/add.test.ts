@@ -1,14 +1,5 @@
-import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
+import { ALL_ADD_FIELDS as ALL_FIELDS, WIRE_FORMATS, useSandbox } from './harness/fixtures';
 
-const ALL_FIELDS = {
-	customerName: 'Jane Smith',
-	allocatedTo: 'Sam',
-	followUpType: 'Phone Call',
-	lastContacted: '2026-05-01T10:30:00',
-	dateRequiredFollowUp: '2026-05-08T09:00:00+10:00',
-	status: 'Recontacting',
-	notes: 'Wants a quote for 40 units',
-};
 
 describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 	const neto = useSandbox({}, format);

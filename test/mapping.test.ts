@@ -3,18 +3,10 @@ import { NodeHelpers, traverseNodeParameters } from 'n8n-workflow';
 
 import { NetoCustomerLog } from '../nodes/CustomerLog/NetoCustomerLog.node';
 import type { RunResult } from './harness/engine';
-import { WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
+import { ALL_ADD_FIELDS, WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
 
-/** Every Add field, as parameters (Define Below) and as the same values under Neto's names. */
-const ADD_PARAMETERS = {
-	customerName: 'Jane Smith',
-	allocatedTo: 'Sam',
-	followUpType: 'Phone Call',
-	lastContacted: '2026-05-01T10:30:00',
-	dateRequiredFollowUp: '2026-05-08T09:00:00+10:00',
-	status: 'Recontacting',
-	notes: 'Wants a quote for 40 units',
-};
+/** Every Add field as parameters (Define Below, from the fixtures) and as the same values under Neto's names. */
+const ADD_PARAMETERS = ALL_ADD_FIELDS;
 const ADD_JSON = {
 	Username: 'jsmith',
 	CustomerName: 'Jane Smith',

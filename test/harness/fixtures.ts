@@ -46,3 +46,14 @@ export function errorOf(json: IDataObject): { message: string; description: stri
 	expect(json.error).toEqual(expect.objectContaining({ message: expect.any(String) }));
 	return json.error as { message: string; description: string } & IDataObject;
 }
+
+/** Every field of Add's Additional Fields, as a user would fill them in (add and mapping tests). */
+export const ALL_ADD_FIELDS = {
+	customerName: 'Jane Smith',
+	allocatedTo: 'Sam',
+	followUpType: 'Phone Call',
+	lastContacted: '2026-05-01T10:30:00',
+	dateRequiredFollowUp: '2026-05-08T09:00:00+10:00',
+	status: 'Recontacting',
+	notes: 'Wants a quote for 40 units',
+};
