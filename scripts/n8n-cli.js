@@ -140,11 +140,31 @@ function exitReason(code, signal) {
 
 const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
 
-/** Creates n8n's owner account (local only) and returns the session cookie and the account. */
+/**
+ * Creates n8n's owner account (local only) and returns the session cookie and the account. n8n 1.x
+ * may answer /rest/settings a moment before its owner route is registered (seen once in CI: 404
+ * "Cannot POST /rest/owner/setup"), so a 404 is asked again until the route exists, for at most a
+ * minute; an answer without a session cookie is followed by a login.
+ */
 async function setupOwner(n8nUrl) {
-	const response = await fetch(`${n8nUrl}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(OWNER) });
+	const post = (route, body) =>
+		fetch(`${n8nUrl}${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+	const started = Date.now();
+	let response = await post('/rest/owner/setup', OWNER);
+	while (response.status === 404 && Date.now() - started < 60_000) {
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		response = await post('/rest/owner/setup', OWNER);
+	}
 	if (!response.ok) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
-	return { cookie: response.headers.get('set-cookie').split(';')[0], owner: OWNER };
+	let cookie = response.headers.get('set-cookie');
+	if (!cookie) {
+		// n8n 1.x names the field email, 2.x emailOrLdapLoginId; both accept the other's absence.
+		const login = await post('/rest/login', { email: OWNER.email, emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		if (!login.ok) throw new Error(`login after owner setup failed: ${login.status} ${await login.text()}`);
+		cookie = login.headers.get('set-cookie');
+	}
+	if (!cookie) throw new Error('n8n set up its owner but gave no session cookie');
+	return { cookie: cookie.split(';')[0], owner: OWNER };
 }
 
 /** Asks a child to stop (n8n shuts down gracefully), forcing it after 10 s; resolves once it exited. */

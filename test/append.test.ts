@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { runCustomerLog } from './harness/engine';
 import { WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
 
@@ -119,24 +121,46 @@ describe.each(WIRE_FORMATS)('Locators and appending to notes (%s)', (format) => 
 	});
 });
 
+/** Short, so the suite is quick: the sandbox answers in milliseconds. */
+const WINDOW_SECONDS = 0.5;
+
 describe.each(WIRE_FORMATS)('Appends across executions (%s)', (format) => {
 	const neto = useSandbox({}, format);
-	const appendOne = (note: string) =>
+	/**
+	 * One execution appending `note` to log 1000. `process` 'other' reaches the same sandbox as
+	 * localhost instead of 127.0.0.1: another store address to this process, so it shares neither
+	 * the log locks nor the rate limiter, as a second n8n process (a queue-mode worker) would not.
+	 */
+	const appendOne = (note: string, process: 'this' | 'other' = 'this', extra = {}) =>
 		runCustomerLog({
-			parameters: { ...APPEND, options: { wireFormat: format } },
+			parameters: { ...APPEND, options: { wireFormat: format, appendWindowSeconds: WINDOW_SECONDS, retryDelayMs: 10 } },
 			items: [{ u: 'jsmith', id: 1000, note }],
-			credentials: neto.credentials(),
+			credentials: neto.credentials(process === 'other' ? { storeUrl: neto.sandbox.url.replace('127.0.0.1', 'localhost') } : {}),
+			...extra,
 		});
+	const notesNow = () => neto.sandbox.store.logs.get(1000)?.Notes ?? '';
+	const bothLanded = (notes: string, one: string, two: string) =>
+		[appended('Asked about bulk pricing', one, two), appended('Asked about bulk pricing', two, one)].some((pattern) => pattern.test(notes));
 
-	test('two executions appending to one log at the same moment: the overwritten append is written again, both land', async () => {
+	test('two executions in one n8n process appending to one log at once: the second reads after the first wrote, both land with no rewrite', async () => {
+		// With the store slow to answer, both reads would surely be out before either write without the process's log lock.
+		neto.sandbox.set({ latencyMs: 150 });
+		const [one, two] = await Promise.all([appendOne('from execution one'), appendOne('from execution two')]);
+		expect([one.error, two.error]).toEqual([undefined, undefined]);
+		expect(bothLanded(notesNow(), 'from execution one', 'from execution two')).toBe(true);
+		expect(neto.sandbox.requests.slice(0, 4).map((request) => request.action)).toEqual(['GetCustomer', 'UpdateCustomerLog', 'GetCustomer', 'UpdateCustomerLog']);
+		expect(neto.requestsFor('UpdateCustomerLog')).toHaveLength(2);
+	});
+
+	test('two processes appending to one log at the same moment: the overwritten append is written again, both land', async () => {
 		// Both read the notes before either writes, and both writes land before either reads back:
 		// the lost update surely happens, and the node must repair it.
 		neto.sandbox.holdUntil('GetCustomer', 2);
 		neto.sandbox.holdUntil('UpdateCustomerLog', 2);
-		const [one, two] = await Promise.all([appendOne('from execution one'), appendOne('from execution two')]);
+		const [one, two] = await Promise.all([appendOne('from process one'), appendOne('from process two', 'other')]);
 		expect([one.error, two.error]).toEqual([undefined, undefined]);
-		const notes = neto.sandbox.store.logs.get(1000)?.Notes ?? '';
-		expect([appended('Asked about bulk pricing', 'from execution one', 'from execution two'), appended('Asked about bulk pricing', 'from execution two', 'from execution one')].some((pattern) => pattern.test(notes))).toBe(true);
+		const notes = notesNow();
+		expect(bothLanded(notes, 'from process one', 'from process two')).toBe(true);
 		// each output shows the notes its item finally wrote
 		expect([one.json[0].Notes, two.json[0].Notes]).toContain(notes);
 		// 2 reads before, 2 writes, 2 reads back; then 1 write again and 1 read back for the overwritten one
@@ -144,20 +168,49 @@ describe.each(WIRE_FORMATS)('Appends across executions (%s)', (format) => {
 		expect(neto.requestsFor('GetCustomer')).toHaveLength(5);
 	});
 
+	test('a write from another process that read before this append and lands after its answer is seen: the read-back waits the Append Window, and repairs', async () => {
+		// Both read at once; the second write to arrive reaches the store 150 ms late (within its window),
+		// after the first execution's write was answered: reading back at once would find the text still there.
+		neto.sandbox.holdUntil('GetCustomer', 2);
+		neto.sandbox.injectFaults([{ kind: 'delay', ms: 150, action: 'UpdateCustomerLog', skip: 1 }]);
+		const [one, two] = await Promise.all([appendOne('from process one'), appendOne('from process two', 'other')]);
+		expect([one.error, two.error]).toEqual([undefined, undefined]);
+		expect(bothLanded(notesNow(), 'from process one', 'from process two')).toBe(true);
+		expect(neto.requestsFor('UpdateCustomerLog')).toHaveLength(3);
+		// no read-back before the Append Window has passed since the write's answer
+		const [firstWrite] = neto.requestsFor('UpdateCustomerLog');
+		const readBacks = neto.requestsFor('GetCustomer').slice(2);
+		expect(Math.min(...readBacks.map((request) => request.at)) - firstWrite.at).toBeGreaterThanOrEqual(WINDOW_SECONDS * 1000);
+	});
+
+	test('a write held back past the Append Window (a 429) is not sent on its old read: it reads again, and what another writer wrote meanwhile stays', async () => {
+		neto.sandbox.injectFaults([{ kind: 'status', status: 429, retryAfter: 1, action: 'UpdateCustomerLog' }]);
+		const running = appendOne('mine');
+		// The other writer changes the notes while this append's write waits out the 429.
+		while (!neto.sandbox.requests.some((request) => request.status === 429)) await sleep(5);
+		neto.sandbox.store.changeLog(1000, { Notes: 'Asked about bulk pricing\nChanged by the other writer' });
+		const result = await running;
+		expect(result.error).toBeUndefined();
+		expect(notesNow()).toMatch(appended('Asked about bulk pricing\nChanged by the other writer', 'mine'));
+		// read, write refused (429), read again, write, read back
+		expect(neto.sandbox.requests.map((request) => `${request.action} ${request.status}`)).toEqual([
+			'GetCustomer 200',
+			'UpdateCustomerLog 429',
+			'GetCustomer 200',
+			'UpdateCustomerLog 200',
+			'GetCustomer 200',
+		]);
+	});
+
 	test('an append whose read-back fails is an error item: accepted, not confirmed', async () => {
 		// The first GetCustomer (the read before writing) passes; the read-back finds a web page.
 		neto.sandbox.injectFaults([{ kind: 'html', action: 'GetCustomer', skip: 1 }]);
-		const result = await runCustomerLog({
-			parameters: { ...APPEND, options: { wireFormat: format } },
-			items: [{ u: 'jsmith', id: 1000, note: 'mine' }],
-			credentials: neto.credentials(),
-			onError: 'continueRegularOutput',
-		});
+		const result = await appendOne('mine', 'this', { onError: 'continueRegularOutput' });
 		expect(errorOf(result.json[0]).message).toMatch(
 			/^Item index 0: The update of log 1000 was accepted, but reading it back to confirm the appended text failed: .*web page/,
 		);
 		expect(errorOf(result.json[0]).description).toBe('Check the log\'s notes before appending this text again.');
-		expect(neto.sandbox.store.logs.get(1000)?.Notes).toMatch(appended('Asked about bulk pricing', 'mine'));
+		expect(notesNow()).toMatch(appended('Asked about bulk pricing', 'mine'));
 		expect(neto.requestsFor('UpdateCustomerLog')).toHaveLength(1);
 	});
 
@@ -172,12 +225,7 @@ describe.each(WIRE_FORMATS)('Appends across executions (%s)', (format) => {
 				writes++;
 			},
 		});
-		const result = await runCustomerLog({
-			parameters: { ...APPEND, options: { wireFormat: format } },
-			items: [{ u: 'jsmith', id: 1000, note: 'mine' }],
-			credentials: neto.credentials(),
-			onError: 'continueRegularOutput',
-		});
+		const result = await appendOne('mine', 'this', { onError: 'continueRegularOutput' });
 		expect(errorOf(result.json[0]).message).toBe(
 			"Item index 0: The text appended to log 1000 was overwritten by another writer each of the 4 times it was written; it is not in the log's notes now",
 		);

@@ -37,7 +37,9 @@ export type DeliveryOutcome =
 	/** It provably never reached the store (connection refused, rate limited): nothing changed. */
 	| 'notDelivered'
 	/** It may have reached the store: an Add in it may have landed. */
-	| 'unknown';
+	| 'unknown'
+	/** It was never sent: its time (RequestControl.notAfter) ran out first, so nothing changed. */
+	| 'expired';
 
 /** Why no usable answer came back from the store; carries no secret. */
 export interface RequestFailure {
@@ -60,4 +62,6 @@ export interface ItemFailure {
 	httpCode?: number;
 	/** The store's answer, when one came. */
 	answer?: NetoAnswer;
+	/** What became of the request, when the failure is the request's (not shown to the user). */
+	delivery?: DeliveryOutcome;
 }

@@ -29,9 +29,12 @@ export function useSandbox(options: SandboxOptions = {}, wireFormat: Format = 'j
 			return state.sandbox;
 		},
 		credentials,
-		/** Runs the node against this sandbox in this suite's wire format, with quick retries. */
+		/**
+		 * Runs the node against this sandbox in this suite's wire format, with quick retries and a
+		 * short Append Window (the sandbox answers in milliseconds).
+		 */
 		run(parameters: IDataObject, items: IDataObject[] = [{}], extra: Partial<RunOptions> = {}): Promise<RunResult> {
-			const nodeOptions = { wireFormat, retryDelayMs: 10, ...((parameters.options as IDataObject) ?? {}) };
+			const nodeOptions = { wireFormat, retryDelayMs: 10, appendWindowSeconds: 0.3, ...((parameters.options as IDataObject) ?? {}) };
 			return runCustomerLog({ parameters: { ...parameters, options: nodeOptions }, items, credentials: credentials(), ...extra });
 		},
 		/** Requests that reached the Neto API path with a given action. */

@@ -34,7 +34,9 @@ export declare class NetoStore {
 }
 
 export interface SandboxFault {
-	kind: 'status' | 'reset' | 'html' | 'malformed' | 'answerIn' | 'echoKey';
+	kind: 'status' | 'reset' | 'html' | 'malformed' | 'answerIn' | 'echoKey' | 'delay';
+	/** delay: how long the request waits before the store applies it. */
+	ms?: number;
 	/** echoKey: the request's key quoted in an error page (phase before), or in the answer's error or warning (phase after). */
 	in?: 'page' | 'error' | 'warning';
 	status?: number;
@@ -46,8 +48,6 @@ export interface SandboxFault {
 	/** Let the first N requests it matches pass untouched. */
 	skip?: number;
 	times?: number;
-	/** Matching requests let through before the fault starts. */
-	skip?: number;
 }
 
 export interface SandboxOptions {

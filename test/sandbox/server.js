@@ -317,7 +317,11 @@ function startSandbox(userOptions = {}) {
 			return false;
 		};
 		const before = takeFault(action, 'before');
-		if (before && applyFault(before)) return;
+		if (before && before.kind === 'delay') {
+			// A request that reaches the store late (a slow network or a busy server), then is applied.
+			record.fault = 'delay';
+			await new Promise((resolve) => setTimeout(resolve, before.ms));
+		} else if (before && applyFault(before)) return;
 
 		const acceptJson = /application\/json/i.test(headers.accept || '');
 		let format = acceptJson ? 'json' : 'xml';
@@ -381,7 +385,7 @@ function startSandbox(userOptions = {}) {
 				store,
 				requests,
 				options,
-				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn'|'echoKey', status?, retryAfter?, format?, in?: 'page'|'error'|'warning', phase?: 'before'|'after', action?, skip?: the first N matching requests pass, times? } */
+				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn'|'echoKey'|'delay', ms? (delay), status?, retryAfter?, format?, in?: 'page'|'error'|'warning', phase?: 'before'|'after', action?, skip?: the first N matching requests pass, times? } */
 				injectFaults(list) {
 					faults.push(...list.map((fault) => ({ ...fault })));
 				},

@@ -1,18 +1,28 @@
-import type { Refusal } from '../failures';
-import { fail } from '../failures';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
+import { fail } from '../failures';
 import type { RequestControl } from '../transport';
-import { eachCustomer, logsOf } from './customers';
+import { storeEndpoint } from '../transport';
+import { logLocks } from './logLocks';
 import type { WriteOptions } from './options';
-import type { BatchSteps, Outcome, PendingLog } from './writeLogs';
+import { appendTo, holdsAppended, readNotes, usernameOf } from './storedNotes';
+import type { BatchSteps, BatchWrite, Outcome, PendingLog, SendBatch } from './writeLogs';
+import { refused } from './writeLogs';
 
 /**
- * Update's "append" mode for Notes. Neto only replaces a log's notes, so the node reads the current
- * notes (through the customer, as GetCustomer is the only way to read a log) and sends them back
- * with the new text after a separator line. Neto offers no lock, so after writing the node reads the
- * log back: when another writer's notes replaced this text in between, it appends the text again on
- * top of what is stored now, a bounded number of times.
+ * Update's "append" mode for Notes. Neto only replaces a log's notes and has no lock, so the node
+ * reads the notes, writes them back with the new text after a separator line, and then proves the
+ * text stayed:
+ * - In this n8n process, an append holds its logs (logLocks.ts) from the read to the write's
+ *   answer, so appends from any executions in the process build on one another.
+ * - Another process (a queue-mode worker, another app) can read before this write and write after
+ *   it, removing this text. Every append here answers within the Append Window of its read (a write
+ *   whose read got older is not sent, or cut off, and read again), so a writer that read before
+ *   this write has written within one window after it. The node waits that long, reads the log
+ *   back, and appends again on top of what is stored when the text is gone, a bounded number of
+ *   times. What this cannot see: a writer that takes longer than the window (another app, or a
+ *   store applying a request after the node gave up on it).
  */
 
 export const notesModeOption: INodeProperties = {
@@ -25,7 +35,7 @@ export const notesModeOption: INodeProperties = {
 			name: 'Append',
 			value: 'append',
 			description:
-				'The new Notes go after the current ones, below a line with the time in UTC. Needs the Customer. Read back after writing, and written again if another writer replaced them meanwhile.',
+				'The new Notes go after the current ones, below a line with the time in UTC. Needs the Customer. Read back after the Append Window (Options), and written again if another writer replaced them meanwhile.',
 		},
 	],
 	default: 'replace',
@@ -35,151 +45,179 @@ export const notesModeOption: INodeProperties = {
 /** How often an append that another writer overwrote is written again before the item fails. */
 const REPAIRS = 3;
 
-export function separatorLine(now: Date): string {
-	return `--- ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC ---`;
-}
+const CHECKED_FIRST = 'The node checks this before sending anything for the item.';
 
-export function appendedNotes(current: string, addition: string, now: Date): string {
-	return current === '' ? addition : `${current}\n${separatorLine(now)}\n${addition}`;
-}
+const isExpired = (outcome: Outcome) => !outcome.ok && outcome.failure.delivery === 'expired';
 
-const problem = (message: string): Refusal => ({ message, field: 'Notes' });
-
-const usernameOf = (entry: PendingLog): string =>
-	typeof entry.values.username === 'string' ? entry.values.username.trim() : '';
-
-const noteKey = (username: string, logId: unknown) => `${username}#${String(logId)}`;
-
-/** A store may fold whitespace; text is compared without it mattering. */
-const folded = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-/** Rewrites the entry's Notes as the stored notes plus its text, and remembers what it added. */
-function appendTo(entry: PendingLog, stored: string, text: string, now: Date): void {
-	const notes = appendedNotes(stored, text, now);
-	entry.log.Notes = notes;
-	entry.appended = { text, block: notes.slice(stored.length) };
+interface Round {
+	/** Outcomes of the entries the round decided: written, refused or failed. */
+	outcomes: Map<number, Outcome>;
+	/** The appends it wrote and the store accepted. */
+	appended: PendingLog[];
+	/** When the store's last answer came. */
+	answeredAt: number;
 }
 
 /**
- * The current notes of the entries' logs, by `username#LogID`, read through GetCustomer once per
- * 100 customers; `unreadable` holds, per username, why its customer could not be read.
+ * One read-and-write of the entries' logs while holding them. `verifying`: the entries were written
+ * before; one whose text is still there is left alone, one whose text is gone is appended again
+ * when `mayRewrite`, and fails otherwise. A write that could not be sent within the Append Window of
+ * its read is read and tried again, for as long as the Rate Limit Wait allows.
  */
-async function readNotes(
+async function round(
 	this: IExecuteFunctions,
+	store: string,
 	entries: PendingLog[],
+	how: { verifying: boolean; mayRewrite: boolean; writes: number },
 	options: WriteOptions,
 	control: RequestControl,
-): Promise<{ notes: Map<string, string>; unreadable: Map<string, string> }> {
-	const notes = new Map<string, string>();
-	const unreadable = new Map<string, string>();
-	const names = [...new Set(entries.map(usernameOf))];
-	for (let start = 0; start < names.length; start += 100) {
-		const chunk = names.slice(start, start + 100);
-		try {
-			await eachCustomer.call(this, { usernames: chunk, withLogs: true }, { format: options.wireFormat, control }, (customer) => {
-				for (const log of logsOf(customer)) notes.set(noteKey(String(customer.Username), log.LogID), String(log.Notes ?? ''));
+	send: SendBatch,
+): Promise<Round> {
+	return await logLocks.holding(store, entries.map((entry) => String(entry.log.LogID)), async () => {
+		const result: Round = { outcomes: new Map(), appended: [], answeredAt: Date.now() };
+		// An append this process replaced since (a later Replace of the log) is gone on purpose.
+		let pending = how.verifying ? entries.filter((entry) => !entry.appended?.watch?.replacedSince()) : entries;
+		let expiredSince: number | undefined;
+		while (pending.length > 0) {
+			const appending = pending.filter((entry) => entry.appended !== undefined);
+			const read = appending.length > 0 ? await readNotes.call(this, appending, options, control) : undefined;
+			const now = new Date();
+			const sending: PendingLog[] = [];
+			for (const entry of pending) {
+				const stored = entry.appended === undefined ? undefined : read?.notesOf(entry);
+				if (stored === undefined) {
+					sending.push(entry);
+				} else if (!stored.ok) {
+					result.outcomes.set(entry.index, how.verifying ? unconfirmed(entry, stored.failure.reason) : unreadable(entry, stored.failure));
+				} else if (!(how.verifying && holdsAppended(stored.value, entry))) {
+					if (how.verifying && !how.mayRewrite) {
+						result.outcomes.set(entry.index, overwritten(entry, how.writes));
+						continue;
+					}
+					appendTo(entry, stored.value, now);
+					sending.push(entry);
+				}
+			}
+			if (sending.length === 0) break;
+			const deadline = read && Number.isFinite(read.sentAt) ? { notAfter: read.sentAt + options.appendWindowMs } : {};
+			const outcomes = await send(sending, { ...control, ...deadline });
+			result.answeredAt = Date.now();
+			pending = sending.filter((_, position) => isExpired(outcomes[position]));
+			sending.forEach((entry, position) => {
+				const outcome = outcomes[position];
+				if (isExpired(outcome)) return;
+				result.outcomes.set(entry.index, outcome);
+				if (!outcome.ok) return;
+				const logId = String(entry.log.LogID);
+				if (entry.appended !== undefined) {
+					entry.appended.watch ??= logLocks.watch(store, logId);
+					result.appended.push(entry);
+				} else if (typeof entry.log.Notes === 'string') logLocks.replacedNotes(store, logId);
 			});
-		} catch (error) {
-			for (const name of chunk) unreadable.set(name, (error as Error).message);
+			expiredSince ??= pending.length > 0 ? Date.now() : undefined;
+			if (expiredSince !== undefined && Date.now() - expiredSince > options.retry.rateLimitWaitMs) {
+				for (const entry of pending) result.outcomes.set(entry.index, tooSlow(entry, options));
+				break;
+			}
 		}
-	}
-	return { notes, unreadable };
+		return result;
+	});
 }
 
-async function prepare(
+/**
+ * Update's batch: when it changes notes, written while holding its logs, and its appends then
+ * checked (see above). A Replace of a log's notes makes this process's earlier appends to it final.
+ */
+async function write(
 	this: IExecuteFunctions,
 	batch: PendingLog[],
 	options: WriteOptions,
 	control: RequestControl,
-): Promise<Map<number, Refusal>> {
-	const problems = new Map<number, Refusal>();
-	const appending: PendingLog[] = [];
+	send: SendBatch,
+): Promise<BatchWrite> {
+	const outcomes = new Map<number, Outcome>();
+	const sending: PendingLog[] = [];
 	for (const entry of batch) {
-		if (entry.values.notesMode !== 'append' || typeof entry.log.Notes !== 'string') continue;
-		if (usernameOf(entry) === '') {
-			problems.set(entry.index, problem('"Notes Mode" Append needs the Customer the log belongs to, to read its current notes'));
-		} else appending.push(entry);
-	}
-	if (appending.length === 0) return problems;
-
-	const { notes, unreadable } = await readNotes.call(this, appending, options, control);
-	const now = new Date();
-	for (const entry of appending) {
-		const username = usernameOf(entry);
-		const failure = unreadable.get(username);
-		if (failure !== undefined) {
-			problems.set(entry.index, problem(`the current notes could not be read to append to them: ${failure}`));
+		const appends = entry.values.notesMode === 'append' && typeof entry.log.Notes === 'string';
+		if (appends && usernameOf(entry) === '') {
+			const message = '"Notes Mode" Append needs the Customer the log belongs to, to read its current notes';
+			outcomes.set(entry.index, refused({ message, field: 'Notes' }, CHECKED_FIRST));
 			continue;
 		}
-		const current = notes.get(noteKey(username, entry.log.LogID));
-		if (current === undefined) {
-			problems.set(
-				entry.index,
-				problem(`Log ${String(entry.log.LogID)} is not one of the logs of customer "${username}", so its notes cannot be appended to`),
-			);
-			continue;
-		}
-		appendTo(entry, current, String(entry.log.Notes), now);
+		if (appends) entry.appended = { text: String(entry.log.Notes), block: '' };
+		sending.push(entry);
 	}
-	return problems;
-}
-
-function unconfirmed(message: string, description: string): Outcome {
-	return fail({ message, description });
+	if (sending.length === 0) return { outcomes };
+	if (!sending.some((entry) => typeof entry.log.Notes === 'string')) {
+		// Nothing touches notes: nothing to hold or to check.
+		const results = await send(sending, control);
+		sending.forEach((entry, position) => outcomes.set(entry.index, results[position]));
+		return { outcomes };
+	}
+	const store = await storeEndpoint.call(this);
+	const first = await round.call(this, store, sending, { verifying: false, mayRewrite: true, writes: 1 }, options, control, send);
+	first.outcomes.forEach((outcome, index) => outcomes.set(index, outcome));
+	if (first.appended.length === 0) return { outcomes };
+	return { outcomes, later: confirm.call(this, store, first, options, control, send) };
 }
 
 /**
- * Reads the landed appends' logs back (once per batch and round) and writes again, on top of what
- * is stored now, each whose text another writer replaced meanwhile.
+ * After each write, waits one Append Window, then reads the appended logs back and writes again
+ * each whose text another writer removed; the outcome of an item's last write is its outcome.
  */
 async function confirm(
 	this: IExecuteFunctions,
-	landed: PendingLog[],
+	store: string,
+	first: Round,
 	options: WriteOptions,
 	control: RequestControl,
-	resend: (entries: PendingLog[]) => Promise<Outcome[]>,
+	send: SendBatch,
 ): Promise<Map<number, Outcome>> {
 	const outcomes = new Map<number, Outcome>();
-	let checking = landed.filter((entry) => entry.appended !== undefined);
-	for (let written = 1; checking.length > 0; written++) {
-		const { notes, unreadable } = await readNotes.call(this, checking, options, control);
-		const overwritten: PendingLog[] = [];
-		const now = new Date();
-		for (const entry of checking) {
-			const logId = String(entry.log.LogID);
-			const failure = unreadable.get(usernameOf(entry));
-			const stored = notes.get(noteKey(usernameOf(entry), entry.log.LogID));
-			const appended = entry.appended as { text: string; block: string };
-			if (failure !== undefined || stored === undefined) {
-				outcomes.set(
-					entry.index,
-					unconfirmed(
-						`The update of log ${logId} was accepted, but reading it back to confirm the appended text failed: ${failure ?? 'the log was not found'}`,
-						'Check the log\'s notes before appending this text again.',
-					),
-				);
-			} else if (!folded(stored).includes(folded(appended.block))) {
-				if (written > REPAIRS) {
-					outcomes.set(
-						entry.index,
-						unconfirmed(
-							`The text appended to log ${logId} was overwritten by another writer each of the ${written} times it was written; it is not in the log's notes now`,
-							'Neto has no lock on a log: another workflow or app kept replacing its notes at the same moment. Append the text again later.',
-						),
-					);
-				} else {
-					appendTo(entry, stored, appended.text, now);
-					overwritten.push(entry);
-				}
-			}
+	let last = first;
+	try {
+		for (let writes = 1; last.appended.length > 0; writes++) {
+			await sleep(Math.max(0, last.answeredAt + options.appendWindowMs - Date.now()));
+			const how = { verifying: true, mayRewrite: writes <= REPAIRS, writes };
+			last = await round.call(this, store, last.appended, how, options, control, send);
+			last.outcomes.forEach((outcome, index) => outcomes.set(index, outcome));
 		}
-		if (overwritten.length === 0) break;
-		const results = await resend(overwritten);
-		overwritten.forEach((entry, position) => outcomes.set(entry.index, results[position]));
-		checking = overwritten.filter((_, position) => results[position].ok);
+	} finally {
+		for (const entry of first.appended) entry.appended?.watch?.end();
 	}
 	return outcomes;
 }
 
-/** Update's steps for Notes Mode: Append (see writeLogs). */
-export const appendToNotes: BatchSteps = { prepare, confirm };
+function unreadable(entry: PendingLog, why: { reason: string; found: boolean }): Outcome {
+	const logId = String(entry.log.LogID);
+	const message = why.found
+		? `the current notes could not be read to append to them: ${why.reason}`
+		: `Log ${logId} is not one of the logs of customer "${usernameOf(entry)}", so its notes cannot be appended to`;
+	return refused({ message, field: 'Notes' }, CHECKED_FIRST);
+}
+
+function unconfirmed(entry: PendingLog, reason: string): Outcome {
+	return fail({
+		message: `The update of log ${String(entry.log.LogID)} was accepted, but reading it back to confirm the appended text failed: ${reason}`,
+		description: 'Check the log\'s notes before appending this text again.',
+	});
+}
+
+function overwritten(entry: PendingLog, writes: number): Outcome {
+	return fail({
+		message: `The text appended to log ${String(entry.log.LogID)} was overwritten by another writer each of the ${writes} times it was written; it is not in the log's notes now`,
+		description:
+			'Neto has no lock on a log: another workflow or app kept replacing its notes at the same moment. Append the text again later.',
+	});
+}
+
+function tooSlow(entry: PendingLog, options: WriteOptions): Outcome {
+	return fail({
+		message: `Log ${String(entry.log.LogID)} could not be read and written within the Append Window (${options.appendWindowMs / 1000} s): the write kept waiting for the store or the rate limit`,
+		description: `Nothing was changed for this item, after ${Math.round(options.retry.rateLimitWaitMs / 1000)} s of tries. Raise Options > "Append Window (Seconds)" or "Rate Limit Wait (Minutes)".`,
+		delivery: 'expired',
+	});
+}
+
+/** Update's batch step for Notes Mode Append (see writeLogs). */
+export const appendToNotes: BatchSteps = { write };

@@ -14,7 +14,7 @@ const CHUNK = 100;
 
 const emailOf = (entry: PendingLog): string => String(entry.values.customerEmail ?? '').trim();
 
-const resolveCustomerEmails: BatchSteps['prepare'] = async function (batch, options, control) {
+const resolveCustomerEmails: NonNullable<BatchSteps['prepare']> = async function (batch, options, control) {
 	const problems = new Map<number, Refusal>();
 	const byEmail = batch.filter((entry) => emailOf(entry) !== '');
 	const emails = [...new Set(byEmail.map((entry) => emailOf(entry).toLowerCase()))];
@@ -50,8 +50,5 @@ const resolveCustomerEmails: BatchSteps['prepare'] = async function (batch, opti
 	return problems;
 };
 
-/** Add's batch steps: emails resolved before sending; nothing to confirm after. */
-export const customerEmailSteps: BatchSteps = {
-	prepare: resolveCustomerEmails,
-	confirm: async () => new Map(),
-};
+/** Add's batch steps: emails resolved before sending. */
+export const customerEmailSteps: BatchSteps = { prepare: resolveCustomerEmails };

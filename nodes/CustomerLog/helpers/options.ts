@@ -10,6 +10,8 @@ export interface WriteOptions {
 	requestsPerMinute: number;
 	concurrency: number;
 	retry: RetryPolicy;
+	/** Notes Mode Append: how old an append's read may be when its write is answered (appendNotes.ts). */
+	appendWindowMs: number;
 }
 
 export const DEFAULT_OPTIONS: WriteOptions = {
@@ -18,6 +20,7 @@ export const DEFAULT_OPTIONS: WriteOptions = {
 	requestsPerMinute: 500,
 	concurrency: 1,
 	retry: { maxRetries: 3, baseDelayMs: 1000, rateLimitWaitMs: 5 * 60_000 },
+	appendWindowMs: 10_000,
 };
 
 export const optionsProperty: INodeProperties = {
@@ -29,6 +32,16 @@ export const optionsProperty: INodeProperties = {
 	description: 'How the node talks to the store. Read once per run, from the first item.',
 	// Batching, limits and retries are for writes; Get Many reads with the wire format only.
 	options: [
+		{
+			displayName: 'Append Window (Seconds)',
+			name: 'appendWindowSeconds',
+			displayOptions: { show: { '/operation': ['update'] } },
+			type: 'number',
+			typeOptions: { minValue: 0.1, maxValue: 300, numberPrecision: 1 },
+			default: 10,
+			description:
+				'For Notes Mode Append. The longest an append may take from reading the notes to the store\'s answer to its write (a slower one reads again). The node then waits this long before reading the log back, so that any other execution or worker that read the notes before this write has written by then. Use the same value in every workflow that appends to the same logs.',
+		},
 		{
 			displayName: 'Batch Size',
 			name: 'batchSize',
@@ -115,6 +128,12 @@ function minutes(value: unknown, fallbackMs: number, maxMinutes: number): number
 	return Math.round(Math.min(maxMinutes, Math.max(0, number)) * 60_000);
 }
 
+function seconds(value: unknown, fallbackMs: number, min: number, max: number): number {
+	const number = typeof value === 'number' ? value : Number(value);
+	if (value === undefined || value === '' || !Number.isFinite(number)) return fallbackMs;
+	return Math.round(Math.min(max, Math.max(min, number)) * 1000);
+}
+
 export function readWriteOptions(context: IExecuteFunctions): WriteOptions {
 	const raw = context.getNodeParameter('options', 0, {}) as IDataObject;
 	return {
@@ -127,5 +146,6 @@ export function readWriteOptions(context: IExecuteFunctions): WriteOptions {
 			baseDelayMs: whole(raw.retryDelayMs, DEFAULT_OPTIONS.retry.baseDelayMs, 0, 60_000),
 			rateLimitWaitMs: minutes(raw.rateLimitWaitMinutes, DEFAULT_OPTIONS.retry.rateLimitWaitMs, 60),
 		},
+		appendWindowMs: seconds(raw.appendWindowSeconds, DEFAULT_OPTIONS.appendWindowMs, 0.1, 300),
 	};
 }

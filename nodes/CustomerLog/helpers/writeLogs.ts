@@ -8,6 +8,7 @@ import { sendNetoRequest } from '../transport';
 import { readControl } from './customers';
 import type { LogOperation } from './fields';
 import { errorItem, toNodeError } from './itemErrors';
+import type { NotesWatch } from './logLocks';
 import { buildLog, type NetoLog } from './logBuilder';
 import { writtenLogOutput } from './logOutput';
 import type { WriteOptions } from './options';
@@ -25,32 +26,46 @@ export interface PendingLog {
 	log: NetoLog;
 	/** What readValues returned for the item: the fields, and settings such as notesMode. */
 	values: IDataObject;
-	/** Update's append mode: the item's text, and the exact block it added to the notes it read. */
-	appended?: { text: string; block: string };
+	/**
+	 * Update's append mode: the item's text, the exact block it added to the notes it read, and
+	 * whether this process replaced the log's notes after it wrote.
+	 */
+	appended?: { text: string; block: string; watch?: NotesWatch };
 }
 
 /** One item's outcome: its output json, or how it failed. */
 export type Outcome = Result<IDataObject, ItemFailure>;
 
+/** Sends entries in one request (split further only by Update's error pinning), under `control`. */
+export type SendBatch = (entries: PendingLog[], control: RequestControl) => Promise<Outcome[]>;
+
+/** What a step that sends a batch itself gives back. */
+export interface BatchWrite {
+	/** One outcome per entry of the batch. */
+	outcomes: Map<number, Outcome>;
+	/** Outcomes known later that replace some of `outcomes` (an append's read-back); the run waits for them. */
+	later?: Promise<Map<number, Outcome>>;
+}
+
 /**
- * Steps around each batch of Update (its append mode): `prepare` may rewrite the batch's logs
- * (reading from the store) and returns the items it refuses; `confirm` runs on the logs that
- * landed, may send some again through `resend`, and returns the outcomes that replace theirs.
+ * Steps around each batch: `prepare` may rewrite the batch's logs (reading from the store) and
+ * returns the items it refuses (Add's Customer By Email); `write` sends the batch itself through
+ * `send`, e.g. holding its logs and reading them first (Update's Notes Mode Append).
  */
 export interface BatchSteps {
-	prepare(
+	prepare?(
 		this: IExecuteFunctions,
 		batch: PendingLog[],
 		options: WriteOptions,
 		control: RequestControl,
 	): Promise<Map<number, Refusal>>;
-	confirm(
+	write?(
 		this: IExecuteFunctions,
-		landed: PendingLog[],
+		batch: PendingLog[],
 		options: WriteOptions,
 		control: RequestControl,
-		resend: (entries: PendingLog[]) => Promise<Outcome[]>,
-	): Promise<Map<number, Outcome>>;
+		send: SendBatch,
+	): Promise<BatchWrite>;
 }
 
 const ACTIONS = { add: 'AddCustomerLog', update: 'UpdateCustomerLog' } as const;
@@ -88,7 +103,7 @@ function success(log: NetoLog, answer: NetoAnswer, logId?: number): Outcome {
 	return ok(writtenLogOutput(log, answer, logId));
 }
 
-function refused(refusal: Refusal, description: string): Outcome {
+export function refused(refusal: Refusal, description: string): Outcome {
 	return fail({ message: `${refusal.message}. Nothing was sent for this item.`, description, field: refusal.field ?? '' });
 }
 
@@ -97,7 +112,7 @@ function fromRequestFailure(error: RequestFailure, operation: LogOperation): Ite
 		operation === 'add' && error.outcome === 'unknown'
 			? ' This log may or may not have been added: check the customer\'s logs before adding it again.'
 			: '';
-	return { message: error.message, description: `${error.description}${landed}`, httpCode: error.httpCode };
+	return { message: error.message, description: `${error.description}${landed}`, httpCode: error.httpCode, delivery: error.outcome };
 }
 
 async function send(
@@ -206,10 +221,12 @@ export async function writeLogs(
 	};
 	const stopped = () => !continueOnFail && firstFailure !== undefined;
 
-	const send = async (entries: PendingLog[]) => await sendBatch.call(this, entries, options, control);
+	const send: SendBatch = async (entries, requestControl) => await sendBatch.call(this, entries, options, requestControl);
+	/** Outcomes still to come after their batch was sent (an append's read-back). */
+	const later: Array<Promise<void>> = [];
 	const dispatch = async (batch: PendingLog[]) => {
 		let ready = batch;
-		if (steps) {
+		if (steps?.prepare) {
 			const refusals = await steps.prepare.call(this, batch, options, control);
 			for (const [index, refusal] of refusals) {
 				settle(index, refused(refusal, 'The node checks this before sending anything for the item.'));
@@ -217,12 +234,14 @@ export async function writeLogs(
 			ready = batch.filter((entry) => !refusals.has(entry.index));
 		}
 		if (ready.length === 0 || stopped()) return;
-		const results = await send(ready);
+		if (steps?.write) {
+			const written = await steps.write.call(this, ready, options, control, send);
+			for (const [index, outcome] of written.outcomes) settle(index, outcome);
+			if (written.later) later.push(written.later.then((outcomes) => outcomes.forEach((outcome, index) => settle(index, outcome))));
+			return;
+		}
+		const results = await send(ready, control);
 		ready.forEach((entry, position) => settle(entry.index, results[position]));
-		if (!steps) return;
-		const landed = ready.filter((_, position) => results[position].ok);
-		const confirmed = await steps.confirm.call(this, landed, options, control, send);
-		for (const [index, outcome] of confirmed) settle(index, outcome);
 	};
 
 	/** Batches in flight, each with the logs it changes. */
@@ -266,6 +285,7 @@ export async function writeLogs(
 	}
 	if (batch.length > 0 && !stopped()) await launch(batch, keys);
 	while (inFlight.size > 0) await Promise.race(inFlight.keys());
+	await Promise.all(later);
 
 	if (stopped()) {
 		const outcome = outcomes[firstFailure as number] as Extract<Outcome, { ok: false }>;

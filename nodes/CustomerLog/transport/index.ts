@@ -26,6 +26,14 @@ export interface RetryPolicy {
 export interface RequestControl {
 	requestsPerMinute: number;
 	retry: RetryPolicy;
+	/**
+	 * The moment (epoch ms) by which the answer must have come: no try starts after it (the request
+	 * ends as 'expired', nothing sent) and a try still waiting then is cut off. An append's write
+	 * must not land long after the read it builds on (see appendNotes.ts).
+	 */
+	notAfter?: number;
+	/** Told the moment each try goes to the store. */
+	onSend?: (at: number) => void;
 }
 
 export interface NetoRequest {
@@ -150,16 +158,31 @@ export async function sendNetoRequest(
 	let failures = 0;
 	let limitedTimes = 0;
 	let limitedSince: number | undefined;
+	/** An earlier try may have been applied: the store answered 5xx, or the connection failed after sending. */
+	let mayHaveLanded = false;
 	for (;;) {
 		// Looked up each try: a limiter left quiet for a window (a long backoff) may have been dropped.
 		const permit = await accountLimiters.for(url, account).acquire(control.requestsPerMinute);
+		const sentAt = Date.now();
+		if (control.notAfter !== undefined && sentAt >= control.notAfter) {
+			permit.unused();
+			return mayHaveLanded
+				? failed(
+						`The store did not answer in time, and the request was not tried again: its time ran out (${failures + limitedTimes + 1} tries)`,
+						'The store may or may not have applied an earlier try.',
+						'unknown',
+					)
+				: failed('The request to the store was not sent: its time ran out before it could go', 'Nothing was changed.', 'expired');
+		}
+		control.onSend?.(sentAt);
 		const response = await this.helpers.httpRequestWithAuthentication
-			.call(this, 'netoApi', options)
+			.call(this, 'netoApi', control.notAfter === undefined ? options : { ...options, timeout: control.notAfter - sentAt })
 			.then((raw: RawResponse) => raw, (error: unknown) => ({ networkError: error }));
 		if ('networkError' in response) {
 			permit.done();
 			const code = errorCode(response.networkError) ?? '';
 			const outcome: DeliveryOutcome = NOT_DELIVERED_CODES.has(code) ? 'notDelivered' : 'unknown';
+			mayHaveLanded ||= outcome === 'unknown';
 			if (failures < control.retry.maxRetries && (outcome === 'notDelivered' || request.idempotent)) {
 				await sleep(backoffMs(control.retry, failures++));
 				continue;
@@ -195,6 +218,7 @@ export async function sendNetoRequest(
 		}
 		permit.done();
 		if (status >= 500 && failures < control.retry.maxRetries && request.idempotent) {
+			mayHaveLanded = true;
 			await sleep(backoffMs(control.retry, failures++));
 			continue;
 		}
@@ -222,6 +246,15 @@ export async function sendNetoRequest(
 		}
 		return ok(redactMessages(answer, secrets));
 	}
+}
+
+/**
+ * The store's API endpoint as the credential gives it (no secret in it), or '' when the Store URL
+ * is not usable (every request then fails with the reason). What identifies a store's logs.
+ */
+export async function storeEndpoint(this: NetoContext): Promise<string> {
+	const endpoint = netoEndpoint((await this.getCredentials('netoApi')).storeUrl);
+	return endpoint.ok ? endpoint.value : '';
 }
 
 /** As sendNetoRequest, for reads: a failure becomes the NodeApiError n8n shows. */

@@ -48,6 +48,8 @@ export interface Permit {
 	done(): void;
 	/** HTTP 429: the store did not count it. Lowers the rate, and pauses every request for Retry-After. */
 	refused(retryAfterMs?: number): void;
+	/** It was not sent after all: it counts for nothing. */
+	unused(): void;
 }
 
 /**
@@ -110,6 +112,10 @@ export class AccountLimiter {
 				this.wake();
 			},
 			refused: (retryAfterMs?: number) => this.refuse(slot, retryAfterMs),
+			unused: () => {
+				this.slots = this.slots.filter((other) => other !== slot);
+				this.wake();
+			},
 		};
 	}
 
