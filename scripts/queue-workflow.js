@@ -21,8 +21,8 @@ const APPEND_LOG_ID = 1000;
 const credentials = { netoApi: { id: SANDBOX_CREDENTIAL_ID, name: 'Neto Sandbox' } };
 /**
  * The appends use the sandbox's other account (client ID and access token), whose minute the adds'
- * burst does not spend: an append whose write waits out 429s for seconds after it read the notes
- * overwrites appends that landed meanwhile, unseen by either side (README, "Appending to notes").
+ * burst does not spend, so their check is about concurrent appends alone, not about appends that
+ * wait out 429s between reading the notes and writing them (which only loses more).
  */
 const APPEND_CREDENTIAL_ID = 'netoQueueAppendAccount';
 const appendCredentials = { netoApi: { id: APPEND_CREDENTIAL_ID, name: 'Neto Sandbox (OAuth account)' } };
