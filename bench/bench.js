@@ -1,140 +1,245 @@
 'use strict';
 /**
- * `npm run bench`: how many requests, how long, how much CPU and memory the node spends on 1,000 and
- * 10,000 Adds and Updates, against the Neto sandbox (in its own process) with injected latency,
- * each beside a one-request-per-item baseline run in this same process (what n8n's HTTP Request
- * node does) and the floor of ceil(N / batch size) round trips. Figures are printed as ratios;
- * nothing here is a pass/fail test.
+ * `npm run bench`: the node in real n8n (the n8n that `npm start` installs into .cache/), against
+ * the Neto sandbox (its own process) with injected latency. Each workflow is Manual Trigger → a
+ * Code node making N items → the node under test, run headless by `n8n execute`; the node's own
+ * time is n8n's `executionTime` for it in the run's data, and peak RSS is the VmHWM of the n8n
+ * process. Beside the Neto node in its three mapping modes, n8n's HTTP Request node does the same
+ * work one request per item, and a No Op node in its place gives the memory of n8n and the items
+ * alone. Figures are ratios against those baselines in the same run; nothing here is pass/fail.
  *
- *   npm run bench -- [--latency 50] [--sizes 1000,10000] [--batch 50] [--baseline-max 10000]
+ *   npm run bench -- [--latency 50] [--sizes 1000,10000] [--batch 100] [--n8n 2.41.1] [--profile]
+ *                    [--operations add,update] [--modes literal,expressions,auto,http]
+ *
+ * Ports: the sandboxes and n8n's task-runner broker use 5750-5759 (BENCH_PORT_BASE moves them).
+ * `npm run bench:in-process` gives the older in-process figures (n8n-core's engine in one process).
  */
+const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const esbuild = require('esbuild');
+const { spawn } = require('node:child_process');
 
+const env = require('../scripts/n8n-env');
+const { n8nSync, n8nEnv } = require('../scripts/n8n-cli');
 const { startSandboxProcess } = require('../scripts/sandbox-process');
+const { benchWorkflow, UNDER_TEST } = require('./workflows');
+const { summarizeProfile } = require('./profile');
 
-const root = path.resolve(__dirname, '..');
 const arg = (name, fallback) => {
 	const index = process.argv.indexOf(`--${name}`);
 	return index > 0 ? process.argv[index + 1] : fallback;
 };
 const LATENCY_MS = Number(arg('latency', 50));
 const SIZES = String(arg('sizes', '1000,10000')).split(',').map(Number);
-const BATCH = Number(arg('batch', 50));
-const BASELINE_MAX = Number(arg('baseline-max', 10000));
+const BATCH = Number(arg('batch', 100));
+const VERSION = arg('n8n', env.DEFAULT_N8N);
+const PROFILE = process.argv.includes('--profile');
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 5750);
+const OPERATIONS = String(arg('operations', 'add,update')).split(',');
+const MODES = String(arg('modes', 'literal,expressions,auto,http')).split(',').concat('control');
+const MODE_LABELS = { literal: 'Neto, fields as literals', expressions: 'Neto, five expressions', auto: 'Neto, mapped automatically', http: 'HTTP Request node, one per item' };
+/** The account's real limit, and the per-item run that respects it. */
+const RATE_LIMIT = 500;
+const RATE_LIMITED_COUNT = 1000;
 
-/** The tests' engine harness (TypeScript), bundled for plain node. */
-async function loadHarness() {
-	// Inside the repo (in the ignored .cache/) so the bundle's packages resolve from node_modules.
-	const outfile = path.join(root, '.cache', 'bench', 'engine.js');
-	require(path.join(root, 'test/setup-env.js'));
-	await esbuild.build({ entryPoints: [path.join(root, 'test/harness/engine.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile, logLevel: 'error' });
-	return require(outfile);
-}
+const work = path.join(env.cache, 'bench');
+const userFolder = path.join(work, 'n8n-user');
 
-
-async function measure(run) {
-	let peakRss = process.memoryUsage().rss;
-	const sampler = setInterval(() => {
-		peakRss = Math.max(peakRss, process.memoryUsage().rss);
-	}, 20);
-	const cpu = process.cpuUsage();
-	const start = process.hrtime.bigint();
-	const requests = await run();
-	const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-	const used = process.cpuUsage(cpu);
-	clearInterval(sampler);
-	peakRss = Math.max(peakRss, process.memoryUsage().rss);
-	return { requests, wallMs, cpuMs: (used.user + used.system) / 1000, peakRssMb: peakRss / 2 ** 20 };
-}
-
-/** One request per item, sequentially, as the HTTP Request node sends them. */
-async function baseline(sandbox, action, count) {
-	const before = (await sandbox.stats()).requests;
-	for (let n = 0; n < count; n++) {
-		const log = action === 'AddCustomerLog' ? { Username: 'jsmith', Notes: `baseline ${n}` } : { LogID: 1000 + (n % 3), Notes: `baseline ${n}` };
-		const response = await fetch(`${sandbox.url}/do/WS/NetoAPI`, {
-			method: 'POST',
-			headers: { NETOAPI_ACTION: action, NETOAPI_USERNAME: sandbox.credentials.apiUsername, NETOAPI_KEY: sandbox.credentials.apiKey, Accept: 'application/json', 'Content-Type': 'application/json' },
-			body: JSON.stringify({ CustomerLogs: { CustomerLog: [log] } }),
-		});
-		const answer = await response.json();
-		if (answer.Ack !== 'Success') throw new Error(`baseline request failed: ${JSON.stringify(answer)}`);
+function vmHwmMb(pid) {
+	try {
+		const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return match ? Number(match[1]) / 1024 : 0;
+	} catch {
+		return 0;
 	}
-	return (await sandbox.stats()).requests - before;
 }
 
-function workflowFor(sandbox, operation, count) {
-	const items = Array.from({ length: count }, (_, n) => ({ n, id: 1000 + (n % 3) }));
-	const parameters =
-		operation === 'add'
-			? { operation, username: 'jsmith', additionalFields: { notes: '={{ "node " + $json.n }}' }, options: { batchSize: BATCH } }
-			: { operation, logId: '={{ $json.id }}', updateFields: { notes: '={{ "node " + $json.n }}' }, options: { batchSize: BATCH } };
-	const credentials = { storeUrl: sandbox.url, authType: 'apiKey', apiUsername: sandbox.credentials.apiUsername, apiKey: sandbox.credentials.apiKey };
-	return { parameters, items, credentials };
+/** `n8n execute --id --rawOutput`, sampling the process's peak RSS until it exits. */
+function execute(install, id, extraEnv = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(install.n8n, ['execute', `--id=${id}`, '--rawOutput'], {
+			env: n8nEnv(install.env, userFolder, { N8N_RUNNERS_BROKER_PORT: String(PORT_BASE + 1), ...extraEnv }),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let peakMb = 0;
+		const sampler = setInterval(() => {
+			peakMb = Math.max(peakMb, vmHwmMb(child.pid));
+		}, 10);
+		const out = [];
+		const err = [];
+		child.stdout.on('data', (chunk) => {
+			peakMb = Math.max(peakMb, vmHwmMb(child.pid));
+			out.push(chunk);
+		});
+		child.stderr.on('data', (chunk) => err.push(chunk));
+		child.once('exit', (code) => {
+			clearInterval(sampler);
+			const stdout = Buffer.concat(out).toString();
+			const start = stdout.indexOf('{');
+			if (code !== 0 || start < 0) return reject(new Error(`n8n execute ${id} failed (${code}):\n${stdout.slice(0, 2000)}\n${Buffer.concat(err)}`));
+			try {
+				resolve({ run: JSON.parse(stdout.slice(start)), peakMb });
+			} catch (error) {
+				const file = path.join(work, `${id}.stdout`);
+				fs.writeFileSync(file, stdout);
+				reject(new Error(`n8n execute ${id} printed a run that does not parse (${error.message}); its output is in ${file}`));
+			}
+		});
+	});
 }
 
-async function nodeRun(harness, sandbox, operation, count) {
-	const before = (await sandbox.stats()).requests;
-	const result = await harness.runCustomerLog(workflowFor(sandbox, operation, count));
-	if (result.error || result.json.length !== count || result.json.some((json) => json.error)) throw new Error(`node run failed: ${result.error?.message}`);
-	return (await sandbox.stats()).requests - before;
+/** The node under test's task: its executionTime, and its output items (checked, one per input). */
+function nodeTask(run, count, mode) {
+	const task = run.data.resultData.runData[UNDER_TEST]?.[0];
+	if (!task) throw new Error(`"${UNDER_TEST}" did not run: ${JSON.stringify(run.data.resultData.error)}`);
+	if (task.error) throw new Error(`"${UNDER_TEST}" failed: ${JSON.stringify(task.error).slice(0, 500)}`);
+	const items = task.data.main[0] ?? [];
+	if (items.length !== count) throw new Error(`${mode}: ${items.length} output items for ${count} input items`);
+	const failed = items.find((item) => item.json.error || (mode !== 'control' && item.json.Ack !== 'Success'));
+	if (failed) throw new Error(`${mode}: an item failed: ${JSON.stringify(failed.json).slice(0, 500)}`);
+	return task;
+}
+
+async function measure(install, sandbox, spec, extraEnv, attempt = 1) {
+	const before = await sandbox.stats();
+	let executed;
+	try {
+		executed = await execute(install, spec.id, extraEnv);
+	} catch (error) {
+		// Seen once: a 10,000-item run's JSON on stdout did not parse. Say so, and run it again.
+		if (attempt > 1 || !/does not parse/.test(error.message)) throw error;
+		process.stderr.write(`${error.message}; running it again\n`);
+		return await measure(install, sandbox, spec, extraEnv, attempt + 1);
+	}
+	const { run, peakMb } = executed;
+	const after = await sandbox.stats();
+	const task = nodeTask(run, spec.count, spec.mode);
+	const statuses = Object.fromEntries(Object.entries(after.byStatus ?? {}).map(([status, n]) => [status, n - (before.byStatus?.[status] ?? 0)]));
+	return { ...spec, requests: after.requests - before.requests, statuses, nodeMs: task.executionTime, peakMb };
+}
+
+/**
+ * The store's round trip as a plain client sees it on this machine now (a batch of logs per
+ * request, one after another): the sandbox's own time under load, beside its set latency.
+ */
+async function measuredRoundTripMs(sandbox, rounds = 10) {
+	const log = { Username: 'jsmith', AllocatedTo: 'Sam', FollowUpType: 'Phone Call', Status: 'Require Recontact', Notes: 'floor' };
+	const post = () =>
+		fetch(`${sandbox.url}/do/WS/NetoAPI`, {
+			method: 'POST',
+			headers: { NETOAPI_ACTION: 'AddCustomerLog', NETOAPI_USERNAME: sandbox.credentials.apiUsername, NETOAPI_KEY: sandbox.credentials.apiKey, Accept: 'application/json', 'Content-Type': 'application/json' },
+			body: JSON.stringify({ CustomerLogs: { CustomerLog: Array(BATCH).fill(log) } }),
+		}).then((response) => response.json());
+	await post();
+	const start = performance.now();
+	for (let round = 0; round < rounds; round++) await post();
+	return (performance.now() - start) / rounds;
 }
 
 const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-async function main() {
-	const harness = await loadHarness();
-	// The sandbox in a child process, so its CPU is not counted as the node's.
-	const sandbox = await startSandboxProcess({ latencyMs: LATENCY_MS, rateLimit: 1_000_000_000 });
-	const rows = [];
-	try {
-		// Warm up the engine, the JIT and the connections on both paths.
-		for (const operation of ['add', 'update']) {
-			await nodeRun(harness, sandbox, operation, 500);
-			await harness.runParameterReader(workflowFor(sandbox, operation, 500));
+function setUp(install, sandboxes) {
+	fs.rmSync(work, { recursive: true, force: true });
+	fs.mkdirSync(userFolder, { recursive: true });
+	env.installPackage(env.buildAndPack(), userFolder);
+	const credentials = Object.entries(sandboxes).map(([id, sandbox]) => ({
+		id,
+		name: id,
+		type: 'netoApi',
+		data: { storeUrl: sandbox.url, authType: 'apiKey', apiUsername: sandbox.credentials.apiUsername, apiKey: sandbox.credentials.apiKey },
+	}));
+	fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify(credentials));
+	n8nSync(install, userFolder, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
+
+	const specs = [];
+	for (const count of SIZES) {
+		for (const operation of OPERATIONS) {
+			for (const mode of MODES) specs.push({ id: `bench-${operation}-${count}-${mode}`, operation, mode, count, credentialId: 'fast' });
 		}
-		for (const count of SIZES) {
-			for (const operation of ['add', 'update']) {
-				// Control first, then the node, each after a collection, so neither pays for the other's garbage.
-				global.gc?.();
-				const control = await measure(async () => (await harness.runParameterReader(workflowFor(sandbox, operation, count))) && 0);
-				global.gc?.();
-				const node = await measure(() => nodeRun(harness, sandbox, operation, count));
-				const floorRequests = Math.ceil(count / BATCH);
-				const floorMs = floorRequests * LATENCY_MS;
-				const baseCount = Math.min(count, BASELINE_MAX);
-				const base = await measure(() => baseline(sandbox, operation === 'add' ? 'AddCustomerLog' : 'UpdateCustomerLog', baseCount));
-				const scale = count / baseCount;
-				rows.push({ count, operation, node, control, floorRequests, floorMs, base: { ...base, requests: base.requests * scale, wallMs: base.wallMs * scale, cpuMs: base.cpuMs * scale }, extrapolated: scale !== 1 });
-				process.stderr.write(`${operation} ${count}: done\n`);
-			}
-		}
-	} finally {
-		sandbox.stop();
 	}
+	const limited = { id: 'bench-limited', operation: 'add', mode: 'auto', count: RATE_LIMITED_COUNT, credentialId: 'limited', batchSize: BATCH };
+	const profiled = ['expressions', 'auto', 'http'].map((mode) => ({ id: `bench-profile-${mode}`, operation: 'add', mode, count: 1000, credentialId: 'fast' }));
+	const folder = path.join(work, 'workflows');
+	fs.mkdirSync(folder);
+	for (const spec of [...specs, limited, ...profiled]) {
+		const workflow = benchWorkflow({ batchSize: BATCH, ...spec, sandbox: sandboxes[spec.credentialId] });
+		fs.writeFileSync(path.join(folder, `${spec.id}.json`), JSON.stringify(workflow));
+	}
+	n8nSync(install, userFolder, ['import:workflow', '--separate', `--input=${folder}`]);
+	return { specs, limited, profiled };
+}
+
+function table(rows, roundTripMs) {
 	const lines = [
-		`Neto sandbox latency ${LATENCY_MS} ms per request, batch size ${BATCH}, Node ${process.version}, ${os.cpus().length} cores.`,
-		'',
-		'| items | operation | requests (node / floor / baseline) | wall time node | node / floor | baseline / node | items per second (node / baseline) | CPU per item: whole run / n8n reading parameters / node overhead | peak RSS |',
-		'|---:|---|---|---:|---:|---:|---|---|---:|',
+		'| items | operation | node | requests | wall time (node) | floor | time / floor | node time per item above the floor | time / measured floor | peak RSS (n8n process) | above n8n + items alone |',
+		'|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
 	];
-	for (const row of rows) {
-		const { node, base } = row;
+	for (const row of rows.filter((r) => r.mode !== 'control')) {
+		const control = rows.find((r) => r.mode === 'control' && r.count === row.count && r.operation === row.operation);
+		// The floor: the node's round trips one after another; the HTTP Request node sends all at once.
+		const roundTrips = row.mode === 'http' ? 1 : Math.ceil(row.count / BATCH);
+		const floorMs = roundTrips * LATENCY_MS;
 		lines.push(
-			`| ${fmt(row.count)} | ${row.operation} | ${fmt(node.requests)} / ${fmt(row.floorRequests)} / ${fmt(base.requests)}${row.extrapolated ? '*' : ''} | ${fmt(node.wallMs / 1000, 2)} s | ${fmt(node.wallMs / row.floorMs, 2)}x | ${fmt(base.wallMs / node.wallMs, 1)}x${row.extrapolated ? '*' : ''} | ${fmt(row.count / (node.wallMs / 1000))} / ${fmt(row.count / (base.wallMs / 1000))} | ${fmt((node.cpuMs * 1000) / row.count)} / ${fmt((row.control.cpuMs * 1000) / row.count)} / ${fmt(((node.cpuMs - row.control.cpuMs) * 1000) / row.count)} µs | ${fmt(node.peakRssMb)} MB |`,
+			`| ${fmt(row.count)} | ${row.operation} | ${MODE_LABELS[row.mode]} | ${fmt(row.requests)} | ${fmt(row.nodeMs / 1000, 2)} s | ${fmt(floorMs / 1000, 2)} s | ${fmt(row.nodeMs / floorMs, 2)}x | ${fmt(((row.nodeMs - floorMs) * 1000) / row.count)} µs | ${fmt(row.nodeMs / (roundTrips * roundTripMs), 2)}x | ${fmt(row.peakMb)} MB | ${fmt(row.peakMb - control.peakMb)} MB |`,
 		);
 	}
-	lines.push(
-		'',
-		'Node overhead = CPU of the whole run minus a control run through the same engine that only reads the same parameters (n8n evaluating the expressions): the node\'s own validation, encoding, HTTP client and answer reading.',
-	);
-	if (rows.some((row) => row.extrapolated)) lines.push('', `* baseline measured on ${fmt(BASELINE_MAX)} items and scaled.`);
-	process.stdout.write(`${lines.join('\n')}\n`);
+	return lines;
+}
+
+async function main() {
+	const install = env.ensureN8n(VERSION);
+	const sandboxes = {
+		fast: await startSandboxProcess({ port: PORT_BASE + 2, latencyMs: LATENCY_MS, rateLimit: 1_000_000_000 }),
+		limited: await startSandboxProcess({ port: PORT_BASE + 3, latencyMs: LATENCY_MS, rateLimit: RATE_LIMIT }),
+	};
+	const rows = [];
+	const load = [os.loadavg()[0]];
+	try {
+		const { specs, limited, profiled } = setUp(install, sandboxes);
+		const roundTrips = [await measuredRoundTripMs(sandboxes.fast)];
+		for (const spec of specs) {
+			rows.push(await measure(install, sandboxes.fast, spec));
+			process.stderr.write(`${spec.id}: ${fmt(rows.at(-1).nodeMs)} ms\n`);
+		}
+		const limitedRow = await measure(install, sandboxes.limited, limited);
+		roundTrips.push(await measuredRoundTripMs(sandboxes.fast));
+		load.push(os.loadavg()[0]);
+		const roundTripMs = (roundTrips[0] + roundTrips[1]) / 2;
+		const lines = [
+			`Real n8n ${VERSION} (\`n8n execute\`), Neto sandbox latency ${LATENCY_MS} ms per request, batch size ${BATCH}, ${os.cpus().length} cores, load average ${load.map((l) => fmt(l, 1)).join(' → ')}.`,
+			'',
+			...table(rows, roundTripMs),
+			'',
+			`Floor: ceil(N / ${BATCH}) round trips of ${LATENCY_MS} ms one after another for the Neto node; one round trip for the HTTP Request node, which sends every item's request at once (no rate limit here).`,
+			`Measured floor: the same round trips from a plain client, ${roundTrips.map((ms) => fmt(ms, 1)).join(' and ')} ms each before and after the runs (the sandbox's own time on this machine beside its ${LATENCY_MS} ms).`,
+			'Wall time is n8n\'s executionTime of the node; peak RSS the VmHWM of the n8n process (n8n itself included); "above n8n + items alone" subtracts the same run with a No Op node in place of the node under test.',
+			'',
+			`Under the account's real limit (${RATE_LIMIT} requests a minute, enforced by the sandbox), mapped automatically, ${fmt(RATE_LIMITED_COUNT)} Adds: ${fmt(limitedRow.requests)} requests, ${fmt(limitedRow.statuses[429] ?? 0)} answered 429, ${fmt(limitedRow.nodeMs / 1000, 2)} s; a run of one request per item that respects the limit needs ${fmt(RATE_LIMITED_COUNT / RATE_LIMIT, 1)} minutes (${fmt((RATE_LIMITED_COUNT / RATE_LIMIT) * 60)} s, computed): ${fmt(((RATE_LIMITED_COUNT / RATE_LIMIT) * 60_000) / limitedRow.nodeMs)}x faster.`,
+		];
+		if (PROFILE) lines.push('', ...(await profileRuns(install, sandboxes.fast, profiled)));
+		process.stdout.write(`${lines.join('\n')}\n`);
+	} finally {
+		// Killed, not asked: a graceful close would wait on idle keep-alive connections.
+		for (const sandbox of Object.values(sandboxes)) sandbox.child.kill('SIGKILL');
+	}
+}
+
+/** The same 1,000 Adds with V8's CPU profiler on the n8n process: where the node's time goes. */
+async function profileRuns(install, sandbox, profiled) {
+	const lines = ['CPU profile of the node under test (1,000 Adds; samples inside its execute, by whose code ran):', ''];
+	for (const spec of profiled) {
+		const dir = path.join(work, 'profiles', spec.mode);
+		fs.mkdirSync(dir, { recursive: true });
+		const row = await measure(install, sandbox, spec, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
+		const files = fs.readdirSync(dir).map((file) => path.join(dir, file));
+		// The main n8n process wrote the largest profile (the task runner's is small).
+		const main = files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
+		lines.push(`${MODE_LABELS[spec.mode]}: node time ${fmt(row.nodeMs)} ms (profiled)`, ...summarizeProfile(JSON.parse(fs.readFileSync(main, 'utf8')), spec.mode === 'http'), '');
+	}
+	return lines;
 }
 
 main().catch((error) => {
 	process.stderr.write(`${error.stack || error}\n`);
-	process.exit(1);
+	process.exitCode = 1;
 });

@@ -90,9 +90,12 @@ export class NetoApi implements ICredentialType {
 			credentials.authType === 'oAuthToken'
 				? { X_ACCESS_KEY: String(credentials.clientId ?? ''), X_SECRET_KEY: String(credentials.accessToken ?? '') }
 				: { NETOAPI_USERNAME: String(credentials.apiUsername ?? ''), NETOAPI_KEY: String(credentials.apiKey ?? '') };
+		// A Store URL refused here (plain http to another machine, say) never gets a request sent.
+		const endpoint = netoEndpoint(credentials.storeUrl);
+		if (!endpoint.ok) throw new Error(endpoint.failure);
 		const authenticated: IHttpRequestOptions = {
 			...requestOptions,
-			url: netoEndpoint(credentials.storeUrl),
+			url: endpoint.value,
 			headers: { ...requestOptions.headers, ...headers },
 		};
 		// The endpoint is absolute; a baseURL (the credential test's) must not be joined to it.

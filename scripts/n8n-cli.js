@@ -160,4 +160,4 @@ function stopChild(child) {
 	});
 }
 
-module.exports = { importCredentialAndExamples, importSandboxCredential, exampleWorkflows, executeWorkflow, startN8n, exitReason, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync };
+module.exports = { importCredentialAndExamples, importSandboxCredential, exampleWorkflows, executeWorkflow, startN8n, exitReason, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync, n8nEnv };

@@ -17,7 +17,7 @@ describe('Store URL', () => {
 		['http://127.8.9.10:8787', 'http://127.8.9.10:8787/do/WS/NetoAPI'],
 		['http://[::1]:8787', 'http://[::1]:8787/do/WS/NetoAPI'],
 	])('%j calls %s', (input, endpoint) => {
-		expect(netoEndpoint(input)).toBe(endpoint);
+		expect(netoEndpoint(input)).toEqual({ ok: true, value: endpoint });
 	});
 
 	test.each([
@@ -36,7 +36,7 @@ describe('Store URL', () => {
 		['http://localhost.mystore.com.au', 'uses plain http'],
 		['http://127.0.0.1.mystore.com.au', 'uses plain http'],
 	])('%j is refused: %s', (input, message) => {
-		expect(() => netoEndpoint(input)).toThrow(message);
+		expect(netoEndpoint(input)).toEqual({ ok: false, failure: expect.stringContaining(message) });
 	});
 });
 

@@ -1,7 +1,7 @@
 /** Unit tests for the pure parts: the response reader, the XML encoder and the rate limiter. */
 import type { Clock } from '../nodes/CustomerLog/transport/rateLimiter';
 import { AccountLimiter, AccountLimiters } from '../nodes/CustomerLog/transport/rateLimiter';
-import { NotNetoAnswer, encodeRequest, parseNetoResponse } from '../nodes/CustomerLog/transport/wire';
+import { encodeRequest, parseNetoResponse } from '../nodes/CustomerLog/transport/wire';
 import { findCharacterNotInXml } from '../nodes/CustomerLog/helpers/logBuilder';
 
 describe('parseNetoResponse', () => {
@@ -19,26 +19,25 @@ describe('parseNetoResponse', () => {
 		['XML', '<?xml version="1.0" encoding="utf-8"?><AddCustomerLog><Ack>Success</Ack><CustomerLog><LogID>12</LogID></CustomerLog></AddCustomerLog>'],
 		['indented XML', '<AddCustomerLog>\n  <Ack>Success</Ack>\n  <CustomerLog>\n    <LogID> 12 </LogID>\n  </CustomerLog>\n  <Messages/>\n</AddCustomerLog>\n'],
 	])('%s reads as the same shape', (_label, body) => {
-		const answer = parseNetoResponse(body);
-		expect(answer).toMatchObject(NORMAL);
+		expect(parseNetoResponse(body)).toMatchObject({ ok: true, value: NORMAL });
 	});
 
 	test('values stay strings as the store wrote them; empty elements are empty strings', () => {
 		const answer = parseNetoResponse(
 			'<GetCustomer><Ack>Success</Ack><Customer><ID>00123</ID><Active>true</Active><Notes></Notes><Blank/><CustomerLogs><CustomerLog><LogID>7</LogID><Notes>  a &amp; b\n</Notes></CustomerLog></CustomerLogs></Customer></GetCustomer>',
 		);
-		expect(answer).not.toBeInstanceOf(NotNetoAnswer);
-		if (answer instanceof NotNetoAnswer) return;
-		expect(answer.Customer).toEqual([
+		expect(answer.ok).toBe(true);
+		if (!answer.ok) return;
+		expect(answer.value.Customer).toEqual([
 			{ ID: '00123', Active: 'true', Notes: '', Blank: '', CustomerLogs: { CustomerLog: [{ LogID: 7, Notes: '  a & b\n' }] } },
 		]);
 		const json = parseNetoResponse({ Ack: 'Success', Customer: { ID: 123, Active: true, CustomerLogs: { CustomerLog: '' } } });
-		expect(json).toMatchObject({ Customer: [{ ID: '123', Active: 'true', CustomerLogs: { CustomerLog: [] } }] });
+		expect(json).toMatchObject({ ok: true, value: { Customer: [{ ID: '123', Active: 'true', CustomerLogs: { CustomerLog: [] } }] } });
 	});
 
 	test('messages always come as Neto\'s shape, in arrays', () => {
 		const answer = parseNetoResponse({ Ack: 'Error', Messages: { Error: { Message: 'Bad', SeverityCode: 'Error', Description: 'Very' } } });
-		expect(answer).toMatchObject({ Messages: { Error: [{ Message: 'Bad', SeverityCode: 'Error', Description: 'Very' }], Warning: [] } });
+		expect(answer).toMatchObject({ ok: true, value: { Messages: { Error: [{ Message: 'Bad', SeverityCode: 'Error', Description: 'Very' }], Warning: [] } } });
 	});
 
 	test.each([
@@ -48,9 +47,7 @@ describe('parseNetoResponse', () => {
 		['JSON of something else', '{"error": "nope"}', 'none of the parts of a Neto API answer'],
 		['an empty body', '   ', 'empty answer'],
 	])('%s is not a Neto answer', (_label, body, reason) => {
-		const answer = parseNetoResponse(body);
-		expect(answer).toBeInstanceOf(NotNetoAnswer);
-		expect((answer as NotNetoAnswer).reason).toContain(reason);
+		expect(parseNetoResponse(body)).toEqual({ ok: false, failure: { reason: expect.stringContaining(reason), excerpt: expect.any(String) } });
 	});
 });
 
@@ -62,7 +59,7 @@ describe('XML encoding', () => {
 			'<?xml version="1.0" encoding="utf-8"?><AddCustomerLog><CustomerLogs><CustomerLog><Notes> &lt;a&gt;&amp;amp;&quot;&apos;&lt;/Notes&gt;&lt;Notes&gt;x]]&gt;&#13;\n </Notes></CustomerLog></CustomerLogs></AddCustomerLog>',
 		);
 		const answer = parseNetoResponse(body.replace('AddCustomerLog>', 'AddCustomerLog><Ack>Success</Ack>'));
-		expect((answer as { CustomerLog: unknown }).CustomerLog).toBeDefined();
+		expect(answer).toMatchObject({ ok: true, value: { CustomerLog: [] } });
 	});
 
 	test('finds the characters XML 1.0 cannot carry, and only those', () => {

@@ -1,8 +1,9 @@
+import type { Refusal } from '../failures';
+import { fail } from '../failures';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { RequestControl } from '../transport';
 import { eachCustomer, logsOf } from './customers';
-import type { FieldProblem } from './logBuilder';
 import type { WriteOptions } from './options';
 import type { BatchSteps, Outcome, PendingLog } from './writeLogs';
 
@@ -42,7 +43,7 @@ export function appendedNotes(current: string, addition: string, now: Date): str
 	return current === '' ? addition : `${current}\n${separatorLine(now)}\n${addition}`;
 }
 
-const problem = (message: string): FieldProblem => ({ message, field: 'Notes' });
+const problem = (message: string): Refusal => ({ message, field: 'Notes' });
 
 const usernameOf = (entry: PendingLog): string =>
 	typeof entry.values.username === 'string' ? entry.values.username.trim() : '';
@@ -90,8 +91,8 @@ async function prepare(
 	batch: PendingLog[],
 	options: WriteOptions,
 	control: RequestControl,
-): Promise<Map<number, FieldProblem>> {
-	const problems = new Map<number, FieldProblem>();
+): Promise<Map<number, Refusal>> {
+	const problems = new Map<number, Refusal>();
 	const appending: PendingLog[] = [];
 	for (const entry of batch) {
 		if (entry.values.notesMode !== 'append' || typeof entry.log.Notes !== 'string') continue;
@@ -124,7 +125,7 @@ async function prepare(
 }
 
 function unconfirmed(message: string, description: string): Outcome {
-	return { ok: false, failure: { message, description } };
+	return fail({ message, description });
 }
 
 /**

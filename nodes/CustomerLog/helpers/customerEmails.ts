@@ -1,5 +1,5 @@
 import { eachCustomer } from './customers';
-import type { FieldProblem } from './logBuilder';
+import type { Refusal } from '../failures';
 import { withField } from './logBuilder';
 import type { BatchSteps, PendingLog } from './writeLogs';
 
@@ -15,7 +15,7 @@ const CHUNK = 100;
 const emailOf = (entry: PendingLog): string => String(entry.values.customerEmail ?? '').trim();
 
 const resolveCustomerEmails: BatchSteps['prepare'] = async function (batch, options, control) {
-	const problems = new Map<number, FieldProblem>();
+	const problems = new Map<number, Refusal>();
 	const byEmail = batch.filter((entry) => emailOf(entry) !== '');
 	const emails = [...new Set(byEmail.map((entry) => emailOf(entry).toLowerCase()))];
 	const usernames = new Map<string, string[]>();

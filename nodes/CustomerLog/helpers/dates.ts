@@ -1,5 +1,8 @@
 import { DateTime } from 'luxon';
 
+import type { Result } from '../failures';
+import { fail, ok } from '../failures';
+
 /** Neto's DateTime: `YYYY-MM-DD HH:MM:SS`, always UTC. */
 const NETO_DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const NETO_FORMAT = 'yyyy-MM-dd HH:mm:ss';
@@ -8,9 +11,6 @@ const EPOCH_MILLISECONDS = /^-?\d+$/;
 export const DATE_INPUT_HINT =
 	'ISO 8601 such as 2026-05-01T10:30:00 (an offset is honoured; without one the workflow\'s timezone applies), ' +
 	'epoch milliseconds, YYYY-MM-DD HH:MM:SS in UTC, or a date from an expression such as $now';
-
-/** A date in Neto's format, or why the value could not be read as one (the caller names item and field). */
-export type DateResult = { ok: true; value: string } | { ok: false; reason: string };
 
 function isLuxonDateTime(value: unknown): value is { toMillis(): number } {
 	// Duck-typed: a DateTime built by the expression engine's own copy of Luxon is still one.
@@ -57,19 +57,20 @@ function readDate(value: unknown, timezone: string): DateTime | undefined {
 /**
  * Turns any date an n8n user may pass into Neto's `YYYY-MM-DD HH:MM:SS` in UTC.
  * A value without an offset is read in `timezone` (the workflow's); Neto's own format is UTC.
- * A value that cannot be used gets a reason saying what was given and what is accepted.
+ * A value that cannot be used fails with the reason, saying what was given and what is accepted
+ * (the caller names the item and the field).
  */
-export function toNetoDateTime(value: unknown, timezone: string): DateResult {
+export function toNetoDateTime(value: unknown, timezone: string): Result<string, string> {
 	const date = readDate(value, timezone);
 	if (date === undefined || !date.isValid) {
 		const impossible = typeof value === 'string' && DATE_SHAPED.test(value.trim()) ? ': there is no such day or time' : '';
-		return { ok: false, reason: `${given(value)} cannot be read as a date${impossible}. Use ${DATE_INPUT_HINT}` };
+		return fail(`${given(value)} cannot be read as a date${impossible}. Use ${DATE_INPUT_HINT}`);
 	}
 	const utc = date.toUTC();
 	if (utc.year < 1000 || utc.year > 9999) {
-		return { ok: false, reason: `${given(value)} is outside the years 1000 to 9999 that Neto stores` };
+		return fail(`${given(value)} is outside the years 1000 to 9999 that Neto stores`);
 	}
-	return { ok: true, value: utc.toFormat(NETO_FORMAT) };
+	return ok(utc.toFormat(NETO_FORMAT));
 }
 
 /** Neto's UTC `YYYY-MM-DD HH:MM:SS` (or a bare date) as ISO 8601, or null when it is not one. */

@@ -1,28 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { ItemFailure, Result } from '../failures';
+import { fail } from '../failures';
 import type { NetoAnswer } from '../transport/wire';
 import { copyMessages } from './logOutput';
 
 /**
- * How an item failed, and the two forms n8n gets it in: an error item (Continue On Fail) or the
- * node's error. Every operation uses these, so every failed item has the same shape.
+ * The two forms n8n gets a failed item in: the node's error (without Continue On Fail) or an error
+ * item. Every operation uses these, so every failed item has the same shape.
  */
-export interface Failure {
-	/** Without the "Item index N:" prefix, which is added here. */
-	message: string;
-	description: string;
-	/**
-	 * Set (Neto's name of the field at fault, or '' when no one field is) when the node refused the
-	 * item itself: a NodeOperationError. Unset for the store's and the network's failures: a NodeApiError.
-	 */
-	field?: string;
-	httpCode?: number;
-	/** The store's answer, when one came. */
-	answer?: NetoAnswer;
-}
-
-export function toNodeError(this: IExecuteFunctions, failure: Failure, itemIndex: number) {
+export function toNodeError(this: IExecuteFunctions, failure: ItemFailure, itemIndex: number) {
 	const message = `Item index ${itemIndex}: ${failure.message}`;
 	if (failure.field !== undefined) {
 		return new NodeOperationError(this.getNode(), message, { itemIndex, description: failure.description });
@@ -45,7 +33,7 @@ export function toNodeError(this: IExecuteFunctions, failure: Failure, itemIndex
  * so that a downstream node can read any of them. A json of `error` alone is what both n8n 1.x and
  * 2.x route to the error output; an item's own `error` would make n8n replace the json with the message only.
  */
-export function errorItem(failure: Failure, itemIndex: number): INodeExecutionData {
+export function errorItem(failure: ItemFailure, itemIndex: number): INodeExecutionData {
 	return {
 		json: {
 			error: {
@@ -70,7 +58,7 @@ function isNetoAnswer(value: unknown): value is NetoAnswer {
  * A failure from an error thrown while reading: a NodeApiError from the transport or from a store's
  * error answer (which it carries as its errorResponse), or an expression's error.
  */
-function failureOf(error: unknown): Failure {
+function failureOf(error: unknown): ItemFailure {
 	const { message, description, httpCode, errorResponse } = error as {
 		message?: unknown;
 		description?: unknown;
@@ -93,19 +81,22 @@ function failureOf(error: unknown): Failure {
  */
 export async function readEachItem(
 	this: IExecuteFunctions,
-	read: (itemIndex: number) => Promise<INodeExecutionData[] | Failure>,
+	read: (itemIndex: number) => Promise<Result<INodeExecutionData[], ItemFailure>>,
 ): Promise<INodeExecutionData[][]> {
 	const continueOnFail = this.continueOnFail();
 	const output: INodeExecutionData[] = [];
 	const count = this.getInputData().length;
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
-		const result = await read(itemIndex).then((found) => found, failureOf);
-		if (Array.isArray(result)) {
-			output.push(...result);
+		const result = await read(itemIndex).then(
+			(found) => found,
+			(error: unknown) => fail(failureOf(error)),
+		);
+		if (result.ok) {
+			output.push(...result.value);
 			continue;
 		}
-		if (!continueOnFail) throw toNodeError.call(this, result, itemIndex);
-		output.push(errorItem(result, itemIndex));
+		if (!continueOnFail) throw toNodeError.call(this, result.failure, itemIndex);
+		output.push(errorItem(result.failure, itemIndex));
 	}
 	return [output];
 }

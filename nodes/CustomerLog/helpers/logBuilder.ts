@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { Refusal, Result } from '../failures';
+import { fail, ok } from '../failures';
 import { toNetoDateTime } from './dates';
 import type { CustomerLogField, LogOperation } from './fields';
 import { LOG_STATUSES, OPERATION_LABELS, fieldByWire, fieldsOf, isRequired, maxLengthOf } from './fields';
@@ -7,16 +9,7 @@ import { LOG_STATUSES, OPERATION_LABELS, fieldByWire, fieldsOf, isRequired, maxL
 /** One customer log as it goes on the wire: Neto's element names, in the XSD's order. */
 export type NetoLog = Record<string, string | number>;
 
-/** A value the node refuses before sending; the caller adds the item index. */
-export interface FieldProblem {
-	message: string;
-	/** Neto's name of the field at fault, when one is. */
-	field?: string;
-}
-
-export type BuildResult = { log: NetoLog; problem?: undefined } | { problem: FieldProblem };
-
-type ValueResult = { value: string | number } | { problem: FieldProblem };
+type ValueResult = Result<string | number, Refusal>;
 
 const LOG_ID = /^\d{1,10}$/;
 
@@ -57,28 +50,28 @@ function describeValue(value: unknown): string {
 	return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function problem(field: CustomerLogField, message: string): { problem: FieldProblem } {
-	return { problem: { message: `${label(field)} ${message}`, field: field.wire } };
+function refuse(field: CustomerLogField, message: string): { ok: false; failure: Refusal } {
+	return fail({ message: `${label(field)} ${message}`, field: field.wire });
 }
 
 function readText(field: CustomerLogField, operation: LogOperation, value: unknown): ValueResult {
 	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-		return problem(field, `must be text; got ${describeValue(value)}`);
+		return refuse(field, `must be text; got ${describeValue(value)}`);
 	}
 	const text = String(value);
 	const bad = findCharacterNotInXml(text);
 	if (bad) {
 		const code = bad.code.toString(16).toUpperCase().padStart(4, '0');
-		return problem(field, `holds the character U+${code} at position ${bad.index}, which Neto cannot store (XML 1.0 does not allow it)`);
+		return refuse(field, `holds the character U+${code} at position ${bad.index}, which Neto cannot store (XML 1.0 does not allow it)`);
 	}
 	const max = maxLengthOf(field, operation);
 	if (max !== null) {
 		const length = [...text].length;
 		if (length > max) {
-			return problem(field, `is ${length} characters long; ${OPERATION_LABELS[operation]} allows at most ${max}. Given: ${excerpt(text)}`);
+			return refuse(field, `is ${length} characters long; ${OPERATION_LABELS[operation]} allows at most ${max}. Given: ${excerpt(text)}`);
 		}
 	}
-	return { value: text };
+	return ok(text);
 }
 
 function readValue(field: CustomerLogField, operation: LogOperation, value: unknown, timezone: string): ValueResult {
@@ -86,18 +79,18 @@ function readValue(field: CustomerLogField, operation: LogOperation, value: unkn
 		case 'logId': {
 			const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 			if (!LOG_ID.test(text) || Number(text) === 0) {
-				return problem(field, `must be a positive whole number of at most 10 digits; got ${describeValue(value)}`);
+				return refuse(field, `must be a positive whole number of at most 10 digits; got ${describeValue(value)}`);
 			}
-			return { value: Number(text) };
+			return ok(Number(text));
 		}
 		case 'status':
 			if (!(LOG_STATUSES as readonly unknown[]).includes(value)) {
-				return problem(field, `must be one of ${LOG_STATUSES.map((s) => `"${s}"`).join(', ')}; got ${describeValue(value)}`);
+				return refuse(field, `must be one of ${LOG_STATUSES.map((s) => `"${s}"`).join(', ')}; got ${describeValue(value)}`);
 			}
-			return { value: value as string };
+			return ok(value as string);
 		case 'dateTime': {
 			const date = toNetoDateTime(value, timezone);
-			return date.ok ? { value: date.value } : problem(field, `cannot be used: ${date.reason}`);
+			return date.ok ? date : refuse(field, `cannot be used: ${date.failure}`);
 		}
 		default:
 			return readText(field, operation, value);
@@ -115,10 +108,10 @@ export function withField(log: NetoLog, operation: LogOperation, wire: string, v
 }
 
 /** A Log ID as the node sends it, or why the value cannot be one (Get reads a log by it too). */
-export function readLogId(value: unknown): { value: number } | { problem: FieldProblem } {
+export function readLogId(value: unknown): Result<number, Refusal> {
 	const field = fieldByWire('LogID');
-	if (isEmpty(value)) return problem(field, 'is required to get a customer log; it is empty');
-	return readValue(field, 'update', value, 'UTC') as { value: number } | { problem: FieldProblem };
+	if (isEmpty(value)) return refuse(field, 'is required to get a customer log; it is empty');
+	return readValue(field, 'update', value, 'UTC') as Result<number, Refusal>;
 }
 
 function isEmpty(value: unknown): boolean {
@@ -127,10 +120,10 @@ function isEmpty(value: unknown): boolean {
 
 /**
  * Validates one item's parameters against the field table and returns the log to send, or the
- * first problem. `values` maps parameter names to what n8n resolved. On Add an empty field is
+ * first refusal. `values` maps parameter names to what n8n resolved. On Add an empty field is
  * left out; on Update a field the user added with an empty value is sent empty, which clears it.
  */
-export function buildLog(operation: LogOperation, values: IDataObject, timezone: string): BuildResult {
+export function buildLog(operation: LogOperation, values: IDataObject, timezone: string): Result<NetoLog, Refusal> {
 	const log: NetoLog = {};
 	let changes = 0;
 	for (const field of fieldsOf(operation)) {
@@ -144,7 +137,7 @@ export function buildLog(operation: LogOperation, values: IDataObject, timezone:
 			continue;
 		}
 		const result = readValue(field, operation, value, timezone);
-		if ('problem' in result) return result;
+		if (!result.ok) return result;
 		log[field.wire] = result.value;
 		if (!field.topLevel) changes++;
 	}
@@ -153,15 +146,13 @@ export function buildLog(operation: LogOperation, values: IDataObject, timezone:
 	const missing = fieldsOf(operation).find(
 		(field) => isRequired(field, operation) && log[field.wire] === undefined && !(byEmail && field.wire === 'Username'),
 	);
-	if (missing) return problem(missing, `is required to ${OPERATION_LABELS[operation].toLowerCase()} a customer log; it is empty`);
+	if (missing) return refuse(missing, `is required to ${OPERATION_LABELS[operation].toLowerCase()} a customer log; it is empty`);
 	if (operation === 'update') {
 		if (changes === 0) {
-			return {
-				problem: {
-					message: 'Nothing to update: add at least one field under "Update Fields" (a field added with an empty value clears it)',
-				},
-			};
+			return fail({
+				message: 'Nothing to update: add at least one field under "Update Fields" (a field added with an empty value clears it)',
+			});
 		}
 	}
-	return { log };
+	return ok(log);
 }

@@ -1,13 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import type { ItemFailure, Refusal, RequestFailure, Result } from '../failures';
+import { fail, ok } from '../failures';
 import type { RequestControl } from '../transport';
-import { NetoRequestFailure, sendNetoRequest } from '../transport';
+import { sendNetoRequest } from '../transport';
 import { readControl } from './customers';
 import type { LogOperation } from './fields';
-import type { Failure } from './itemErrors';
 import { errorItem, toNodeError } from './itemErrors';
-import { buildLog, type FieldProblem, type NetoLog } from './logBuilder';
+import { buildLog, type NetoLog } from './logBuilder';
 import { writtenLogOutput } from './logOutput';
 import type { WriteOptions } from './options';
 import { readWriteOptions } from './options';
@@ -28,7 +29,8 @@ export interface PendingLog {
 	appended?: { text: string; block: string };
 }
 
-export type Outcome = { ok: true; json: IDataObject } | { ok: false; failure: Failure };
+/** One item's outcome: its output json, or how it failed. */
+export type Outcome = Result<IDataObject, ItemFailure>;
 
 /**
  * Steps around each batch of Update (its append mode): `prepare` may rewrite the batch's logs
@@ -41,7 +43,7 @@ export interface BatchSteps {
 		batch: PendingLog[],
 		options: WriteOptions,
 		control: RequestControl,
-	): Promise<Map<number, FieldProblem>>;
+	): Promise<Map<number, Refusal>>;
 	confirm(
 		this: IExecuteFunctions,
 		landed: PendingLog[],
@@ -83,18 +85,14 @@ function storeMessage(answer: NetoAnswer): { message: string; description: strin
 }
 
 function success(log: NetoLog, answer: NetoAnswer, logId?: number): Outcome {
-	return { ok: true, json: writtenLogOutput(log, answer, logId) };
+	return ok(writtenLogOutput(log, answer, logId));
 }
 
-function failed(failure: Failure): Outcome {
-	return { ok: false, failure };
+function refused(refusal: Refusal, description: string): Outcome {
+	return fail({ message: `${refusal.message}. Nothing was sent for this item.`, description, field: refusal.field ?? '' });
 }
 
-function refused(problem: FieldProblem, description: string): Failure {
-	return { message: `${problem.message}. Nothing was sent for this item.`, description, field: problem.field ?? '' };
-}
-
-function fromRequestFailure(error: NetoRequestFailure, operation: LogOperation): Failure {
+function fromRequestFailure(error: RequestFailure, operation: LogOperation): ItemFailure {
 	const landed =
 		operation === 'add' && error.outcome === 'unknown'
 			? ' This log may or may not have been added: check the customer\'s logs before adding it again.'
@@ -108,7 +106,7 @@ async function send(
 	batch: PendingLog[],
 	options: WriteOptions,
 	control: RequestControl,
-): Promise<NetoAnswer | NetoRequestFailure> {
+): Promise<Result<NetoAnswer, RequestFailure>> {
 	return await sendNetoRequest.call(
 		this,
 		{
@@ -131,21 +129,20 @@ async function addBatch(
 	options: WriteOptions,
 	control: RequestControl,
 ): Promise<Outcome[]> {
-	const answer = await send.call(this, 'add', batch, options, control);
-	if (answer instanceof NetoRequestFailure) {
-		return batch.map(() => failed(fromRequestFailure(answer, 'add')));
-	}
+	const sent = await send.call(this, 'add', batch, options, control);
+	if (!sent.ok) return batch.map(() => fail(fromRequestFailure(sent.failure, 'add')));
+	const answer = sent.value;
 	const logIds = answer.CustomerLog.map((entry) => entry.LogID);
 	const allNumbers = logIds.every((id) => typeof id === 'number');
 	if (isAckSuccess(answer) && allNumbers && logIds.length === batch.length) {
 		return batch.map((entry, position) => success(entry.log, answer, logIds[position] as number));
 	}
 	if (!isAckSuccess(answer) && batch.length === 1 && logIds.length === 0) {
-		return [failed({ ...storeMessage(answer), answer })];
+		return [fail({ ...storeMessage(answer), answer })];
 	}
 	const { message, description } = storeMessage(answer);
 	return batch.map(() =>
-		failed({
+		fail({
 			message: `The store's answer to a batch of ${batch.length} logs cannot be pinned to single logs: ${message}`,
 			description:
 				`Ack "${answer.Ack || '(none)'}" with ${logIds.length} LogID(s) for ${batch.length} logs sent. ` +
@@ -163,12 +160,11 @@ async function updateBatch(
 	options: WriteOptions,
 	control: RequestControl,
 ): Promise<Outcome[]> {
-	const answer = await send.call(this, 'update', batch, options, control);
-	if (answer instanceof NetoRequestFailure) {
-		return batch.map(() => failed(fromRequestFailure(answer, 'update')));
-	}
+	const sent = await send.call(this, 'update', batch, options, control);
+	if (!sent.ok) return batch.map(() => fail(fromRequestFailure(sent.failure, 'update')));
+	const answer = sent.value;
 	if (isAckSuccess(answer)) return batch.map((entry) => success(entry.log, answer));
-	if (batch.length === 1) return [failed({ ...storeMessage(answer), answer })];
+	if (batch.length === 1) return [fail({ ...storeMessage(answer), answer })];
 	const middle = Math.ceil(batch.length / 2);
 	const left = await updateBatch.call(this, batch.slice(0, middle), options, control);
 	const right = await updateBatch.call(this, batch.slice(middle), options, control);
@@ -214,11 +210,11 @@ export async function writeLogs(
 	const dispatch = async (batch: PendingLog[]) => {
 		let ready = batch;
 		if (steps) {
-			const problems = await steps.prepare.call(this, batch, options, control);
-			for (const [index, problem] of problems) {
-				settle(index, failed(refused(problem, 'The node checks this before sending anything for the item.')));
+			const refusals = await steps.prepare.call(this, batch, options, control);
+			for (const [index, refusal] of refusals) {
+				settle(index, refused(refusal, 'The node checks this before sending anything for the item.'));
 			}
-			ready = batch.filter((entry) => !problems.has(entry.index));
+			ready = batch.filter((entry) => !refusals.has(entry.index));
 		}
 		if (ready.length === 0 || stopped()) return;
 		const results = await send(ready);
@@ -249,17 +245,18 @@ export async function writeLogs(
 		}
 		const values = readValues(index);
 		const built = buildLog(operation, values, timezone);
-		if (built.problem !== undefined) {
-			settle(index, failed(refused(built.problem, 'The node checks every field against Neto\'s documented limits before sending.')));
+		if (!built.ok) {
+			settle(index, refused(built.failure, 'The node checks every field against Neto\'s documented limits before sending.'));
 			continue;
 		}
-		const key = logKey(operation, built.log);
+		const log = built.value;
+		const key = logKey(operation, log);
 		if (key !== undefined && keys.has(key)) {
 			await launch(batch, keys);
 			[batch, keys] = [[], new Set()];
 			sliceStart = Date.now();
 		}
-		batch.push({ index, log: built.log, values });
+		batch.push({ index, log, values });
 		if (key !== undefined) keys.add(key);
 		if (batch.length === options.batchSize) {
 			await launch(batch, keys);
@@ -277,7 +274,7 @@ export async function writeLogs(
 	return [
 		outcomes.map((outcome, index) =>
 			outcome?.ok
-				? { json: outcome.json, pairedItem: { item: index } }
+				? { json: outcome.value, pairedItem: { item: index } }
 				: errorItem((outcome as Extract<Outcome, { ok: false }>).failure, index),
 		),
 	];

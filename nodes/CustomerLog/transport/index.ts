@@ -1,29 +1,14 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
+import type { DeliveryOutcome, RequestFailure, Result } from '../failures';
+import { fail, ok } from '../failures';
 import type { NetoAction, NetoAnswer, NetoMessage, WireFormat } from './wire';
-import { NotNetoAnswer, encodeRequest, parseNetoResponse } from './wire';
+import { encodeRequest, parseNetoResponse } from './wire';
 import { accountLimiters } from './rateLimiter';
-import { StoreUrlError, netoEndpoint } from './storeUrl';
+import { netoEndpoint } from './storeUrl';
 
 type NetoContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
-
-/** What became of a request that did not bring back a usable answer. */
-export type DeliveryOutcome =
-	/** It provably never reached the store (connection refused, rate limited): nothing changed. */
-	| 'notDelivered'
-	/** It may have reached the store: an Add in it may have landed. */
-	| 'unknown';
-
-/** Why no usable answer came back; carries no secret. */
-export class NetoRequestFailure {
-	constructor(
-		readonly message: string,
-		readonly description: string,
-		readonly outcome: DeliveryOutcome,
-		readonly httpCode?: number,
-	) {}
-}
 
 export interface RetryPolicy {
 	/** Further tries after the first, after a 5xx or a network error (when safe to repeat). */
@@ -121,29 +106,23 @@ interface RawResponse {
 	statusCode: number;
 }
 
-function endpointOf(storeUrl: unknown): string | NetoRequestFailure {
-	try {
-		return netoEndpoint(storeUrl);
-	} catch (error) {
-		const message = error instanceof StoreUrlError ? error.message : String(error);
-		return new NetoRequestFailure(message, 'Fix the Store URL in the Neto API credential.', 'notDelivered');
-	}
-}
-
 /**
  * Sends one request to the store's Neto API and returns its answer, normalized, or a
- * NetoRequestFailure (with no secret in it) when no usable answer came back. The only place that
+ * RequestFailure (with no secret in it) when no usable answer came back. The only place that
  * talks HTTP: it waits for the rate limiter and retries what is safe to retry.
  */
 export async function sendNetoRequest(
 	this: NetoContext,
 	request: NetoRequest,
 	control: RequestControl,
-): Promise<NetoAnswer | NetoRequestFailure> {
+): Promise<Result<NetoAnswer, RequestFailure>> {
 	const credentials = await this.getCredentials('netoApi');
 	const secrets = [credentials.apiKey, credentials.accessToken].filter((s): s is string => typeof s === 'string');
-	const url = endpointOf(credentials.storeUrl);
-	if (url instanceof NetoRequestFailure) return url;
+	const endpoint = netoEndpoint(credentials.storeUrl);
+	if (!endpoint.ok) {
+		return fail({ message: endpoint.failure, description: 'Fix the Store URL in the Neto API credential.', outcome: 'notDelivered' });
+	}
+	const url = endpoint.value;
 	const { body, contentType } = encodeRequest(request.action, request.payload, request.format);
 	const options: IHttpRequestOptions = {
 		method: 'POST',
@@ -159,8 +138,13 @@ export async function sendNetoRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
-	const fail = (message: string, description: string, outcome: DeliveryOutcome, httpCode?: number) =>
-		new NetoRequestFailure(redact(message, secrets), redact(description, secrets), outcome, httpCode);
+	const failed = (message: string, description: string, outcome: DeliveryOutcome, httpCode?: number) =>
+		fail<RequestFailure>({
+			message: redact(message, secrets),
+			description: redact(description, secrets),
+			outcome,
+			...(httpCode === undefined ? {} : { httpCode }),
+		});
 
 	const account = accountOf(credentials);
 	let failures = 0;
@@ -180,7 +164,7 @@ export async function sendNetoRequest(
 				await sleep(backoffMs(control.retry, failures++));
 				continue;
 			}
-			return fail(
+			return failed(
 				`The store at ${url} could not be reached: ${NETWORK_FAILURES[code] ?? 'a network error'}`,
 				outcome === 'notDelivered'
 					? 'The request never reached the store, so nothing was changed.'
@@ -202,7 +186,7 @@ export async function sendNetoRequest(
 				if (retryAfter === undefined) await sleep(wait);
 				continue;
 			}
-			return fail(
+			return failed(
 				'The store is rate limiting this account (HTTP 429)',
 				`Still limited after ${limitedTimes} tries over ${Math.round((Date.now() - limitedSince) / 1000)} s; nothing was changed. Neto allows 500 requests a minute per account, shared by every workflow and app that uses it: lower "Requests Per Minute" or raise "Rate Limit Wait (Minutes)".`,
 				'notDelivered',
@@ -214,27 +198,29 @@ export async function sendNetoRequest(
 			await sleep(backoffMs(control.retry, failures++));
 			continue;
 		}
-		const answer = parseNetoResponse(response.body);
-		if (answer instanceof NotNetoAnswer) {
-			return fail(
+		const parsed = parseNetoResponse(response.body);
+		if (!parsed.ok) {
+			const { reason, excerpt } = parsed.failure;
+			return failed(
 				status >= 400
 					? `The store answered HTTP ${status} instead of a Neto API answer`
-					: `No Neto API answered at ${url}: ${answer.reason}`,
-				`HTTP ${status}. ${answer.excerpt ? `The answer began: ${answer.excerpt}. ` : ''}Check the Store URL in the credential.`,
+					: `No Neto API answered at ${url}: ${reason}`,
+				`HTTP ${status}. ${excerpt ? `The answer began: ${excerpt}. ` : ''}Check the Store URL in the credential.`,
 				'unknown',
 				status,
 			);
 		}
+		const answer = parsed.value;
 		if (status >= 400) {
 			const first = answer.Messages.Error[0];
-			return fail(
+			return failed(
 				`The store answered HTTP ${status}${first ? `: ${first.Message}` : ''}`,
 				first?.Description ?? `The store's Neto API refused the request with HTTP ${status}.`,
 				'unknown',
 				status,
 			);
 		}
-		return redactMessages(answer, secrets);
+		return ok(redactMessages(answer, secrets));
 	}
 }
 
@@ -246,13 +232,14 @@ export async function netoApiRequest(
 	itemIndex?: number,
 ): Promise<NetoAnswer> {
 	const answer = await sendNetoRequest.call(this, request, control);
-	if (answer instanceof NetoRequestFailure) {
-		throw new NodeApiError(this.getNode(), { message: answer.message } as JsonObject, {
-			message: answer.message,
-			description: answer.description,
+	if (!answer.ok) {
+		const { message, description, httpCode } = answer.failure;
+		throw new NodeApiError(this.getNode(), { message } as JsonObject, {
+			message,
+			description,
 			itemIndex,
-			...(answer.httpCode === undefined ? {} : { httpCode: String(answer.httpCode) }),
+			...(httpCode === undefined ? {} : { httpCode: String(httpCode) }),
 		});
 	}
-	return answer;
+	return answer.value;
 }

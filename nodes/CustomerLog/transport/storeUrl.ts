@@ -1,42 +1,43 @@
+import type { Result } from '../failures';
+import { fail, ok } from '../failures';
+
 /**
  * The store's API endpoint from what a merchant types: `mystore.com.au`,
  * `https://www.mystore.com.au/`, or the full `.../do/WS/NetoAPI` URL all give
  * `<origin>/do/WS/NetoAPI`. Shared by the credential (which authenticates every request,
  * the credential test included) and the transport (which names the endpoint in errors), so no
- * request leaves with an address refused here.
+ * request leaves with an address refused here. A refusal is the reason, in words.
  */
 export const NETO_API_PATH = '/do/WS/NetoAPI';
 
-export class StoreUrlError extends Error {}
-
-export function netoEndpoint(storeUrl: unknown): string {
+export function netoEndpoint(storeUrl: unknown): Result<string, string> {
 	const text = typeof storeUrl === 'string' ? storeUrl.trim() : '';
-	if (text === '') throw new StoreUrlError('The Neto credential has no Store URL; enter your store\'s address, e.g. mystore.com.au');
+	if (text === '') return fail('The Neto credential has no Store URL; enter your store\'s address, e.g. mystore.com.au');
 	// `mystore.com.au:8443` is a host and a port, not a scheme.
 	const scheme = /^[^/:]+:\d+(\/|$)/.test(text) ? null : /^([a-z][a-z0-9+.-]*):/i.exec(text);
 	const hasScheme = scheme !== null;
 	if (hasScheme && !/^https?$/i.test(scheme[1])) {
-		throw new StoreUrlError(
+		return fail(
 			`The Store URL must be a web address (http or https); "${scheme[1]}:" is not supported`,
 		);
 	}
 	const candidate = hasScheme ? text : `https://${text}`;
 	if (!URL.canParse(candidate)) {
-		throw new StoreUrlError(`The Store URL "${text}" is not a valid web address; enter e.g. mystore.com.au`);
+		return fail(`The Store URL "${text}" is not a valid web address; enter e.g. mystore.com.au`);
 	}
 	const url = new URL(candidate);
 	if (url.username !== '' || url.password !== '') {
-		throw new StoreUrlError('The Store URL must not contain a user name or password; use the API key fields');
+		return fail('The Store URL must not contain a user name or password; use the API key fields');
 	}
 	if (url.hostname === '' || (!url.hostname.includes('.') && url.hostname !== 'localhost' && !url.hostname.startsWith('['))) {
-		throw new StoreUrlError(`The Store URL "${text}" has no domain name; enter e.g. mystore.com.au`);
+		return fail(`The Store URL "${text}" has no domain name; enter e.g. mystore.com.au`);
 	}
 	if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-		throw new StoreUrlError(
+		return fail(
 			`The Store URL "${text}" uses plain http, which would send the API key unencrypted: use https://${url.host}. Plain http is accepted only for a store on this machine (localhost, 127.x.x.x, [::1]).`,
 		);
 	}
-	return `${url.origin}${NETO_API_PATH}`;
+	return ok(`${url.origin}${NETO_API_PATH}`);
 }
 
 /** This machine only (a local test store such as the sandbox), as the URL parser normalized it. */

@@ -1,6 +1,9 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import type { IDataObject } from 'n8n-workflow';
 
+import type { NotNetoAnswer, Result } from '../failures';
+import { fail, ok } from '../failures';
+
 /**
  * Neto's two wire formats. Requests are built from plain objects whose keys are already in the
  * field table's order; answers are read by their content, whatever was asked, into one shape.
@@ -82,12 +85,8 @@ export function encodeRequest(
 	};
 }
 
-/** The body was not an answer from Neto's API (an HTML page, a proxy's text, a broken document). */
-export class NotNetoAnswer {
-	constructor(
-		readonly reason: string,
-		readonly excerpt: string,
-	) {}
+function notNeto(reason: string, excerpt: string): { ok: false; failure: NotNetoAnswer } {
+	return fail({ reason, excerpt });
 }
 
 function bodyExcerpt(body: string): string {
@@ -133,50 +132,50 @@ function tryParse<T>(parse: () => T): T | undefined {
 	}
 }
 
-function readDocument(body: unknown): { root: IDataObject; format: WireFormat } | NotNetoAnswer {
+function readDocument(body: unknown): Result<{ root: IDataObject; format: WireFormat }, NotNetoAnswer> {
 	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) {
-		return { root: body as IDataObject, format: 'json' };
+		return ok({ root: body as IDataObject, format: 'json' });
 	}
 	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '');
 	const trimmed = text.replace(/^\uFEFF/, '').trim();
-	if (trimmed === '') return new NotNetoAnswer('the store sent an empty answer', '');
+	if (trimmed === '') return notNeto('the store sent an empty answer', '');
 	if (trimmed.startsWith('{')) {
 		const root = tryParse(() => JSON.parse(trimmed) as unknown);
 		if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-			return new NotNetoAnswer('the store sent JSON that cannot be read', bodyExcerpt(text));
+			return notNeto('the store sent JSON that cannot be read', bodyExcerpt(text));
 		}
-		return { root: root as IDataObject, format: 'json' };
+		return ok({ root: root as IDataObject, format: 'json' });
 	}
 	if (trimmed.startsWith('<')) {
 		const document = tryParse(() => xmlParser.parse(trimmed, true) as IDataObject);
-		if (document === undefined) return new NotNetoAnswer('the store sent XML that cannot be read', bodyExcerpt(text));
+		if (document === undefined) return notNeto('the store sent XML that cannot be read', bodyExcerpt(text));
 		const rootName = Object.keys(document).find((name) => !name.startsWith('?') && name !== '#text');
 		const root = rootName === undefined ? undefined : document[rootName];
 		if (rootName === undefined || /^html$/i.test(rootName) || typeof root !== 'object' || root === null) {
-			return new NotNetoAnswer('the answer is a web page, not Neto\'s API', bodyExcerpt(text));
+			return notNeto('the answer is a web page, not Neto\'s API', bodyExcerpt(text));
 		}
-		return { root: root as IDataObject, format: 'xml' };
+		return ok({ root: root as IDataObject, format: 'xml' });
 	}
-	return new NotNetoAnswer('the answer is neither JSON nor XML', bodyExcerpt(text));
+	return notNeto('the answer is neither JSON nor XML', bodyExcerpt(text));
 }
 
 /**
  * Reads a store's answer by its content (JSON, XML, or neither) into one normalized shape.
- * Returns NotNetoAnswer when the body is not an answer from Neto's API at all.
+ * Fails with NotNetoAnswer when the body is not an answer from Neto's API at all.
  */
-export function parseNetoResponse(body: unknown): NetoAnswer | NotNetoAnswer {
+export function parseNetoResponse(body: unknown): Result<NetoAnswer, NotNetoAnswer> {
 	const document = readDocument(body);
-	if (document instanceof NotNetoAnswer) return document;
-	const { root, format } = document;
+	if (!document.ok) return document;
+	const { root, format } = document.value;
 	const known = ['Ack', 'Messages', 'CustomerLog', 'Customer'].some((name) => name in root);
 	if (!known) {
-		return new NotNetoAnswer(
+		return notNeto(
 			'the answer has none of the parts of a Neto API answer (Ack, Messages)',
 			bodyExcerpt(typeof body === 'string' ? body : JSON.stringify(body)),
 		);
 	}
 	const messages = (typeof root.Messages === 'object' && root.Messages !== null ? root.Messages : {}) as IDataObject;
-	return {
+	return ok({
 		Ack: typeof root.Ack === 'string' ? root.Ack.trim() : '',
 		...(root.CurrentTime !== undefined ? { CurrentTime: String(root.CurrentTime) } : {}),
 		CustomerLog: normalizeList(root.CustomerLog, 'CustomerLog'),
@@ -186,7 +185,7 @@ export function parseNetoResponse(body: unknown): NetoAnswer | NotNetoAnswer {
 			Warning: normalizeList(messages.Warning, 'Warning').map(toMessage),
 		},
 		format,
-	};
+	});
 }
 
 function toMessage(entry: IDataObject): NetoMessage {

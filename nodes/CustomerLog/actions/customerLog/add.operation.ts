@@ -1,22 +1,26 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
 import { customerEmailSteps } from '../../helpers/customerEmails';
 import { customerOf, logFieldProperties } from '../../helpers/descriptions';
-import { writeLogs } from '../../helpers/writeLogs';
+import { withMappingMode, writeMappedLogs } from '../../helpers/mapping';
+import { parameterReader } from '../../helpers/parameterReader';
 
-export const description: INodeProperties[] = logFieldProperties('add', 'additionalFields');
+export const description: INodeProperties[] = withMappingMode('add', logFieldProperties('add', 'additionalFields'));
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	// Only a customer given By Email needs a step before sending: any step delays a batch's request.
 	const byEmail = customerOf(this.getNode().parameters.username).mode === 'email';
-	return await writeLogs.call(
+	const read = parameterReader(this, { username: '', additionalFields: {} });
+	return await writeMappedLogs.call(
 		this,
 		'add',
 		(itemIndex) => {
-			const customer = customerOf(this.getNodeParameter('username', itemIndex, ''));
+			const { username, additionalFields } = read(itemIndex);
+			const locator = { __rl: true, mode: byEmail ? 'email' : 'username', value: username } as INodeParameterResourceLocator;
+			const customer = customerOf(locator);
 			return {
 				...(customer.mode === 'email' ? { customerEmail: customer.value } : { username: customer.value }),
-				...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
+				...(additionalFields as IDataObject),
 			};
 		},
 		byEmail ? customerEmailSteps : undefined,

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { eachCustomer, logsOf } from '../../helpers/customers';
 import { customerLocator, customerOf, logIdLocator, simplifyProperty } from '../../helpers/descriptions';
-import type { Failure } from '../../helpers/itemErrors';
+import type { ItemFailure, Result } from '../../failures';
+import { fail, ok } from '../../failures';
 import { readEachItem } from '../../helpers/itemErrors';
 import { readLogId } from '../../helpers/logBuilder';
 import { storedLogOutput } from '../../helpers/logOutput';
@@ -31,13 +32,13 @@ export const description: INodeProperties[] = [
 const NOTHING_READ = 'Nothing was read for this item.';
 
 /** The one log an input item asks for, or why it cannot be read. */
-async function readItem(this: IExecuteFunctions, itemIndex: number, context: ReadContext): Promise<INodeExecutionData[] | Failure> {
+async function readItem(this: IExecuteFunctions, itemIndex: number, context: ReadContext): Promise<Result<INodeExecutionData[], ItemFailure>> {
 	const customer = customerOf(this.getNodeParameter('username', itemIndex, ''));
 	if (customer.value === '') {
-		return { message: '"Customer" (Username) is required to get a customer log; it is empty', description: NOTHING_READ, field: 'Username' };
+		return fail({ message: '"Customer" (Username) is required to get a customer log; it is empty', description: NOTHING_READ, field: 'Username' });
 	}
 	const logId = readLogId(this.getNodeParameter('logId', itemIndex, '', { extractValue: true }));
-	if ('problem' in logId) return { message: logId.problem.message, description: NOTHING_READ, field: logId.problem.field ?? '' };
+	if (!logId.ok) return fail({ message: logId.failure.message, description: NOTHING_READ, field: logId.failure.field ?? '' });
 	const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
 	const query = customer.mode === 'email' ? { emails: [customer.value] } : { usernames: [customer.value] };
 	let customers = 0;
@@ -48,11 +49,13 @@ async function readItem(this: IExecuteFunctions, itemIndex: number, context: Rea
 		if (log) found = { json: storedLogOutput(record, log, simplify), pairedItem: { item: itemIndex } };
 		return found === undefined;
 	});
-	if (found) return [found];
+	if (found) return ok([found]);
 	const who = `${customer.mode === 'email' ? 'email' : 'username'} "${customer.value}"`;
-	return customers === 0
-		? { message: `No customer has the ${who}`, description: NOTHING_READ, field: 'Username' }
-		: { message: `Log ${logId.value} is not one of the logs of the customer with the ${who}`, description: `Check "Log ID" and "Customer". ${NOTHING_READ}`, field: 'LogID' };
+	return fail(
+		customers === 0
+			? { message: `No customer has the ${who}`, description: NOTHING_READ, field: 'Username' }
+			: { message: `Log ${logId.value} is not one of the logs of the customer with the ${who}`, description: `Check "Log ID" and "Customer". ${NOTHING_READ}`, field: 'LogID' },
+	);
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

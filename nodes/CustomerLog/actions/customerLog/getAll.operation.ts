@@ -4,10 +4,11 @@ import { eachCustomer, logsOf, readControl } from '../../helpers/customers';
 import { toNetoDateTime } from '../../helpers/dates';
 import { customerLocator, customerOf, simplifyProperty } from '../../helpers/descriptions';
 import { LOG_STATUSES } from '../../helpers/fields';
-import type { Failure } from '../../helpers/itemErrors';
 import { readEachItem } from '../../helpers/itemErrors';
 import { storedLogOutput } from '../../helpers/logOutput';
 import { readWriteOptions } from '../../helpers/options';
+import type { ItemFailure, Result } from '../../failures';
+import { fail, ok } from '../../failures';
 import type { RequestControl } from '../../transport';
 import type { WireFormat } from '../../transport/wire';
 
@@ -90,7 +91,7 @@ export function readContext(this: IExecuteFunctions): ReadContext {
 }
 
 /** The logs one input item asks for, or why it cannot be read. */
-async function readItem(this: IExecuteFunctions, itemIndex: number, context: ReadContext): Promise<INodeExecutionData[] | Failure> {
+async function readItem(this: IExecuteFunctions, itemIndex: number, context: ReadContext): Promise<Result<INodeExecutionData[], ItemFailure>> {
 	const customer = customerOf(this.getNodeParameter('username', itemIndex, ''));
 	const names = customer.value
 		.split(',')
@@ -105,16 +106,16 @@ async function readItem(this: IExecuteFunctions, itemIndex: number, context: Rea
 		if (filters[bound.param] === undefined || filters[bound.param] === '') continue;
 		const date = toNetoDateTime(filters[bound.param], context.timezone);
 		if (!date.ok) {
-			return { message: `"${bound.label}" (${bound.wire}) cannot be used: ${date.reason}`, description: 'Nothing was read for this item.', field: bound.wire };
+			return fail({ message: `"${bound.label}" (${bound.wire}) cannot be used: ${date.failure}`, description: 'Nothing was read for this item.', field: bound.wire });
 		}
 		bounds[bound.wire] = date.value;
 	}
 	if (names.length === 0 && Object.keys(bounds).length === 0) {
-		return {
+		return fail({
 			message: 'Choose a "Customer", or a date under Filters ("Customer Updated After" or "Customer Updated Before")',
 			description: 'Neto asks for at least one filter when reading customers.',
 			field: '',
-		};
+		});
 	}
 	const statuses = Array.isArray(filters.status) ? (filters.status as string[]) : [];
 	const found: INodeExecutionData[] = [];
@@ -136,7 +137,7 @@ async function readItem(this: IExecuteFunctions, itemIndex: number, context: Rea
 			return true;
 		},
 	);
-	return found;
+	return ok(found);
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -2,25 +2,28 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { appendToNotes, notesModeOption } from '../../helpers/appendNotes';
 import { customerLocator, logFieldProperties } from '../../helpers/descriptions';
-import { writeLogs } from '../../helpers/writeLogs';
+import { withMappingMode, writeMappedLogs } from '../../helpers/mapping';
+import { parameterReader } from '../../helpers/parameterReader';
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = withMappingMode('update', [
 	customerLocator(
 		'The customer the log belongs to',
 		'Needed only to pick the log from a list, or to append to its notes',
 		{ show: { operation: ['update'] } },
 	),
 	...logFieldProperties('update', 'updateFields', [notesModeOption]),
-];
+]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await writeLogs.call(
+	const read = parameterReader(this, { logId: '', updateFields: {} });
+	return await writeMappedLogs.call(
 		this,
 		'update',
 		(itemIndex) => {
-			const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+			const { logId, updateFields } = read(itemIndex);
+			const fields = updateFields as IDataObject;
 			return {
-				logId: this.getNodeParameter('logId', itemIndex, '', { extractValue: true }),
+				logId,
 				...fields,
 				// Read only when needed: every parameter read costs an expression evaluation per item.
 				...(fields.notesMode === 'append'

@@ -1,0 +1,63 @@
+import type { NetoAnswer } from './transport/wire';
+
+/**
+ * The node's one vocabulary for failures, from a value that cannot be sent to an item that failed.
+ *
+ * Every step that can fail returns a `Result` instead of throwing: most failures are one item's,
+ * not the run's, and n8n's lint allows nothing but NodeApiError and NodeOperationError to be thrown
+ * from a catch block. Only the edges throw: an operation without Continue On Fail (itemErrors.ts),
+ * and the credential's authenticate.
+ */
+export type Result<T, F> = { ok: true; value: T } | { ok: false; failure: F };
+
+export function ok<T>(value: T): { ok: true; value: T } {
+	return { ok: true, value };
+}
+
+export function fail<F>(failure: F): { ok: false; failure: F } {
+	return { ok: false, failure };
+}
+
+/** A value or an item the node refuses before sending anything; the caller adds the item index. */
+export interface Refusal {
+	message: string;
+	/** Neto's name of the field at fault, when one is. */
+	field?: string;
+}
+
+/** A body that is not an answer from Neto's API (an HTML page, a proxy's text, a broken document). */
+export interface NotNetoAnswer {
+	reason: string;
+	/** The body's beginning, to quote in the message. */
+	excerpt: string;
+}
+
+/** What became of a request that did not bring back a usable answer. */
+export type DeliveryOutcome =
+	/** It provably never reached the store (connection refused, rate limited): nothing changed. */
+	| 'notDelivered'
+	/** It may have reached the store: an Add in it may have landed. */
+	| 'unknown';
+
+/** Why no usable answer came back from the store; carries no secret. */
+export interface RequestFailure {
+	message: string;
+	description: string;
+	outcome: DeliveryOutcome;
+	httpCode?: number;
+}
+
+/** How one input item failed, as it reaches an error item or the node's error (itemErrors.ts). */
+export interface ItemFailure {
+	/** Without the "Item index N:" prefix, which itemErrors.ts adds. */
+	message: string;
+	description: string;
+	/**
+	 * Set (Neto's name of the field at fault, or '' when no one field is) when the node refused the
+	 * item itself: a NodeOperationError. Unset for the store's and the network's failures: a NodeApiError.
+	 */
+	field?: string;
+	httpCode?: number;
+	/** The store's answer, when one came. */
+	answer?: NetoAnswer;
+}
