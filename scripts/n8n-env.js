@@ -238,7 +238,7 @@ function ensureDevDependencies() {
 	installDevDependencies();
 }
 
-module.exports = { ensureNode, ensureN8n, installPackage, buildAndPack, ensureDevDependencies, installDevDependencies, N8N_VERSIONS, DEFAULT_N8N, root, cache, run, shownPath };
+module.exports = { ensureNode, ensureN8n, installPackage, buildAndPack, ensureDevDependencies, installDevDependencies, N8N_VERSIONS, DEFAULT_N8N, root, cache, run, runLogged, freshLog, shownPath };
 
 if (require.main === module && process.argv[2] === 'install-dev') {
 	installDevDependencies();

