@@ -127,11 +127,13 @@ describe.each(WIRE_FORMATS)('Map Automatically (%s)', (format) => {
 		expect(hintsOf(result)).toEqual([]);
 	});
 
-	test('Update: a key with an empty value clears the field; an item with no field is refused, as under Define Below', async () => {
+	test('Update: a key with an empty value clears the field; an item with no field is refused, naming the keys Map Automatically reads', async () => {
 		const result = await neto.run(autoMap('update'), [{ LogID: 1000, Notes: '' }, { LogID: '1001' }, { Notes: 'no id' }], { onError: 'continueRegularOutput' });
 		expect(result.json[0]).toMatchObject({ LogID: 1000, Notes: '', Ack: 'Success' });
 		expect(neto.sandbox.store.logs.get(1000)?.Notes).toBe('');
-		expect(errorOf(result.json[1]).message).toContain('Item index 1: Nothing to update');
+		expect(errorOf(result.json[1]).message).toBe(
+			'Item index 1: Nothing to update: the input item has no field to change besides the Log ID (Map Automatically reads AllocatedTo, FollowUpType, CustomerName, LastContacted, DateRequiredFollowUp, Status, Notes; a key with an empty value clears that field). Nothing was sent for this item.',
+		);
 		expect(errorOf(result.json[2]).message).toBe('Item index 2: "Log ID" (LogID) is required to update a customer log; it is empty. Nothing was sent for this item.');
 	});
 

@@ -149,8 +149,12 @@ export function buildLog(operation: LogOperation, values: IDataObject, timezone:
 	if (missing) return refuse(missing, `is required to ${OPERATION_LABELS[operation].toLowerCase()} a customer log; it is empty`);
 	if (operation === 'update') {
 		if (changes === 0) {
+			const fields = fieldsOf(operation).filter((field) => !field.topLevel).map((field) => field.wire);
 			return fail({
-				message: 'Nothing to update: add at least one field under "Update Fields" (a field added with an empty value clears it)',
+				message:
+					values.autoMapped === true
+						? `Nothing to update: the input item has no field to change besides the Log ID (Map Automatically reads ${fields.join(', ')}; a key with an empty value clears that field)`
+						: 'Nothing to update: add at least one field under "Update Fields" (a field added with an empty value clears it)',
 			});
 		}
 	}

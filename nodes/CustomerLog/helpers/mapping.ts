@@ -104,7 +104,9 @@ interface AutoMapping {
 function autoMapping(context: IExecuteFunctions, operation: LogOperation, items: INodeExecutionData[]): AutoMapping {
 	const keys = KEYS_READ[operation];
 	const ignoredKeys = new Set<string>();
-	const settings: IDataObject = operation === 'update' ? { notesMode: context.getNodeParameter('notesMode', 0, 'replace') } : {};
+	// autoMapped: refusals then speak of the input item's keys, not of parameters on screen.
+	const settings: IDataObject =
+		operation === 'update' ? { notesMode: context.getNodeParameter('notesMode', 0, 'replace'), autoMapped: true } : { autoMapped: true };
 	// Only an AI tool has this parameter (its default is the agent's input); elsewhere it is absent.
 	const fromAgent = context.getNodeParameter(TOOL_LOG, 0, '') !== '';
 	const sourceOf = (itemIndex: number): IDataObject | undefined =>
