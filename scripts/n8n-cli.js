@@ -119,9 +119,10 @@ function startN8n(install, userFolder, port, { logFile = path.join(userFolder, '
 		child.once('close', (code, signal) => reject(failure(`n8n ${exitReason(code, signal)} while starting`)));
 		const poll = async () => {
 			try {
-				// /healthz answers before the REST routes are registered; the settings route means ready.
+				// /healthz answers before the REST routes are registered, and while starting n8n 2.x answers
+				// every route with 200 and the text "n8n is starting up": settings in JSON means ready.
 				const response = await fetch(`http://localhost:${port}/rest/settings`);
-				if (response.ok) return resolve({ child, output, logFile, url: `http://localhost:${port}` });
+				if (response.ok && isJson(response)) return resolve({ child, output, logFile, url: `http://localhost:${port}` });
 			} catch {
 				/* not up yet */
 			}
@@ -140,31 +141,28 @@ function exitReason(code, signal) {
 
 const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
 
+const isJson = (response) => /json/i.test(response.headers.get('content-type') || '');
+
 /**
- * Creates n8n's owner account (local only) and returns the session cookie and the account. n8n 1.x
- * may answer /rest/settings a moment before its owner route is registered (seen once in CI: 404
- * "Cannot POST /rest/owner/setup"), so a 404 is asked again until the route exists, for at most a
- * minute; an answer without a session cookie is followed by a login.
+ * Creates n8n's owner account (local only) and returns the session cookie and the account. Should
+ * n8n still be registering its routes (1.x: 404 "Cannot POST"; 2.x: 200 "n8n is starting up"),
+ * it asks again, for at most a minute.
  */
 async function setupOwner(n8nUrl) {
-	const post = (route, body) =>
-		fetch(`${n8nUrl}${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 	const started = Date.now();
-	let response = await post('/rest/owner/setup', OWNER);
-	while (response.status === 404 && Date.now() - started < 60_000) {
-		await new Promise((resolve) => setTimeout(resolve, 500));
-		response = await post('/rest/owner/setup', OWNER);
+	for (;;) {
+		const response = await fetch(`${n8nUrl}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(OWNER) });
+		const starting = response.status === 404 || (response.ok && !isJson(response));
+		if (starting && Date.now() - started < 60_000) {
+			await response.text();
+			await new Promise((resolve) => setTimeout(resolve, 500));
+			continue;
+		}
+		if (!response.ok || starting) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
+		const cookie = response.headers.get('set-cookie');
+		if (!cookie) throw new Error('n8n set up its owner but gave no session cookie');
+		return { cookie: cookie.split(';')[0], owner: OWNER };
 	}
-	if (!response.ok) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
-	let cookie = response.headers.get('set-cookie');
-	if (!cookie) {
-		// n8n 1.x names the field email, 2.x emailOrLdapLoginId; both accept the other's absence.
-		const login = await post('/rest/login', { email: OWNER.email, emailOrLdapLoginId: OWNER.email, password: OWNER.password });
-		if (!login.ok) throw new Error(`login after owner setup failed: ${login.status} ${await login.text()}`);
-		cookie = login.headers.get('set-cookie');
-	}
-	if (!cookie) throw new Error('n8n set up its owner but gave no session cookie');
-	return { cookie: cookie.split(';')[0], owner: OWNER };
 }
 
 /** Asks a child to stop (n8n shuts down gracefully), forcing it after 10 s; resolves once it exited. */
