@@ -9,7 +9,10 @@
  * alone. Figures are ratios against those baselines in the same run; nothing here is pass/fail.
  *
  *   npm run bench -- [--latency 50] [--sizes 1000,10000] [--batch 100] [--n8n 2.41.1] [--profile]
- *                    [--operations add,update] [--modes literal,expressions,auto,http]
+ *                    [--timeline] [--operations add,update] [--modes literal,expressions,auto,http]
+ *
+ * --profile: a CPU profile of the node's 1,000 Adds (profile.js); --timeline: where their wall time
+ * goes between requests (trace-requests.js, timeline.js).
  *
  * Ports: the sandboxes and n8n's task-runner broker use 5750-5759 (BENCH_PORT_BASE moves them).
  * `npm run bench:in-process` gives the older in-process figures (n8n-core's engine in one process).
@@ -24,6 +27,7 @@ const { n8nSync, n8nEnv } = require('../scripts/n8n-cli');
 const { startSandboxProcess } = require('../scripts/sandbox-process');
 const { benchWorkflow, UNDER_TEST } = require('./workflows');
 const { summarizeProfile } = require('./profile');
+const { summarizeTimeline } = require('./timeline');
 
 const arg = (name, fallback) => {
 	const index = process.argv.indexOf(`--${name}`);
@@ -34,6 +38,7 @@ const SIZES = String(arg('sizes', '1000,10000')).split(',').map(Number);
 const BATCH = Number(arg('batch', 100));
 const VERSION = arg('n8n', env.DEFAULT_N8N);
 const PROFILE = process.argv.includes('--profile');
+const TIMELINE = process.argv.includes('--timeline');
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 5750);
 const OPERATIONS = String(arg('operations', 'add,update')).split(',');
 const MODES = String(arg('modes', 'literal,expressions,auto,http')).split(',').concat('control');
@@ -115,7 +120,7 @@ async function measure(install, sandbox, spec, extraEnv, attempt = 1) {
 	const after = await sandbox.stats();
 	const task = nodeTask(run, spec.count, spec.mode);
 	const statuses = Object.fromEntries(Object.entries(after.byStatus ?? {}).map(([status, n]) => [status, n - (before.byStatus?.[status] ?? 0)]));
-	return { ...spec, requests: after.requests - before.requests, statuses, nodeMs: task.executionTime, peakMb };
+	return { ...spec, requests: after.requests - before.requests, statuses, nodeMs: task.executionTime, peakMb, nodeStart: task.startTime };
 }
 
 /**
@@ -217,6 +222,7 @@ async function main() {
 			`Under the account's real limit (${RATE_LIMIT} requests a minute, enforced by the sandbox), mapped automatically, ${fmt(RATE_LIMITED_COUNT)} Adds: ${fmt(limitedRow.requests)} requests, ${fmt(limitedRow.statuses[429] ?? 0)} answered 429, ${fmt(limitedRow.nodeMs / 1000, 2)} s; a run of one request per item that respects the limit needs ${fmt(RATE_LIMITED_COUNT / RATE_LIMIT, 1)} minutes (${fmt((RATE_LIMITED_COUNT / RATE_LIMIT) * 60)} s, computed): ${fmt(((RATE_LIMITED_COUNT / RATE_LIMIT) * 60_000) / limitedRow.nodeMs)}x faster.`,
 		];
 		if (PROFILE) lines.push('', ...(await profileRuns(install, sandboxes.fast, profiled)));
+		if (TIMELINE) lines.push('', ...(await timelineRuns(install, sandboxes.fast, profiled)));
 		process.stdout.write(`${lines.join('\n')}\n`);
 	} finally {
 		// Killed, not asked: a graceful close would wait on idle keep-alive connections.
@@ -235,6 +241,20 @@ async function profileRuns(install, sandbox, profiled) {
 		// The main n8n process wrote the largest profile (the task runner's is small).
 		const main = files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
 		lines.push(`${MODE_LABELS[spec.mode]}: node time ${fmt(row.nodeMs)} ms (profiled)`, ...summarizeProfile(JSON.parse(fs.readFileSync(main, 'utf8')), spec.mode === 'http'), '');
+	}
+	return lines;
+}
+
+/** The same 1,000 Adds with each request's times noted in the n8n process: where the time between them goes. */
+async function timelineRuns(install, sandbox, profiled) {
+	const lines = ['Where the node time of 1,000 Adds goes, request by request (times noted in the n8n process):', ''];
+	const dir = path.join(work, 'traces');
+	fs.mkdirSync(dir, { recursive: true });
+	for (const spec of profiled.filter((s) => s.mode !== 'http')) {
+		const traceFile = path.join(dir, spec.mode);
+		const preload = path.join(__dirname, 'trace-requests.js');
+		const row = await measure(install, sandbox, spec, { NODE_OPTIONS: `--require ${preload}`, BENCH_TRACE_FILE: traceFile });
+		lines.push(`${MODE_LABELS[spec.mode]}:`, '', ...summarizeTimeline({ startTime: row.nodeStart, executionTime: row.nodeMs }, traceFile), '');
 	}
 	return lines;
 }
