@@ -9,12 +9,16 @@
  * alone. Figures are ratios against those baselines in the same run; nothing here is pass/fail.
  *
  *   npm run bench -- [--latency 50] [--sizes 1000,10000] [--batch 100] [--n8n 2.41.1] [--profile]
- *                    [--operations add,update] [--modes literal,expressions,auto,http]
+ *                    [--timeline] [--operations add,update] [--modes literal,expressions,auto,http]
+ *
+ * --profile: a CPU profile of the node's 1,000 Adds (profile.js); --timeline: where their wall time
+ * goes between requests (trace-requests.js, timeline.js).
  *
  * Ports: the sandboxes and n8n's task-runner broker use 5750-5759 (BENCH_PORT_BASE moves them).
  * `npm run bench:in-process` gives the older in-process figures (n8n-core's engine in one process).
  */
 const fs = require('node:fs');
+const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -24,6 +28,7 @@ const { n8nSync, n8nEnv } = require('../scripts/n8n-cli');
 const { startSandboxProcess } = require('../scripts/sandbox-process');
 const { benchWorkflow, UNDER_TEST } = require('./workflows');
 const { summarizeProfile } = require('./profile');
+const { summarizeTimeline } = require('./timeline');
 
 const arg = (name, fallback) => {
 	const index = process.argv.indexOf(`--${name}`);
@@ -34,6 +39,7 @@ const SIZES = String(arg('sizes', '1000,10000')).split(',').map(Number);
 const BATCH = Number(arg('batch', 100));
 const VERSION = arg('n8n', env.DEFAULT_N8N);
 const PROFILE = process.argv.includes('--profile');
+const TIMELINE = process.argv.includes('--timeline');
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 5750);
 const OPERATIONS = String(arg('operations', 'add,update')).split(',');
 const MODES = String(arg('modes', 'literal,expressions,auto,http')).split(',').concat('control');
@@ -115,7 +121,37 @@ async function measure(install, sandbox, spec, extraEnv, attempt = 1) {
 	const after = await sandbox.stats();
 	const task = nodeTask(run, spec.count, spec.mode);
 	const statuses = Object.fromEntries(Object.entries(after.byStatus ?? {}).map(([status, n]) => [status, n - (before.byStatus?.[status] ?? 0)]));
-	return { ...spec, requests: after.requests - before.requests, statuses, nodeMs: task.executionTime, peakMb };
+	return { ...spec, requests: after.requests - before.requests, statuses, nodeMs: task.executionTime, peakMb, nodeStart: task.startTime };
+}
+
+/**
+ * A batch of logs added by a plain client; resolves to the store's answer. A connection of its own
+ * each time, as n8n's HTTP helper opens one per request (and a kept-alive one may have been closed
+ * by the sandbox while this process was blocked running n8n's CLI).
+ */
+function addLogs(sandbox, count, notes) {
+	const log = { Username: 'jsmith', AllocatedTo: 'Sam', FollowUpType: 'Phone Call', Status: 'Require Recontact', Notes: notes };
+	const body = JSON.stringify({ CustomerLogs: { CustomerLog: Array(count).fill(log) } });
+	const headers = { NETOAPI_ACTION: 'AddCustomerLog', NETOAPI_USERNAME: sandbox.credentials.apiUsername, NETOAPI_KEY: sandbox.credentials.apiKey, Accept: 'application/json', 'Content-Type': 'application/json' };
+	return new Promise((resolve, reject) => {
+		const request = http.request(`${sandbox.url}/do/WS/NetoAPI`, { method: 'POST', headers, agent: false }, (response) => {
+			const chunks = [];
+			response.on('data', (chunk) => chunks.push(chunk));
+			response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+		});
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
+/** The logs the Update runs change, added first (LogIDs run on from the first); returns the first LogID. */
+async function addLogsToUpdate(sandbox, count) {
+	let first;
+	for (let added = 0; added < count; added += BATCH) {
+		const answer = await addLogs(sandbox, Math.min(BATCH, count - added), 'to update');
+		first ??= Number([answer.CustomerLog].flat()[0].LogID);
+	}
+	return first;
 }
 
 /**
@@ -123,13 +159,7 @@ async function measure(install, sandbox, spec, extraEnv, attempt = 1) {
  * request, one after another): the sandbox's own time under load, beside its set latency.
  */
 async function measuredRoundTripMs(sandbox, rounds = 10) {
-	const log = { Username: 'jsmith', AllocatedTo: 'Sam', FollowUpType: 'Phone Call', Status: 'Require Recontact', Notes: 'floor' };
-	const post = () =>
-		fetch(`${sandbox.url}/do/WS/NetoAPI`, {
-			method: 'POST',
-			headers: { NETOAPI_ACTION: 'AddCustomerLog', NETOAPI_USERNAME: sandbox.credentials.apiUsername, NETOAPI_KEY: sandbox.credentials.apiKey, Accept: 'application/json', 'Content-Type': 'application/json' },
-			body: JSON.stringify({ CustomerLogs: { CustomerLog: Array(BATCH).fill(log) } }),
-		}).then((response) => response.json());
+	const post = () => addLogs(sandbox, BATCH, 'floor');
 	await post();
 	const start = performance.now();
 	for (let round = 0; round < rounds; round++) await post();
@@ -138,7 +168,7 @@ async function measuredRoundTripMs(sandbox, rounds = 10) {
 
 const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function setUp(install, sandboxes) {
+function setUp(install, sandboxes, firstLogId) {
 	fs.rmSync(work, { recursive: true, force: true });
 	fs.mkdirSync(userFolder, { recursive: true });
 	env.installPackage(env.buildAndPack(), userFolder);
@@ -154,7 +184,7 @@ function setUp(install, sandboxes) {
 	const specs = [];
 	for (const count of SIZES) {
 		for (const operation of OPERATIONS) {
-			for (const mode of MODES) specs.push({ id: `bench-${operation}-${count}-${mode}`, operation, mode, count, credentialId: 'fast' });
+			for (const mode of MODES) specs.push({ id: `bench-${operation}-${count}-${mode}`, operation, mode, count, credentialId: 'fast', firstLogId });
 		}
 	}
 	const limited = { id: 'bench-limited', operation: 'add', mode: 'auto', count: RATE_LIMITED_COUNT, credentialId: 'limited', batchSize: BATCH };
@@ -195,7 +225,8 @@ async function main() {
 	const rows = [];
 	const load = [os.loadavg()[0]];
 	try {
-		const { specs, limited, profiled } = setUp(install, sandboxes);
+		const firstLogId = OPERATIONS.includes('update') ? await addLogsToUpdate(sandboxes.fast, Math.max(...SIZES)) : undefined;
+		const { specs, limited, profiled } = setUp(install, sandboxes, firstLogId);
 		const roundTrips = [await measuredRoundTripMs(sandboxes.fast)];
 		for (const spec of specs) {
 			rows.push(await measure(install, sandboxes.fast, spec));
@@ -217,6 +248,7 @@ async function main() {
 			`Under the account's real limit (${RATE_LIMIT} requests a minute, enforced by the sandbox), mapped automatically, ${fmt(RATE_LIMITED_COUNT)} Adds: ${fmt(limitedRow.requests)} requests, ${fmt(limitedRow.statuses[429] ?? 0)} answered 429, ${fmt(limitedRow.nodeMs / 1000, 2)} s; a run of one request per item that respects the limit needs ${fmt(RATE_LIMITED_COUNT / RATE_LIMIT, 1)} minutes (${fmt((RATE_LIMITED_COUNT / RATE_LIMIT) * 60)} s, computed): ${fmt(((RATE_LIMITED_COUNT / RATE_LIMIT) * 60_000) / limitedRow.nodeMs)}x faster.`,
 		];
 		if (PROFILE) lines.push('', ...(await profileRuns(install, sandboxes.fast, profiled)));
+		if (TIMELINE) lines.push('', ...(await timelineRuns(install, sandboxes.fast, profiled)));
 		process.stdout.write(`${lines.join('\n')}\n`);
 	} finally {
 		// Killed, not asked: a graceful close would wait on idle keep-alive connections.
@@ -235,6 +267,20 @@ async function profileRuns(install, sandbox, profiled) {
 		// The main n8n process wrote the largest profile (the task runner's is small).
 		const main = files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
 		lines.push(`${MODE_LABELS[spec.mode]}: node time ${fmt(row.nodeMs)} ms (profiled)`, ...summarizeProfile(JSON.parse(fs.readFileSync(main, 'utf8')), spec.mode === 'http'), '');
+	}
+	return lines;
+}
+
+/** The same 1,000 Adds with each request's times noted in the n8n process: where the time between them goes. */
+async function timelineRuns(install, sandbox, profiled) {
+	const lines = ['Where the node time of 1,000 Adds goes, request by request (times noted in the n8n process):', ''];
+	const dir = path.join(work, 'traces');
+	fs.mkdirSync(dir, { recursive: true });
+	for (const spec of profiled.filter((s) => s.mode !== 'http')) {
+		const traceFile = path.join(dir, spec.mode);
+		const preload = path.join(__dirname, 'trace-requests.js');
+		const row = await measure(install, sandbox, spec, { NODE_OPTIONS: `--require ${preload}`, BENCH_TRACE_FILE: traceFile });
+		lines.push(`${MODE_LABELS[spec.mode]}:`, '', ...summarizeTimeline({ startTime: row.nodeStart, executionTime: row.nodeMs }, traceFile), '');
 	}
 	return lines;
 }

@@ -9,9 +9,12 @@ const FIVE = ['AllocatedTo', 'FollowUpType', 'Status', 'Notes'];
 const PARAMS = { AllocatedTo: 'allocatedTo', FollowUpType: 'followUpType', Status: 'status', Notes: 'notes' };
 const LITERAL = { AllocatedTo: 'Sam', FollowUpType: 'Phone Call', Status: 'Require Recontact', Notes: 'bench' };
 
-/** The Code node's items: five fields per log (the target and four others). */
-function makeItemsCode(operation, count) {
-	const target = operation === 'add' ? `Username: 'jsmith'` : 'LogID: 1000 + (n % 3)';
+/**
+ * The Code node's items: five fields per log (the target and four others). Updates change
+ * `count` different logs from `firstLogId` on: updates of one log never share a batch.
+ */
+function makeItemsCode(operation, count, firstLogId) {
+	const target = operation === 'add' ? `Username: 'jsmith'` : `LogID: ${firstLogId} + n`;
 	return `return Array.from({ length: ${count} }, (_, n) => ({ json: { ${target}, AllocatedTo: 'Sam', FollowUpType: 'Phone Call', Status: 'Require Recontact', Notes: 'bench ' + n } }));`;
 }
 
@@ -24,7 +27,8 @@ function netoParameters(operation, mode, batchSize) {
 		const username = mode === 'literal' ? 'jsmith' : '={{ $json.Username }}';
 		return { operation, username: { __rl: true, mode: 'username', value: username }, additionalFields: fields, options };
 	}
-	const logId = mode === 'literal' ? '1000' : '={{ $json.LogID }}';
+	// Which log an item changes comes from the item in every mode; the four fields are the literals.
+	const logId = '={{ $json.LogID }}';
 	return { operation, logId: { __rl: true, mode: 'id', value: logId }, updateFields: fields, options };
 }
 
@@ -60,7 +64,7 @@ const UNDER_TEST = 'Under test';
  * One benchmark workflow. `mode`: literal | expressions | auto (the Neto node), http (n8n's HTTP
  * Request node), control (a No Op node: n8n and the Code node's items alone, for memory).
  */
-function benchWorkflow({ id, operation, mode, count, batchSize, sandbox, credentialId }) {
+function benchWorkflow({ id, operation, mode, count, batchSize, sandbox, credentialId, firstLogId }) {
 	const node = { id: 'c', name: UNDER_TEST, position: [400, 0] };
 	if (mode === 'http') Object.assign(node, { type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, parameters: httpParameters(operation, sandbox) });
 	else if (mode === 'control') Object.assign(node, { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} });
@@ -79,7 +83,7 @@ function benchWorkflow({ id, operation, mode, count, batchSize, sandbox, credent
 		settings: { executionOrder: 'v1' },
 		nodes: [
 			{ id: 'a', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'b', name: 'Make items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: makeItemsCode(operation, count) } },
+			{ id: 'b', name: 'Make items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: makeItemsCode(operation, count, firstLogId) } },
 			node,
 		],
 		connections: {

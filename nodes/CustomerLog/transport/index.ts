@@ -1,4 +1,13 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { DeliveryOutcome, RequestFailure, Result } from '../failures';
@@ -108,6 +117,30 @@ function accountOf(credentials: IDataObject): string {
 	return credentials.authType === 'oAuthToken' ? `client ${String(credentials.clientId)}` : `user ${String(credentials.apiUsername)}`;
 }
 
+/**
+ * The credential, read once per node run. n8n reads a credential from its database and decrypts it
+ * on every getCredentials call, and httpRequestWithAuthentication does so again unless it is handed
+ * the credential: in n8n 2.x that was most of the time between one answer and the next request. An
+ * execute context is made for one node run, so the next execution reads the credential again and a
+ * changed credential applies from then on. Keyed by that context object, never by anything in the
+ * credential. A poll's context lives as long as its workflow is active: polls read it every request.
+ */
+const credentialOfRun = new WeakMap<IExecuteFunctions, Promise<ICredentialsDecrypted>>();
+
+async function readCredential(context: NetoContext): Promise<ICredentialsDecrypted> {
+	const read = async (): Promise<ICredentialsDecrypted> => {
+		const { id, name } = context.getNode().credentials?.netoApi ?? {};
+		return { id: id ?? '', name: name ?? '', type: 'netoApi', data: await context.getCredentials<ICredentialDataDecryptedObject>('netoApi') };
+	};
+	if (!('getInputData' in context)) return await read();
+	let credential = credentialOfRun.get(context);
+	if (!credential) {
+		credential = read();
+		credentialOfRun.set(context, credential);
+	}
+	return await credential;
+}
+
 interface RawResponse {
 	body: unknown;
 	headers: Record<string, unknown>;
@@ -124,7 +157,8 @@ export async function sendNetoRequest(
 	request: NetoRequest,
 	control: RequestControl,
 ): Promise<Result<NetoAnswer, RequestFailure>> {
-	const credentials = await this.getCredentials('netoApi');
+	const credential = await readCredential(this);
+	const credentials = credential.data ?? {};
 	const secrets = [credentials.apiKey, credentials.accessToken].filter((s): s is string => typeof s === 'string');
 	const endpoint = netoEndpoint(credentials.storeUrl);
 	if (!endpoint.ok) {
@@ -176,7 +210,9 @@ export async function sendNetoRequest(
 		}
 		control.onSend?.(sentAt);
 		const response = await this.helpers.httpRequestWithAuthentication
-			.call(this, 'netoApi', control.notAfter === undefined ? options : { ...options, timeout: control.notAfter - sentAt })
+			.call(this, 'netoApi', control.notAfter === undefined ? options : { ...options, timeout: control.notAfter - sentAt }, {
+				credentialsDecrypted: credential,
+			})
 			.then((raw: RawResponse) => raw, (error: unknown) => ({ networkError: error }));
 		if ('networkError' in response) {
 			permit.done();
@@ -253,7 +289,7 @@ export async function sendNetoRequest(
  * is not usable (every request then fails with the reason). What identifies a store's logs.
  */
 export async function storeEndpoint(this: NetoContext): Promise<string> {
-	const endpoint = netoEndpoint((await this.getCredentials('netoApi')).storeUrl);
+	const endpoint = netoEndpoint((await readCredential(this)).data?.storeUrl);
 	return endpoint.ok ? endpoint.value : '';
 }
 
