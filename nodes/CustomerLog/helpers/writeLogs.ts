@@ -249,7 +249,12 @@ export async function writeLogs(
 		if (steps?.write) {
 			const written = await steps.write.call(this, ready, options, control, send);
 			for (const [index, outcome] of written.outcomes) settle(index, outcome);
-			if (written.later) later.push(written.later.then((outcomes) => outcomes.forEach((outcome, index) => settle(index, outcome))));
+			if (written.later) {
+				const settled = written.later.then((outcomes) => outcomes.forEach((outcome, index) => settle(index, outcome)));
+				// Awaited with the others at the end; until then a failure must not count as unhandled.
+				settled.catch(() => {});
+				later.push(settled);
+			}
 			return;
 		}
 		const results = await send(ready, control);
