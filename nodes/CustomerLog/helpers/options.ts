@@ -122,16 +122,11 @@ function whole(value: unknown, fallback: number, min: number, max: number): numb
 	return Math.min(max, Math.max(min, Math.floor(number)));
 }
 
-function minutes(value: unknown, fallbackMs: number, maxMinutes: number): number {
+/** A duration given in `unitMs` units (minutes, seconds), clamped to [min, max], in milliseconds. */
+function duration(value: unknown, fallbackMs: number, unitMs: number, min: number, max: number): number {
 	const number = typeof value === 'number' ? value : Number(value);
 	if (value === undefined || value === '' || !Number.isFinite(number)) return fallbackMs;
-	return Math.round(Math.min(maxMinutes, Math.max(0, number)) * 60_000);
-}
-
-function seconds(value: unknown, fallbackMs: number, min: number, max: number): number {
-	const number = typeof value === 'number' ? value : Number(value);
-	if (value === undefined || value === '' || !Number.isFinite(number)) return fallbackMs;
-	return Math.round(Math.min(max, Math.max(min, number)) * 1000);
+	return Math.round(Math.min(max, Math.max(min, number)) * unitMs);
 }
 
 export function readWriteOptions(context: IExecuteFunctions): WriteOptions {
@@ -144,8 +139,8 @@ export function readWriteOptions(context: IExecuteFunctions): WriteOptions {
 		retry: {
 			maxRetries: whole(raw.maxRetries, DEFAULT_OPTIONS.retry.maxRetries, 0, 10),
 			baseDelayMs: whole(raw.retryDelayMs, DEFAULT_OPTIONS.retry.baseDelayMs, 0, 60_000),
-			rateLimitWaitMs: minutes(raw.rateLimitWaitMinutes, DEFAULT_OPTIONS.retry.rateLimitWaitMs, 60),
+			rateLimitWaitMs: duration(raw.rateLimitWaitMinutes, DEFAULT_OPTIONS.retry.rateLimitWaitMs, 60_000, 0, 60),
 		},
-		appendWindowMs: seconds(raw.appendWindowSeconds, DEFAULT_OPTIONS.appendWindowMs, 0.1, 300),
+		appendWindowMs: duration(raw.appendWindowSeconds, DEFAULT_OPTIONS.appendWindowMs, 1000, 0.1, 300),
 	};
 }
