@@ -8,7 +8,7 @@ import { logLocks } from './logLocks';
 import type { WriteOptions } from './options';
 import { appendTo, holdsAppended, readNotes, usernameOf } from './storedNotes';
 import type { BatchSteps, BatchWrite, Outcome, PendingLog, SendBatch } from './writeLogs';
-import { refused } from './writeLogs';
+import { CHECKED_BEFORE_SENDING, refused } from './writeLogs';
 
 /**
  * Update's "append" mode for Notes. Neto only replaces a log's notes and has no lock, so the node
@@ -44,8 +44,6 @@ export const notesModeOption: INodeProperties = {
 
 /** How often an append that another writer overwrote is written again before the item fails. */
 const REPAIRS = 3;
-
-const CHECKED_FIRST = 'The node checks this before sending anything for the item.';
 
 const isExpired = (outcome: Outcome) => !outcome.ok && outcome.failure.delivery === 'expired';
 
@@ -141,7 +139,7 @@ async function write(
 		const appends = entry.values.notesMode === 'append' && typeof entry.log.Notes === 'string';
 		if (appends && usernameOf(entry) === '') {
 			const message = '"Notes Mode" Append needs the Customer the log belongs to, to read its current notes';
-			outcomes.set(entry.index, refused({ message, field: 'Notes' }, CHECKED_FIRST));
+			outcomes.set(entry.index, refused({ message, field: 'Notes' }, CHECKED_BEFORE_SENDING));
 			continue;
 		}
 		if (appends) entry.appended = { text: String(entry.log.Notes), block: '' };
@@ -193,7 +191,7 @@ function unreadable(entry: PendingLog, why: { reason: string; found: boolean }):
 	const message = why.found
 		? `the current notes could not be read to append to them: ${why.reason}`
 		: `Log ${logId} is not one of the logs of customer "${usernameOf(entry)}", so its notes cannot be appended to`;
-	return refused({ message, field: 'Notes' }, CHECKED_FIRST);
+	return refused({ message, field: 'Notes' }, CHECKED_BEFORE_SENDING);
 }
 
 function unconfirmed(entry: PendingLog, reason: string): Outcome {

@@ -115,6 +115,9 @@ function success(log: NetoLog, answer: NetoAnswer, logId?: number): Outcome {
 	return ok(writtenLogOutput(log, answer, logId));
 }
 
+/** The description of an item a batch step refuses before its batch goes out. */
+export const CHECKED_BEFORE_SENDING = 'The node checks this before sending anything for the item.';
+
 export function refused(refusal: Refusal, description: string): Outcome {
 	return fail({ message: `${refusal.message}. Nothing was sent for this item.`, description, field: refusal.field ?? '' });
 }
@@ -241,7 +244,7 @@ export async function writeLogs(
 		if (steps?.prepare) {
 			const refusals = await steps.prepare.call(this, batch, options, control);
 			for (const [index, refusal] of refusals) {
-				settle(index, refused(refusal, 'The node checks this before sending anything for the item.'));
+				settle(index, refused(refusal, CHECKED_BEFORE_SENDING));
 			}
 			ready = batch.filter((entry) => !refusals.has(entry.index));
 		}
