@@ -7,7 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { netoEndpoint } from '../nodes/CustomerLog/transport/storeUrl';
+import { netoEndpoint } from '../shared/storeUrl';
 
 export class NetoApi implements ICredentialType {
 	name = 'netoApi';

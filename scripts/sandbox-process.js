@@ -33,7 +33,7 @@ function requestJson(url, method = 'GET') {
 
 /** `idleStopMs: 0` keeps it up until stopped (by default it stops after 15 minutes without a request). */
 function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit, idleStopMs } = {}) {
-	const child = spawn(process.execPath, [path.join(__dirname, '..', 'test', 'sandbox', 'cli.js'), '--json'], {
+	const child = spawn(process.execPath, [path.join(__dirname, '..', 'sandbox', 'cli.js'), '--json'], {
 		env: {
 			...process.env,
 			NETO_SANDBOX_PORT: String(port),

@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { logLocks } from '../nodes/CustomerLog/helpers/logLocks';
+import { logLocks } from '../nodes/CustomerLog/write/append/locks';
 import { runCustomerLog } from './harness/engine';
 import { WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
 

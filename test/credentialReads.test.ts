@@ -2,8 +2,8 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { runCustomerLog } from './harness/engine';
 import { useSandbox } from './harness/fixtures';
-import type { Sandbox } from './sandbox/server';
-import { startSandbox } from './sandbox/server';
+import type { Sandbox } from '../sandbox/server';
+import { startSandbox } from '../sandbox/server';
 
 const ADD = { operation: 'add', username: '={{ $json.u }}', additionalFields: { notes: '={{ $json.note }}' } };
 const notes = (count: number, prefix: string) => Array.from({ length: count }, (_, n) => ({ u: 'jsmith', note: `${prefix}${n}` }));

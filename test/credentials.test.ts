@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { netoEndpoint } from '../nodes/CustomerLog/transport/storeUrl';
+import { netoEndpoint } from '../shared/storeUrl';
 import { testCredential } from './harness/engine';
 import { useSandbox } from './harness/fixtures';
 

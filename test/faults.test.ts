@@ -1,8 +1,8 @@
 import { sleep } from 'n8n-workflow';
 
 import type { RunResult } from './harness/engine';
-import type { Sandbox } from './sandbox/server';
-import { startSandbox } from './sandbox/server';
+import type { Sandbox } from '../sandbox/server';
+import { startSandbox } from '../sandbox/server';
 import { WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
 
 /** Every input item ends as exactly one output item, paired to it, in order. */

@@ -2,7 +2,7 @@
 import type { Clock } from '../nodes/CustomerLog/transport/rateLimiter';
 import { AccountLimiter, AccountLimiters } from '../nodes/CustomerLog/transport/rateLimiter';
 import { encodeRequest, parseNetoResponse } from '../nodes/CustomerLog/transport/wire';
-import { findCharacterNotInXml } from '../nodes/CustomerLog/helpers/logBuilder';
+import { findCharacterNotInXml } from '../nodes/CustomerLog/log/validation';
 
 describe('parseNetoResponse', () => {
 	const NORMAL = {

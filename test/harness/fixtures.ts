@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import type { Sandbox, SandboxOptions } from '../sandbox/server';
-import { startSandbox } from '../sandbox/server';
+import type { Sandbox, SandboxOptions } from '../../sandbox/server';
+import { startSandbox } from '../../sandbox/server';
 import type { RunOptions, RunResult } from './engine';
 import { runCustomerLog } from './engine';
 

@@ -1,8 +1,8 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { customerPage, customerPageAfter, logsOf, readControl } from '../helpers/customers';
-import { customerOf } from '../helpers/descriptions';
+import { customerPage, customerPageAfter, logsOf, readControl } from '../read/customers';
+import { customerOf } from '../log/properties';
 
 /** Pickers for the resource locators: customers as the user types, and the chosen customer's logs. */
 

@@ -15,7 +15,7 @@ import { fail, ok } from '../failures';
 import type { NetoAction, NetoAnswer, NetoMessage, WireFormat } from './wire';
 import { encodeRequest, parseNetoResponse } from './wire';
 import { accountLimiters } from './rateLimiter';
-import { netoEndpoint } from './storeUrl';
+import { netoEndpoint } from '../../../shared/storeUrl';
 
 type NetoContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -38,7 +38,7 @@ export interface RequestControl {
 	/**
 	 * The moment (epoch ms) by which the answer must have come: no try starts after it (the request
 	 * ends as 'expired', nothing sent) and a try still waiting then is cut off. An append's write
-	 * must not land long after the read it builds on (see appendNotes.ts).
+	 * must not land long after the read it builds on (see write/append/append.ts).
 	 */
 	notAfter?: number;
 	/** Told the moment each try goes to the store. */

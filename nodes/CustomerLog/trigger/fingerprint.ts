@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { LOG_STATUSES } from '../helpers/fields';
+import { LOG_STATUSES } from '../log/fields';
 
 /**
  * What the trigger remembers of one log: a short string, never the whole log. Each field GetCustomer
@@ -10,7 +10,7 @@ import { LOG_STATUSES } from '../helpers/fields';
  * MAX_ENTRY_CHARS, so every entry is bounded whatever the log holds.
  */
 
-/** The log fields GetCustomer returns (CONTRACT.md), most worth keeping exactly first. */
+/** The log fields GetCustomer returns (docs/neto-contract.md), most worth keeping exactly first. */
 export const TRACKED_FIELDS = [
 	'Status',
 	'DateRequiredFollowUp',

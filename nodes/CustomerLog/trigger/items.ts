@@ -1,10 +1,10 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { storedLogOutput } from '../helpers/logOutput';
+import { storedLogOutput } from '../log/output';
 import type { TriggerEvent } from './settings';
 
 /**
- * One log as Get Many outputs it with Simplify off (the node's shared log output, logOutput.ts):
+ * One log as Get Many outputs it with Simplify off (the node's shared log output, log/output.ts):
  * the customer's Username, every field the store returned, and the UTC dates as ISO 8601 under `iso`.
  */
 export function logJson(username: string, log: IDataObject): IDataObject {

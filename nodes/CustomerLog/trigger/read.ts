@@ -1,8 +1,8 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
-import type { CustomerQuery } from '../helpers/customers';
-import { eachCustomer, logsOf, readControl } from '../helpers/customers';
-import { toNetoDateTime } from '../helpers/dates';
+import type { CustomerQuery } from '../read/customers';
+import { eachCustomer, logsOf, readControl } from '../read/customers';
+import { toNetoDateTime } from '../log/dates';
 import type { RequestControl } from '../transport';
 import { decodeEntry, entryDue, entryStatus } from './fingerprint';
 import type { TriggerSettings } from './settings';

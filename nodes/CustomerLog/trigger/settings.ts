@@ -1,8 +1,8 @@
 import type { IDataObject, INodeProperties, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { customerLocator } from '../helpers/descriptions';
-import { LOG_STATUSES } from '../helpers/fields';
+import { customerLocator } from '../log/properties';
+import { LOG_STATUSES } from '../log/fields';
 import { fieldText } from './fingerprint';
 
 /** The trigger's parameters, and what a poll makes of them. */

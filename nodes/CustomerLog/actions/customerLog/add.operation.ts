@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
-import { customerEmailSteps } from '../../helpers/customerEmails';
-import { customerOf, logFieldProperties } from '../../helpers/descriptions';
-import { withMappingMode, writeMappedLogs } from '../../helpers/mapping';
-import { parameterReader } from '../../helpers/parameterReader';
+import { customerEmailSteps } from '../../write/customerEmails';
+import { customerOf, logFieldProperties } from '../../log/properties';
+import { withMappingMode, writeMappedLogs } from '../../write/mapping';
+import { parameterReader } from '../../write/parameterReader';
 
 export const description: INodeProperties[] = withMappingMode('add', logFieldProperties('add', 'additionalFields'));
 

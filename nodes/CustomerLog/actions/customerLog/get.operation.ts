@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { eachCustomer, logsOf } from '../../helpers/customers';
-import { customerLocator, customerOf, logIdLocator, simplifyProperty } from '../../helpers/descriptions';
+import { eachCustomer, logsOf } from '../../read/customers';
+import { customerLocator, customerOf, logIdLocator, simplifyProperty } from '../../log/properties';
 import type { ItemFailure, Result } from '../../failures';
 import { fail, ok } from '../../failures';
-import { readEachItem } from '../../helpers/itemErrors';
-import { readLogId } from '../../helpers/logBuilder';
-import { storedLogOutput } from '../../helpers/logOutput';
+import { readEachItem } from '../../itemErrors';
+import { readLogId } from '../../log/validation';
+import { storedLogOutput } from '../../log/output';
 import type { ReadContext } from './getAll.operation';
 import { readContext } from './getAll.operation';
 

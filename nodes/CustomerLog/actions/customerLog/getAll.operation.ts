@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { eachCustomer, logsOf, readControl } from '../../helpers/customers';
-import { toNetoDateTime } from '../../helpers/dates';
-import { customerLocator, customerOf, simplifyProperty } from '../../helpers/descriptions';
-import { LOG_STATUSES } from '../../helpers/fields';
-import { readEachItem } from '../../helpers/itemErrors';
-import { storedLogOutput } from '../../helpers/logOutput';
-import { readWriteOptions } from '../../helpers/options';
+import { eachCustomer, logsOf, readControl } from '../../read/customers';
+import { toNetoDateTime } from '../../log/dates';
+import { customerLocator, customerOf, simplifyProperty } from '../../log/properties';
+import { LOG_STATUSES } from '../../log/fields';
+import { readEachItem } from '../../itemErrors';
+import { storedLogOutput } from '../../log/output';
+import { readWriteOptions } from '../../write/options';
 import type { ItemFailure, Result } from '../../failures';
 import { fail, ok } from '../../failures';
 import type { RequestControl } from '../../transport';

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { appendToNotes, notesModeOption } from '../../helpers/appendNotes';
-import { customerLocator, logFieldProperties } from '../../helpers/descriptions';
-import { withMappingMode, writeMappedLogs } from '../../helpers/mapping';
-import { parameterReader } from '../../helpers/parameterReader';
+import { appendToNotes, notesModeOption } from '../../write/append/append';
+import { customerLocator, logFieldProperties } from '../../log/properties';
+import { withMappingMode, writeMappedLogs } from '../../write/mapping';
+import { parameterReader } from '../../write/parameterReader';
 
 export const description: INodeProperties[] = withMappingMode('update', [
 	customerLocator(

@@ -10,7 +10,7 @@ export interface WriteOptions {
 	requestsPerMinute: number;
 	concurrency: number;
 	retry: RetryPolicy;
-	/** Notes Mode Append: how old an append's read may be when its write is answered (appendNotes.ts). */
+	/** Notes Mode Append: how old an append's read may be when its write is answered (append/append.ts). */
 	appendWindowMs: number;
 }
 

@@ -2,7 +2,7 @@
  * Neto has no lock on a log, so this n8n process keeps its own: one per (store endpoint, LogID),
  * shared by every execution in the process (the main process in regular mode, or one queue-mode
  * worker). An append reads a log's notes and writes them back while holding the log, so appends
- * from executions in one process never overwrite each other; between processes, appendNotes.ts
+ * from executions in one process never overwrite each other; between processes, append.ts
  * reads back and repairs. Keyed by the endpoint and the LogID only: never by a key or token.
  */
 /** An append waiting to be read back: whether this process replaced the log's notes since. */

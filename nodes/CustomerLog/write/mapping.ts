@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { notesModeOption } from './appendNotes';
-import type { LogOperation } from './fields';
-import { CUSTOMER_LOG_FIELDS, fieldsOf } from './fields';
-import type { BatchSteps } from './writeLogs';
-import { writeLogs } from './writeLogs';
+import { notesModeOption } from './append/append';
+import type { LogOperation } from '../log/fields';
+import { CUSTOMER_LOG_FIELDS, fieldsOf } from '../log/fields';
+import type { BatchSteps } from './batches';
+import { writeLogs } from './batches';
 
 /**
  * "Map Automatically" for Add and Update, as n8n's database nodes offer it: each Neto field is

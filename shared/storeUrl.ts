@@ -1,6 +1,3 @@
-import type { Result } from '../failures';
-import { fail, ok } from '../failures';
-
 /**
  * The store's API endpoint from what a merchant types: `mystore.com.au`,
  * `https://www.mystore.com.au/`, or the full `.../do/WS/NetoAPI` URL all give
@@ -10,7 +7,16 @@ import { fail, ok } from '../failures';
  */
 export const NETO_API_PATH = '/do/WS/NetoAPI';
 
-export function netoEndpoint(storeUrl: unknown): Result<string, string> {
+/**
+ * The endpoint, or why the Store URL is refused. The shape of the node's Result (failures.ts),
+ * written out here so the credential and the transport stand on this file alone.
+ */
+export type StoreEndpoint = { ok: true; value: string } | { ok: false; failure: string };
+
+const ok = (value: string): StoreEndpoint => ({ ok: true, value });
+const fail = (failure: string): StoreEndpoint => ({ ok: false, failure });
+
+export function netoEndpoint(storeUrl: unknown): StoreEndpoint {
 	const text = typeof storeUrl === 'string' ? storeUrl.trim() : '';
 	if (text === '') return fail('The Neto credential has no Store URL; enter your store\'s address, e.g. mystore.com.au');
 	// `mystore.com.au:8443` is a host and a port, not a scheme.

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { ItemFailure, Result } from '../failures';
-import { fail } from '../failures';
-import type { NetoAnswer } from '../transport/wire';
-import { copyMessages } from './logOutput';
+import type { ItemFailure, Result } from './failures';
+import { fail } from './failures';
+import type { NetoAnswer } from './transport/wire';
+import { copyMessages } from './log/output';
 
 /**
  * The two forms n8n gets a failed item in: the node's error (without Continue On Fail) or an error

@@ -1,11 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { Result } from '../failures';
-import { fail, ok } from '../failures';
-import type { RequestControl } from '../transport';
-import { eachCustomer, logsOf } from './customers';
-import type { WriteOptions } from './options';
-import type { PendingLog } from './writeLogs';
+import type { Result } from '../../failures';
+import { fail, ok } from '../../failures';
+import type { RequestControl } from '../../transport';
+import { eachCustomer, logsOf } from '../../read/customers';
+import type { WriteOptions } from '../options';
+import type { PendingLog } from '../batches';
 
 /** A log's notes as the store holds them, and the text an append adds to them. */
 

@@ -1,7 +1,7 @@
-import { eachCustomer } from './customers';
+import { eachCustomer } from '../read/customers';
 import type { Refusal } from '../failures';
-import { withField } from './logBuilder';
-import type { BatchSteps, PendingLog } from './writeLogs';
+import { withField } from '../log/validation';
+import type { BatchSteps, PendingLog } from './batches';
 
 /**
  * Add's Customer "By Email": AddCustomerLog takes a Username, so before a batch goes out its

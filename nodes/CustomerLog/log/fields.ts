@@ -1,7 +1,7 @@
 /**
  * The Customer Log fields of Neto's API, written down once.
  *
- * This table drives the UI parameters (descriptions.ts), the validation (logBuilder.ts) and the
+ * This table drives the UI parameters (properties.ts), the validation (validation.ts) and the
  * wire encoding for JSON and XML (transport/wire.ts). Its order is the XSD's element order, which XML
  * requests must follow. A new field is one entry here.
  */

@@ -1,20 +1,20 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { fail } from '../failures';
-import type { RequestControl } from '../transport';
-import { storeEndpoint } from '../transport';
-import { logLocks } from './logLocks';
-import type { WriteOptions } from './options';
+import { fail } from '../../failures';
+import type { RequestControl } from '../../transport';
+import { storeEndpoint } from '../../transport';
+import { logLocks } from './locks';
+import type { WriteOptions } from '../options';
 import { appendTo, holdsAppended, readNotes, usernameOf } from './storedNotes';
-import type { BatchSteps, BatchWrite, Outcome, PendingLog, SendBatch } from './writeLogs';
-import { CHECKED_BEFORE_SENDING, refused } from './writeLogs';
+import type { BatchSteps, BatchWrite, Outcome, PendingLog, SendBatch } from '../batches';
+import { CHECKED_BEFORE_SENDING, refused } from '../batches';
 
 /**
  * Update's "append" mode for Notes. Neto only replaces a log's notes and has no lock, so the node
  * reads the notes, writes them back with the new text after a separator line, and then proves the
  * text stayed:
- * - In this n8n process, an append holds its logs (logLocks.ts) from the read to the write's
+ * - In this n8n process, an append holds its logs (locks.ts) from the read to the write's
  *   answer, so appends from any executions in the process build on one another.
  * - Another process (a queue-mode worker, another app) can read before this write and write after
  *   it, removing this text. Every append here answers within the Append Window of its read (a write

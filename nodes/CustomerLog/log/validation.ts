@@ -141,7 +141,7 @@ export function buildLog(operation: LogOperation, values: IDataObject, timezone:
 		log[field.wire] = result.value;
 		if (!field.topLevel) changes++;
 	}
-	// A customer given by email gets its username before sending (customerEmails.ts).
+	// A customer given by email gets its username before sending (write/customerEmails.ts).
 	const byEmail = typeof values.customerEmail === 'string' && values.customerEmail.trim() !== '';
 	const missing = fieldsOf(operation).find(
 		(field) => isRequired(field, operation) && log[field.wire] === undefined && !(byEmail && field.wire === 'Username'),

@@ -5,8 +5,8 @@ import type { RequestControl } from '../transport';
 import { netoApiRequest } from '../transport';
 import type { WireFormat } from '../transport/wire';
 import { isAckSuccess } from '../transport/wire';
-import type { WriteOptions } from './options';
-import { DEFAULT_OPTIONS } from './options';
+import type { WriteOptions } from '../write/options';
+import { DEFAULT_OPTIONS } from '../write/options';
 
 /** Reading customers and their logs back through GetCustomer, page by page. */
 
