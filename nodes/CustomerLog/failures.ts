@@ -1,4 +1,4 @@
-import type { NetoAnswer } from './transport/wire';
+import type { NetoAnswer } from './answer';
 
 /**
  * The node's one vocabulary for failures, from a value that cannot be sent to an item that failed.

@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ItemFailure, Result } from './failures';
 import { fail } from './failures';
-import type { NetoAnswer } from './transport/wire';
+import type { NetoAnswer } from './answer';
 import { copyMessages } from './log/output';
 
 /**

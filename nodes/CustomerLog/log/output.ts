@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { NetoAnswer, NetoMessages } from '../transport/wire';
+import type { NetoAnswer, NetoMessages } from '../answer';
 import { netoDateTimeToIso } from './dates';
 import { CUSTOMER_LOG_FIELDS } from './fields';
 

@@ -3,8 +3,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { RequestControl } from '../transport';
 import { netoApiRequest } from '../transport';
-import type { WireFormat } from '../transport/wire';
-import { isAckSuccess } from '../transport/wire';
+import type { WireFormat } from '../answer';
+import { isAckSuccess } from '../answer';
 import type { WriteOptions } from '../write/options';
 import { DEFAULT_OPTIONS } from '../write/options';
 

@@ -12,7 +12,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { DeliveryOutcome, RequestFailure, Result } from '../failures';
 import { fail, ok } from '../failures';
-import type { NetoAction, NetoAnswer, NetoMessage, WireFormat } from './wire';
+import type { NetoAction, NetoAnswer, NetoMessage, WireFormat } from '../answer';
 import { encodeRequest, parseNetoResponse } from './wire';
 import { accountLimiters } from './rateLimiter';
 import { netoEndpoint } from '../../../shared/storeUrl';

@@ -1,6 +1,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import type { IDataObject } from 'n8n-workflow';
 
+import type { NetoAction, NetoAnswer, NetoMessage, WireFormat } from '../answer';
 import type { NotNetoAnswer, Result } from '../failures';
 import { fail, ok } from '../failures';
 
@@ -8,30 +9,6 @@ import { fail, ok } from '../failures';
  * Neto's two wire formats. Requests are built from plain objects whose keys are already in the
  * field table's order; answers are read by their content, whatever was asked, into one shape.
  */
-
-export type WireFormat = 'json' | 'xml';
-export type NetoAction = 'AddCustomerLog' | 'UpdateCustomerLog' | 'GetCustomer';
-
-export interface NetoMessage extends IDataObject {
-	Message: string;
-	SeverityCode: string;
-	Description?: string;
-}
-
-export interface NetoMessages extends IDataObject {
-	Error: NetoMessage[];
-	Warning: NetoMessage[];
-}
-
-/** A store's answer, normalized: lists are arrays, LogID a number, every other value a string. */
-export interface NetoAnswer {
-	Ack: string;
-	CurrentTime?: string;
-	CustomerLog: IDataObject[];
-	Customer: IDataObject[];
-	Messages: NetoMessages;
-	format: WireFormat;
-}
 
 /**
  * Elements that may repeat, by the element they sit in: JSON converted from XML sends one as a
@@ -196,9 +173,4 @@ function toMessage(entry: IDataObject): NetoMessage {
 		Message: typeof entry.Message === 'string' ? entry.Message : '',
 		SeverityCode: typeof entry.SeverityCode === 'string' ? entry.SeverityCode : '',
 	};
-}
-
-/** Neto's `Ack`: Success and Warning are successes, anything else (Error, none) is not. */
-export function isAckSuccess(answer: NetoAnswer): boolean {
-	return answer.Ack === 'Success' || answer.Ack === 'Warning';
 }

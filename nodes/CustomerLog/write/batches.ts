@@ -13,8 +13,8 @@ import { buildLog, type NetoLog } from '../log/validation';
 import { writtenLogOutput } from '../log/output';
 import type { WriteOptions } from './options';
 import { readWriteOptions } from './options';
-import type { NetoAnswer } from '../transport/wire';
-import { isAckSuccess } from '../transport/wire';
+import type { NetoAnswer } from '../answer';
+import { isAckSuccess } from '../answer';
 
 /**
  * Add and Update share this engine: validate every item, send the valid logs in batches under

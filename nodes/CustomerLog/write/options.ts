@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { RetryPolicy } from '../transport';
-import type { WireFormat } from '../transport/wire';
+import type { WireFormat } from '../answer';
 
 /** Settings that apply to the whole execution, read once (from the first item). */
 export interface WriteOptions {

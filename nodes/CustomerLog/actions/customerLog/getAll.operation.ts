@@ -10,7 +10,7 @@ import { readWriteOptions } from '../../write/options';
 import type { ItemFailure, Result } from '../../failures';
 import { fail, ok } from '../../failures';
 import type { RequestControl } from '../../transport';
-import type { WireFormat } from '../../transport/wire';
+import type { WireFormat } from '../../answer';
 
 const show = { show: { operation: ['getAll'] } };
 
