@@ -36,6 +36,11 @@ export interface CustomerLogField {
 
 export const LOG_STATUSES = ['Require Recontact', 'Recontacting', 'Completed'] as const;
 
+/** An open follow-up: the log has a follow-up date (`due`, epoch ms) and is not Completed. */
+export function isOpenFollowUp(due: number | undefined, status: string | undefined): due is number {
+	return due !== undefined && status !== 'Completed';
+}
+
 export const CUSTOMER_LOG_FIELDS: readonly CustomerLogField[] = [
 	{
 		wire: 'LogID',

@@ -1,5 +1,6 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { isOpenFollowUp } from '../log/fields';
 import { changesSince, decodeEntry, encodeEntry, fieldText, sameDueDate, utcInstant } from './fingerprint';
 import { eventItem } from './items';
 import type { Observation } from './read';
@@ -12,7 +13,7 @@ import type { TriggerSettings } from './settings';
 
 function isDue(log: IDataObject, now: number): boolean {
 	const due = utcInstant(fieldText(log, 'DateRequiredFollowUp'));
-	return due !== undefined && due <= now && fieldText(log, 'Status') !== 'Completed';
+	return isOpenFollowUp(due, fieldText(log, 'Status')) && due <= now;
 }
 
 /** The entries a baseline records: every log, and every due date already come counted as fired. */

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isOpenFollowUp } from '../log/fields';
 import { baselineEntries, compare } from './events';
 import { fieldText, utcInstant } from './fingerprint';
 import { eventItem } from './items';
@@ -22,7 +23,7 @@ async function sample(this: IPollFunctions, settings: TriggerSettings): Promise<
 	for (const [username, logs] of observation.customers) {
 		for (const log of logs) {
 			if (!settings.matches(log)) continue;
-			const open = utcInstant(fieldText(log, 'DateRequiredFollowUp')) !== undefined && fieldText(log, 'Status') !== 'Completed';
+			const open = isOpenFollowUp(utcInstant(fieldText(log, 'DateRequiredFollowUp')), fieldText(log, 'Status'));
 			if (settings.event === 'followUpDue' && !open) continue;
 			candidates.push({ username, log });
 		}

@@ -3,6 +3,7 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import type { CustomerQuery } from '../read/customers';
 import { eachCustomer, logsOf, readControl } from '../read/customers';
 import { toNetoDateTime } from '../log/dates';
+import { isOpenFollowUp } from '../log/fields';
 import type { RequestControl } from '../transport';
 import { decodeEntry, entryDue, entryStatus } from './fingerprint';
 import type { TriggerSettings } from './settings';
@@ -51,8 +52,8 @@ function comingDue(state: TriggerState, read: Map<string, IDataObject[]>, now: n
 	for (const text of Object.values(state.logs)) {
 		const entry = decodeEntry(text);
 		const due = entryDue(entry);
-		if (entry.fired || due === undefined || due <= state.polledAt || due > now) continue;
-		if (entryStatus(entry) === 'Completed' || read.has(entry.username)) continue;
+		if (entry.fired || !isOpenFollowUp(due, entryStatus(entry)) || due <= state.polledAt || due > now) continue;
+		if (read.has(entry.username)) continue;
 		usernames.add(entry.username);
 	}
 	return [...usernames];
