@@ -16,7 +16,21 @@ export type StoreEndpoint = { ok: true; value: string } | { ok: false; failure: 
 const ok = (value: string): StoreEndpoint => ({ ok: true, value });
 const fail = (failure: string): StoreEndpoint => ({ ok: false, failure });
 
+/**
+ * The last Store URL read and its endpoint (a Store URL is no secret): the transport prepares each
+ * request with it and the credential's authenticate is handed the same one on every try, so it is
+ * parsed once, not once per request and again per try.
+ */
+let last: { storeUrl: string; endpoint: StoreEndpoint } | undefined;
+
 export function netoEndpoint(storeUrl: unknown): StoreEndpoint {
+	if (typeof storeUrl === 'string' && last?.storeUrl === storeUrl) return last.endpoint;
+	const endpoint = parseStoreUrl(storeUrl);
+	if (typeof storeUrl === 'string') last = { storeUrl, endpoint };
+	return endpoint;
+}
+
+function parseStoreUrl(storeUrl: unknown): StoreEndpoint {
 	const text = typeof storeUrl === 'string' ? storeUrl.trim() : '';
 	if (text === '') return fail('The Neto credential has no Store URL; enter your store\'s address, e.g. mystore.com.au');
 	// `mystore.com.au:8443` is a host and a port, not a scheme.

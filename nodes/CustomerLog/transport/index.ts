@@ -14,6 +14,7 @@ import type { DeliveryOutcome, RequestFailure, Result } from '../failures';
 import { fail, ok } from '../failures';
 import type { NetoAction, NetoAnswer, NetoMessage, WireFormat } from '../answer';
 import { encodeRequest, parseNetoResponse } from './wire';
+import type { Permit } from './rateLimiter';
 import { accountLimiters } from './rateLimiter';
 import { netoEndpoint } from '../../../shared/storeUrl';
 
@@ -103,10 +104,10 @@ function redact(text: string, secrets: string[]): string {
 }
 
 /** The store's own messages go to error items and output: any key a store echoes in them is redacted. */
-function redactMessages(answer: NetoAnswer, secrets: string[]): NetoAnswer {
+function redactMessages(answer: NetoAnswer, redactText: (text: string) => string): NetoAnswer {
 	const clean = (message: NetoMessage): NetoMessage => {
 		const copy = { ...message };
-		for (const [name, value] of Object.entries(copy)) if (typeof value === 'string') copy[name] = redact(value, secrets);
+		for (const [name, value] of Object.entries(copy)) if (typeof value === 'string') copy[name] = redactText(value);
 		return copy;
 	};
 	return { ...answer, Messages: { Error: answer.Messages.Error.map(clean), Warning: answer.Messages.Warning.map(clean) } };
@@ -147,16 +148,39 @@ interface RawResponse {
 	statusCode: number;
 }
 
-/**
- * Sends one request to the store's Neto API and returns its answer, normalized, or a
- * RequestFailure (with no secret in it) when no usable answer came back. The only place that
- * talks HTTP: it waits for the rate limiter and retries what is safe to retry.
- */
-export async function sendNetoRequest(
-	this: NetoContext,
-	request: NetoRequest,
-	control: RequestControl,
-): Promise<Result<NetoAnswer, RequestFailure>> {
+/** A request made ready to go: everything a try needs, the Store URL parsed once. */
+interface PreparedRequest {
+	request: NetoRequest;
+	credential: ICredentialsDecrypted;
+	url: string;
+	options: IHttpRequestOptions;
+	account: string;
+	/** Redacts the credential's secrets from a text. */
+	redact: (text: string) => string;
+}
+
+/** What one try brought back. */
+type TryOutcome =
+	| { kind: 'expired' }
+	| { kind: 'networkError'; error: unknown }
+	| { kind: 'answered'; response: RawResponse };
+
+/** The tries of one request so far: what the next retry decision rests on. */
+interface TryCount {
+	/** 5xx answers and network errors. */
+	failures: number;
+	/** 429 answers, and since when. */
+	limitedTimes: number;
+	limitedSince?: number;
+	/** An earlier try may have been applied: the store answered 5xx, or the connection failed after sending. */
+	mayHaveLanded: boolean;
+}
+
+/** After a try: go again (after `waitMs`, or at once when the account's limiter does the waiting), or this result. */
+type Next = { again: true; waitMs?: number } | { again: false; result: Result<NetoAnswer, RequestFailure> };
+
+/** Reads the credential, parses the Store URL and encodes the body: a request ready to try, or why none can go. */
+async function prepare(this: NetoContext, request: NetoRequest): Promise<Result<PreparedRequest, RequestFailure>> {
 	const credential = await readCredential(this);
 	const credentials = credential.data ?? {};
 	const secrets = [credentials.apiKey, credentials.accessToken].filter((s): s is string => typeof s === 'string');
@@ -180,107 +204,137 @@ export async function sendNetoRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
-	const failed = (message: string, description: string, outcome: DeliveryOutcome, httpCode?: number) =>
-		fail<RequestFailure>({
-			message: redact(message, secrets),
-			description: redact(description, secrets),
-			outcome,
-			...(httpCode === undefined ? {} : { httpCode }),
-		});
+	return ok({ request, credential, url, options, account: accountOf(credentials), redact: (text) => redact(text, secrets) });
+}
 
-	const account = accountOf(credentials);
-	let failures = 0;
-	let limitedTimes = 0;
-	let limitedSince: number | undefined;
-	/** An earlier try may have been applied: the store answered 5xx, or the connection failed after sending. */
-	let mayHaveLanded = false;
+/** One try: unless its time has run out, tells control.onSend and sends, with the time left as its timeout. */
+async function tryOnce(this: NetoContext, prepared: PreparedRequest, control: RequestControl): Promise<TryOutcome> {
+	const sentAt = Date.now();
+	if (control.notAfter !== undefined && sentAt >= control.notAfter) return { kind: 'expired' };
+	control.onSend?.(sentAt);
+	const { options, credential } = prepared;
+	return await this.helpers.httpRequestWithAuthentication
+		.call(this, 'netoApi', control.notAfter === undefined ? options : { ...options, timeout: control.notAfter - sentAt }, {
+			credentialsDecrypted: credential,
+		})
+		.then(
+			(response: RawResponse): TryOutcome => ({ kind: 'answered', response }),
+			(error: unknown): TryOutcome => ({ kind: 'networkError', error }),
+		);
+}
+
+/**
+ * What a try means: settles its permit with the account's limiter, counts it, and says whether to
+ * try again (what is safe to retry) or what the request's result is.
+ */
+function classify(outcome: TryOutcome, permit: Permit, tries: TryCount, prepared: PreparedRequest, control: RequestControl): Next {
+	const { request, url } = prepared;
+	const failed = (message: string, description: string, deliveryOutcome: DeliveryOutcome, httpCode?: number): Next => ({
+		again: false,
+		result: fail<RequestFailure>({
+			message: prepared.redact(message),
+			description: prepared.redact(description),
+			outcome: deliveryOutcome,
+			...(httpCode === undefined ? {} : { httpCode }),
+		}),
+	});
+	const retryAfterBackoff = (): Next => ({ again: true, waitMs: backoffMs(control.retry, tries.failures++) });
+
+	if (outcome.kind === 'expired') {
+		permit.unused();
+		return tries.mayHaveLanded
+			? failed(
+					`The store did not answer in time, and the request was not tried again: its time ran out (${tries.failures + tries.limitedTimes + 1} tries)`,
+					'The store may or may not have applied an earlier try.',
+					'unknown',
+				)
+			: failed('The request to the store was not sent: its time ran out before it could go', 'Nothing was changed.', 'expired');
+	}
+	if (outcome.kind === 'networkError') {
+		permit.done();
+		const code = errorCode(outcome.error) ?? '';
+		const delivery: DeliveryOutcome = NOT_DELIVERED_CODES.has(code) ? 'notDelivered' : 'unknown';
+		tries.mayHaveLanded ||= delivery === 'unknown';
+		if (tries.failures < control.retry.maxRetries && (delivery === 'notDelivered' || request.idempotent)) return retryAfterBackoff();
+		return failed(
+			`The store at ${url} could not be reached: ${NETWORK_FAILURES[code] ?? 'a network error'}`,
+			delivery === 'notDelivered'
+				? 'The request never reached the store, so nothing was changed.'
+				: 'The connection failed after the request was sent; the store may or may not have applied it.',
+			delivery,
+		);
+	}
+	const { statusCode: status, headers, body } = outcome.response;
+	if (status === 429) {
+		// Nothing was applied, so any request may go again, Add included, until the time budget is spent.
+		const retryAfter = retryAfterMs(headers['retry-after']);
+		// Never pause the account longer than this request would wait: the others then decide by their own budgets.
+		permit.refused(retryAfter === undefined ? undefined : Math.min(retryAfter, control.retry.rateLimitWaitMs));
+		tries.limitedSince ??= Date.now();
+		const wait = retryAfter ?? backoffMs(control.retry, tries.limitedTimes);
+		tries.limitedTimes++;
+		if (Date.now() - tries.limitedSince + wait <= control.retry.rateLimitWaitMs) {
+			// With Retry-After the account's limiter pauses every request; without, this one backs off.
+			return retryAfter === undefined ? { again: true, waitMs: wait } : { again: true };
+		}
+		return failed(
+			'The store is rate limiting this account (HTTP 429)',
+			`Still limited after ${tries.limitedTimes} tries over ${Math.round((Date.now() - tries.limitedSince) / 1000)} s; nothing was changed. Neto allows 500 requests a minute per account, shared by every workflow and app that uses it: lower "Requests Per Minute" or raise "Rate Limit Wait (Minutes)".`,
+			'notDelivered',
+			status,
+		);
+	}
+	permit.done();
+	if (status >= 500 && tries.failures < control.retry.maxRetries && request.idempotent) {
+		tries.mayHaveLanded = true;
+		return retryAfterBackoff();
+	}
+	const parsed = parseNetoResponse(body);
+	if (!parsed.ok) {
+		const { reason, excerpt } = parsed.failure;
+		return failed(
+			status >= 400
+				? `The store answered HTTP ${status} instead of a Neto API answer`
+				: `No Neto API answered at ${url}: ${reason}`,
+			`HTTP ${status}. ${excerpt ? `The answer began: ${excerpt}. ` : ''}Check the Store URL in the credential.`,
+			'unknown',
+			status,
+		);
+	}
+	const answer = parsed.value;
+	if (status >= 400) {
+		const first = answer.Messages.Error[0];
+		return failed(
+			`The store answered HTTP ${status}${first ? `: ${first.Message}` : ''}`,
+			first?.Description ?? `The store's Neto API refused the request with HTTP ${status}.`,
+			'unknown',
+			status,
+		);
+	}
+	return { again: false, result: ok(redactMessages(answer, prepared.redact)) };
+}
+
+/**
+ * Sends one request to the store's Neto API and returns its answer, normalized, or a
+ * RequestFailure (with no secret in it) when no usable answer came back. The only place that
+ * talks HTTP: prepare the request, then try it (each try waits for the account's rate limiter)
+ * and classify what came back, until an answer or a failure that is not safe to retry.
+ */
+export async function sendNetoRequest(
+	this: NetoContext,
+	request: NetoRequest,
+	control: RequestControl,
+): Promise<Result<NetoAnswer, RequestFailure>> {
+	const prepared = await prepare.call(this, request);
+	if (!prepared.ok) return prepared;
+	const tries: TryCount = { failures: 0, limitedTimes: 0, mayHaveLanded: false };
 	for (;;) {
 		// Looked up each try: a limiter left quiet for a window (a long backoff) may have been dropped.
-		const permit = await accountLimiters.for(url, account).acquire(control.requestsPerMinute);
-		const sentAt = Date.now();
-		if (control.notAfter !== undefined && sentAt >= control.notAfter) {
-			permit.unused();
-			return mayHaveLanded
-				? failed(
-						`The store did not answer in time, and the request was not tried again: its time ran out (${failures + limitedTimes + 1} tries)`,
-						'The store may or may not have applied an earlier try.',
-						'unknown',
-					)
-				: failed('The request to the store was not sent: its time ran out before it could go', 'Nothing was changed.', 'expired');
-		}
-		control.onSend?.(sentAt);
-		const response = await this.helpers.httpRequestWithAuthentication
-			.call(this, 'netoApi', control.notAfter === undefined ? options : { ...options, timeout: control.notAfter - sentAt }, {
-				credentialsDecrypted: credential,
-			})
-			.then((raw: RawResponse) => raw, (error: unknown) => ({ networkError: error }));
-		if ('networkError' in response) {
-			permit.done();
-			const code = errorCode(response.networkError) ?? '';
-			const outcome: DeliveryOutcome = NOT_DELIVERED_CODES.has(code) ? 'notDelivered' : 'unknown';
-			mayHaveLanded ||= outcome === 'unknown';
-			if (failures < control.retry.maxRetries && (outcome === 'notDelivered' || request.idempotent)) {
-				await sleep(backoffMs(control.retry, failures++));
-				continue;
-			}
-			return failed(
-				`The store at ${url} could not be reached: ${NETWORK_FAILURES[code] ?? 'a network error'}`,
-				outcome === 'notDelivered'
-					? 'The request never reached the store, so nothing was changed.'
-					: 'The connection failed after the request was sent; the store may or may not have applied it.',
-				outcome,
-			);
-		}
-		const status = response.statusCode;
-		if (status === 429) {
-			// Nothing was applied, so any request may go again, Add included, until the time budget is spent.
-			const retryAfter = retryAfterMs(response.headers['retry-after']);
-			// Never pause the account longer than this request would wait: the others then decide by their own budgets.
-			permit.refused(retryAfter === undefined ? undefined : Math.min(retryAfter, control.retry.rateLimitWaitMs));
-			limitedSince ??= Date.now();
-			const wait = retryAfter ?? backoffMs(control.retry, limitedTimes);
-			limitedTimes++;
-			if (Date.now() - limitedSince + wait <= control.retry.rateLimitWaitMs) {
-				// With Retry-After the account's limiter pauses every request; without, this one backs off.
-				if (retryAfter === undefined) await sleep(wait);
-				continue;
-			}
-			return failed(
-				'The store is rate limiting this account (HTTP 429)',
-				`Still limited after ${limitedTimes} tries over ${Math.round((Date.now() - limitedSince) / 1000)} s; nothing was changed. Neto allows 500 requests a minute per account, shared by every workflow and app that uses it: lower "Requests Per Minute" or raise "Rate Limit Wait (Minutes)".`,
-				'notDelivered',
-				status,
-			);
-		}
-		permit.done();
-		if (status >= 500 && failures < control.retry.maxRetries && request.idempotent) {
-			mayHaveLanded = true;
-			await sleep(backoffMs(control.retry, failures++));
-			continue;
-		}
-		const parsed = parseNetoResponse(response.body);
-		if (!parsed.ok) {
-			const { reason, excerpt } = parsed.failure;
-			return failed(
-				status >= 400
-					? `The store answered HTTP ${status} instead of a Neto API answer`
-					: `No Neto API answered at ${url}: ${reason}`,
-				`HTTP ${status}. ${excerpt ? `The answer began: ${excerpt}. ` : ''}Check the Store URL in the credential.`,
-				'unknown',
-				status,
-			);
-		}
-		const answer = parsed.value;
-		if (status >= 400) {
-			const first = answer.Messages.Error[0];
-			return failed(
-				`The store answered HTTP ${status}${first ? `: ${first.Message}` : ''}`,
-				first?.Description ?? `The store's Neto API refused the request with HTTP ${status}.`,
-				'unknown',
-				status,
-			);
-		}
-		return ok(redactMessages(answer, secrets));
+		const permit = await accountLimiters.for(prepared.value.url, prepared.value.account).acquire(control.requestsPerMinute);
+		const outcome = await tryOnce.call(this, prepared.value, control);
+		const next = classify(outcome, permit, tries, prepared.value, control);
+		if (!next.again) return next.result;
+		if (next.waitMs !== undefined) await sleep(next.waitMs);
 	}
 }
 
