@@ -8,7 +8,6 @@ import { sendNetoRequest } from '../transport';
 import { readControl } from '../read/customers';
 import type { LogOperation } from '../log/fields';
 import { errorItem, toNodeError } from '../itemErrors';
-import type { NotesWatch } from './append/locks';
 import { buildLog, type NetoLog } from '../log/validation';
 import { writtenLogOutput } from '../log/output';
 import type { WriteOptions } from './options';
@@ -26,11 +25,6 @@ export interface PendingLog {
 	log: NetoLog;
 	/** What readValues returned for the item: the fields, and settings such as notesMode. */
 	values: IDataObject;
-	/**
-	 * Update's append mode: the item's text, the exact block it added to the notes it read, and
-	 * whether this process replaced the log's notes after it wrote.
-	 */
-	appended?: { text: string; block: string; watch?: NotesWatch };
 }
 
 /** One item's outcome: its output json, or how it failed. */
@@ -43,7 +37,7 @@ export type SendBatch = (entries: PendingLog[], control: RequestControl) => Prom
 export interface BatchWrite {
 	/** One outcome per entry of the batch. */
 	outcomes: Map<number, Outcome>;
-	/** Outcomes known later that replace some of `outcomes` (an append's read-back); the run waits for them. */
+	/** Outcomes known later that replace some of `outcomes` (a step's own check after writing); the run waits for them. */
 	later?: Promise<Map<number, Outcome>>;
 }
 

@@ -1,11 +1,13 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import type { Result } from '../../failures';
 import { fail } from '../../failures';
 import type { RequestControl } from '../../transport';
 import { storeEndpoint } from '../../transport';
 import { logLocks } from './locks';
 import type { WriteOptions } from '../options';
+import type { Append, NotesUnreadable } from './storedNotes';
 import { appendTo, holdsAppended, readNotes, usernameOf } from './storedNotes';
 import type { BatchSteps, BatchWrite, Outcome, PendingLog, SendBatch } from '../batches';
 import { CHECKED_BEFORE_SENDING, refused } from '../batches';
@@ -56,45 +58,42 @@ interface Round {
 	answeredAt: number;
 }
 
+/** What becomes of an appending entry once its log's notes are read: it is sent, left as it is, or ends with this outcome. */
+type Decision = 'send' | 'leave' | Outcome;
+
+/** Decides an appending entry from the notes its log holds now (rewriting its Notes when it is to be sent). */
+type Decide = (entry: PendingLog, append: Append, stored: Result<string, NotesUnreadable>, now: Date) => Decision;
+
 /**
- * One read-and-write of the entries' logs while holding them. `verifying`: the entries were written
- * before; one whose text is still there is left alone, one whose text is gone is appended again
- * when `mayRewrite`, and fails otherwise. A write that could not be sent within the Append Window of
- * its read is read and tried again, for as long as the Rate Limit Wait allows.
+ * Reads the appending entries' notes and writes the batch while holding its logs; an entry
+ * without an append (a Replace, another field) is sent as it is. A write that could not be sent
+ * within the Append Window of its read is read, decided and tried again, for as long as the Rate
+ * Limit Wait allows.
  */
-async function round(
+async function readAndWrite(
 	this: IExecuteFunctions,
 	store: string,
 	entries: PendingLog[],
-	how: { verifying: boolean; mayRewrite: boolean; writes: number },
+	appends: Map<PendingLog, Append>,
+	decide: Decide,
 	options: WriteOptions,
 	control: RequestControl,
 	send: SendBatch,
 ): Promise<Round> {
 	return await logLocks.holding(store, entries.map((entry) => String(entry.log.LogID)), async () => {
 		const result: Round = { outcomes: new Map(), appended: [], answeredAt: Date.now() };
-		// An append this process replaced since (a later Replace of the log) is gone on purpose.
-		let pending = how.verifying ? entries.filter((entry) => !entry.appended?.watch?.replacedSince()) : entries;
+		let pending = entries;
 		let expiredSince: number | undefined;
 		while (pending.length > 0) {
-			const appending = pending.filter((entry) => entry.appended !== undefined);
+			const appending = pending.filter((entry) => appends.has(entry));
 			const read = appending.length > 0 ? await readNotes.call(this, appending, options, control) : undefined;
 			const now = new Date();
 			const sending: PendingLog[] = [];
 			for (const entry of pending) {
-				const stored = entry.appended === undefined ? undefined : read?.notesOf(entry);
-				if (stored === undefined) {
-					sending.push(entry);
-				} else if (!stored.ok) {
-					result.outcomes.set(entry.index, how.verifying ? unconfirmed(entry, stored.failure.reason) : unreadable(entry, stored.failure));
-				} else if (!(how.verifying && holdsAppended(stored.value, entry))) {
-					if (how.verifying && !how.mayRewrite) {
-						result.outcomes.set(entry.index, overwritten(entry, how.writes));
-						continue;
-					}
-					appendTo(entry, stored.value, now);
-					sending.push(entry);
-				}
+				const append = appends.get(entry);
+				const decision = append === undefined || read === undefined ? 'send' : decide(entry, append, read.notesOf(entry), now);
+				if (decision === 'send') sending.push(entry);
+				else if (decision !== 'leave') result.outcomes.set(entry.index, decision);
 			}
 			if (sending.length === 0) break;
 			const deadline = read && Number.isFinite(read.sentAt) ? { notAfter: read.sentAt + options.appendWindowMs } : {};
@@ -107,8 +106,9 @@ async function round(
 				result.outcomes.set(entry.index, outcome);
 				if (!outcome.ok) return;
 				const logId = String(entry.log.LogID);
-				if (entry.appended !== undefined) {
-					entry.appended.watch ??= logLocks.watch(store, logId);
+				const append = appends.get(entry);
+				if (append !== undefined) {
+					append.watch ??= logLocks.watch(store, logId);
 					result.appended.push(entry);
 				} else if (typeof entry.log.Notes === 'string') logLocks.replacedNotes(store, logId);
 			});
@@ -120,6 +120,51 @@ async function round(
 		}
 		return result;
 	});
+}
+
+/** The first write: each append goes after the notes its log holds now. */
+async function writeAppends(
+	this: IExecuteFunctions,
+	store: string,
+	entries: PendingLog[],
+	appends: Map<PendingLog, Append>,
+	options: WriteOptions,
+	control: RequestControl,
+	send: SendBatch,
+): Promise<Round> {
+	const decide: Decide = (entry, append, stored, now) => {
+		if (!stored.ok) return unreadable(entry, stored.failure);
+		appendTo(entry, append, stored.value, now);
+		return 'send';
+	};
+	return await readAndWrite.call(this, store, entries, appends, decide, options, control, send);
+}
+
+/**
+ * A read-back of appends written before: one whose text is still there is left alone; one whose
+ * text another writer removed is appended again on top of what is stored now when `mayRewrite`,
+ * and fails otherwise. An append that a later Replace in this process removed is gone on purpose.
+ */
+async function verifyAppends(
+	this: IExecuteFunctions,
+	store: string,
+	written: PendingLog[],
+	appends: Map<PendingLog, Append>,
+	writes: number,
+	options: WriteOptions,
+	control: RequestControl,
+	send: SendBatch,
+): Promise<Round> {
+	const mayRewrite = writes <= REPAIRS;
+	const decide: Decide = (entry, append, stored, now) => {
+		if (!stored.ok) return unconfirmed(entry, stored.failure.reason);
+		if (holdsAppended(stored.value, append)) return 'leave';
+		if (!mayRewrite) return overwritten(entry, writes);
+		appendTo(entry, append, stored.value, now);
+		return 'send';
+	};
+	const checked = written.filter((entry) => !appends.get(entry)?.watch?.replacedSince());
+	return await readAndWrite.call(this, store, checked, appends, decide, options, control, send);
 }
 
 /**
@@ -134,15 +179,16 @@ async function write(
 	send: SendBatch,
 ): Promise<BatchWrite> {
 	const outcomes = new Map<number, Outcome>();
+	const appends = new Map<PendingLog, Append>();
 	const sending: PendingLog[] = [];
 	for (const entry of batch) {
-		const appends = entry.values.notesMode === 'append' && typeof entry.log.Notes === 'string';
-		if (appends && usernameOf(entry) === '') {
+		const appending = entry.values.notesMode === 'append' && typeof entry.log.Notes === 'string';
+		if (appending && usernameOf(entry) === '') {
 			const message = '"Notes Mode" Append needs the Customer the log belongs to, to read its current notes';
 			outcomes.set(entry.index, refused({ message, field: 'Notes' }, CHECKED_BEFORE_SENDING));
 			continue;
 		}
-		if (appends) entry.appended = { text: String(entry.log.Notes), block: '' };
+		if (appending) appends.set(entry, { text: String(entry.log.Notes), block: '' });
 		sending.push(entry);
 	}
 	if (sending.length === 0) return { outcomes };
@@ -153,10 +199,10 @@ async function write(
 		return { outcomes };
 	}
 	const store = await storeEndpoint.call(this);
-	const first = await round.call(this, store, sending, { verifying: false, mayRewrite: true, writes: 1 }, options, control, send);
+	const first = await writeAppends.call(this, store, sending, appends, options, control, send);
 	first.outcomes.forEach((outcome, index) => outcomes.set(index, outcome));
 	if (first.appended.length === 0) return { outcomes };
-	return { outcomes, later: confirm.call(this, store, first, options, control, send) };
+	return { outcomes, later: confirm.call(this, store, first, appends, options, control, send) };
 }
 
 /**
@@ -167,6 +213,7 @@ async function confirm(
 	this: IExecuteFunctions,
 	store: string,
 	first: Round,
+	appends: Map<PendingLog, Append>,
 	options: WriteOptions,
 	control: RequestControl,
 	send: SendBatch,
@@ -176,17 +223,16 @@ async function confirm(
 	try {
 		for (let writes = 1; last.appended.length > 0; writes++) {
 			await sleep(Math.max(0, last.answeredAt + options.appendWindowMs - Date.now()));
-			const how = { verifying: true, mayRewrite: writes <= REPAIRS, writes };
-			last = await round.call(this, store, last.appended, how, options, control, send);
+			last = await verifyAppends.call(this, store, last.appended, appends, writes, options, control, send);
 			last.outcomes.forEach((outcome, index) => outcomes.set(index, outcome));
 		}
 	} finally {
-		for (const entry of first.appended) entry.appended?.watch?.end();
+		for (const entry of first.appended) appends.get(entry)?.watch?.end();
 	}
 	return outcomes;
 }
 
-function unreadable(entry: PendingLog, why: { reason: string; found: boolean }): Outcome {
+function unreadable(entry: PendingLog, why: NotesUnreadable): Outcome {
 	const logId = String(entry.log.LogID);
 	const message = why.found
 		? `the current notes could not be read to append to them: ${why.reason}`

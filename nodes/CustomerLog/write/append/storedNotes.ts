@@ -6,6 +6,7 @@ import type { RequestControl } from '../../transport';
 import { eachCustomer, logsOf } from '../../read/customers';
 import type { WriteOptions } from '../options';
 import type { PendingLog } from '../batches';
+import type { NotesWatch } from './locks';
 
 /** A log's notes as the store holds them, and the text an append adds to them. */
 
@@ -23,22 +24,37 @@ export const usernameOf = (entry: PendingLog): string =>
 /** A store may fold whitespace; text is compared without it mattering. */
 const folded = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/** Whether the block an entry appended is still in the notes read now. */
-export function holdsAppended(stored: string, entry: PendingLog): boolean {
-	return entry.appended !== undefined && entry.appended.block !== '' && folded(stored).includes(folded(entry.appended.block));
+/** An append in progress, Append's own state beside the batch engine's entry. */
+export interface Append {
+	/** The item's text. */
+	text: string;
+	/** The exact block the last write added to the notes it read ('' before the first). */
+	block: string;
+	/** Once written: whether this process replaced the log's notes since. */
+	watch?: NotesWatch;
 }
 
-/** Rewrites the entry's Notes as the stored notes plus its text, and remembers the block it added. */
-export function appendTo(entry: PendingLog, stored: string, now: Date): void {
-	const text = entry.appended?.text ?? String(entry.log.Notes);
-	const notes = appendedNotes(stored, text, now);
+/** Whether the block an append added is still in the notes read now. */
+export function holdsAppended(stored: string, append: Append): boolean {
+	return append.block !== '' && folded(stored).includes(folded(append.block));
+}
+
+/** Rewrites the entry's Notes as the stored notes plus the append's text, and remembers the block it added. */
+export function appendTo(entry: PendingLog, append: Append, stored: string, now: Date): void {
+	const notes = appendedNotes(stored, append.text, now);
 	entry.log.Notes = notes;
-	entry.appended = { ...entry.appended, text, block: notes.slice(stored.length) };
+	append.block = notes.slice(stored.length);
 }
 
 /** What a read of the entries' logs found: per log its notes, or why they could not be read. */
+/** Why a log's notes could not be read: the read failed (`found`), or the customer has no such log. */
+export interface NotesUnreadable {
+	reason: string;
+	found: boolean;
+}
+
 export interface NotesRead {
-	notesOf(entry: PendingLog): Result<string, { reason: string; found: boolean }>;
+	notesOf(entry: PendingLog): Result<string, NotesUnreadable>;
 	/** When the first of its requests went to the store: the notes are no older than that. */
 	sentAt: number;
 }
