@@ -5,7 +5,8 @@ import type { NetoAnswer } from './answer';
  *
  * Every step that can fail returns a `Result` instead of throwing: most failures are one item's,
  * not the run's, and n8n's lint allows nothing but NodeApiError and NodeOperationError to be thrown
- * from a catch block. Only the edges throw: an operation without Continue On Fail (itemErrors.ts),
+ * from a catch block. Only the edges n8n calls throw: an operation's items without Continue On Fail
+ * (itemErrors.ts), a poll and a list search whose read failed (readFailureError, itemErrors.ts),
  * and the credential's authenticate.
  */
 export type Result<T, F> = { ok: true; value: T } | { ok: false; failure: F };
@@ -64,4 +65,9 @@ export interface ItemFailure {
 	answer?: NetoAnswer;
 	/** What became of the request, when the failure is the request's (not shown to the user). */
 	delivery?: DeliveryOutcome;
+}
+
+/** A request's failure as an item's; `note` adds what it means for the item (an Add that may have landed). */
+export function itemFailureOf(failure: RequestFailure, note = ''): ItemFailure {
+	return { message: failure.message, description: `${failure.description}${note}`, httpCode: failure.httpCode, delivery: failure.outcome };
 }

@@ -1,9 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ItemFailure, Result } from './failures';
 import { fail } from './failures';
-import type { NetoAnswer } from './answer';
 import { copyMessages } from './log/output';
 
 /**
@@ -50,33 +49,35 @@ export function errorItem(failure: ItemFailure, itemIndex: number): INodeExecuti
 	};
 }
 
-function isNetoAnswer(value: unknown): value is NetoAnswer {
-	return value !== null && typeof value === 'object' && 'Ack' in value && 'Messages' in value;
+/**
+ * The error a poll or a list search throws when its read failed (those edges have no items to
+ * fail): n8n's NodeApiError, with the failure's message, description and HTTP status.
+ */
+export function readFailureError(node: INode, failure: ItemFailure, itemIndex?: number): NodeApiError {
+	const { message, description, httpCode } = failure;
+	return new NodeApiError(node, { message } as JsonObject, {
+		message,
+		description,
+		itemIndex,
+		...(httpCode === undefined ? {} : { httpCode: String(httpCode) }),
+	});
 }
 
 /**
- * A failure from an error thrown while reading: a NodeApiError from the transport or from a store's
- * error answer (which it carries as its errorResponse), or an expression's error.
+ * A failure from an error n8n threw while an item was read (an expression that cannot be
+ * evaluated, say): the reads themselves return their failures.
  */
 function failureOf(error: unknown): ItemFailure {
-	const { message, description, httpCode, errorResponse } = error as {
-		message?: unknown;
-		description?: unknown;
-		httpCode?: unknown;
-		errorResponse?: unknown;
-	};
-	const code = Number(httpCode);
+	const { message, description } = error as { message?: unknown; description?: unknown };
 	return {
 		message: typeof message === 'string' ? message : String(error),
 		description: typeof description === 'string' ? description : '',
-		...(Number.isInteger(code) && code > 0 ? { httpCode: code } : {}),
-		...(isNetoAnswer(errorResponse) ? { answer: errorResponse } : {}),
 	};
 }
 
 /**
  * The read operations' loop: `read` gives an input item's output items, or the failure that refuses
- * it; an error it throws (the store unreachable, say) fails that item alone. With Continue On Fail a
+ * it (the store unreachable, say); an error n8n throws while reading it fails that item alone. With Continue On Fail a
  * failed item becomes an error item and the others go on; without it the node fails naming the item.
  */
 export async function readEachItem(

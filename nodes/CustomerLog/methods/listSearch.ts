@@ -3,6 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { customerPage, customerPageAfter, logsOf, readControl } from '../read/customers';
 import { customerOf } from '../log/properties';
+import type { ItemFailure, Result } from '../failures';
+import { readFailureError } from '../itemErrors';
 
 /** Pickers for the resource locators: customers as the user types, and the chosen customer's logs. */
 
@@ -30,6 +32,12 @@ function stateOf(paginationToken: string | undefined): SearchState {
 	return { page: typeof state.page === 'string' ? state.page : undefined, listed: Array.isArray(state.listed) ? state.listed.map(String) : [] };
 }
 
+/** A list search is an edge n8n calls: a read that failed is thrown, for the editor to show. */
+function orThrow<T>(context: ILoadOptionsFunctions, read: Result<T, ItemFailure>): T {
+	if (!read.ok) throw readFailureError(context.getNode(), read.failure);
+	return read.value;
+}
+
 export async function searchCustomers(
 	this: ILoadOptionsFunctions,
 	filter?: string,
@@ -42,15 +50,15 @@ export async function searchCustomers(
 	if (paginationToken === undefined && typed !== '') {
 		// GetCustomer matches whole values only: ask for the typed username (and email) first, so that
 		// on a store of thousands a customer typed in full shows at once; pages of partial matches follow.
-		const exact = await customerPage.call(this, { usernames: [typed], withLogs: false }, 0, options);
-		if (LOOKS_LIKE_EMAIL.test(typed)) exact.push(...(await customerPage.call(this, { emails: [typed], withLogs: false }, 0, options)));
+		const exact = orThrow(this, await customerPage.call(this, { usernames: [typed], withLogs: false }, 0, options));
+		if (LOOKS_LIKE_EMAIL.test(typed)) exact.push(...orThrow(this, await customerPage.call(this, { emails: [typed], withLogs: false }, 0, options)));
 		for (const customer of exact) {
 			if (state.listed.includes(String(customer.Username))) continue;
 			state.listed.push(String(customer.Username));
 			results.push(customerItem(customer));
 		}
 	}
-	const { customers, nextToken } = await customerPageAfter.call(this, { withLogs: false }, state.page, options);
+	const { customers, nextToken } = orThrow(this, await customerPageAfter.call(this, { withLogs: false }, state.page, options));
 	for (const customer of customers) {
 		if (state.listed.includes(String(customer.Username)) || !matches(typed, customer.Username, customer.EmailAddress)) continue;
 		results.push(customerItem(customer));
@@ -68,7 +76,7 @@ export async function searchLogs(this: ILoadOptionsFunctions, filter?: string): 
 		});
 	}
 	const query = customer.mode === 'email' ? { emails: [customer.value] } : { usernames: [customer.value] };
-	const customers = await customerPage.call(this, { ...query, withLogs: true }, 0, { format: 'json', control: readControl() });
+	const customers = orThrow(this, await customerPage.call(this, { ...query, withLogs: true }, 0, { format: 'json', control: readControl() }));
 	const results = customers.flatMap(logsOf).flatMap((log): INodeListSearchItems[] => {
 		const notes = String(log.Notes ?? '');
 		const name = `#${String(log.LogID)} · ${String(log.Status || 'no status')}${notes ? ` · ${notes.slice(0, 60)}` : ''}`;

@@ -1,14 +1,21 @@
-import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
+import type { ItemFailure, Result } from '../failures';
+import { fail, itemFailureOf, ok } from '../failures';
 import type { RequestControl } from '../transport';
-import { netoApiRequest } from '../transport';
+import { sendNetoRequest } from '../transport';
 import type { WireFormat } from '../answer';
 import { isAckSuccess } from '../answer';
 import type { WriteOptions } from '../write/options';
 import { DEFAULT_OPTIONS } from '../write/options';
 
-/** Reading customers and their logs back through GetCustomer, page by page. */
+/**
+ * Reading customers and their logs back through GetCustomer, page by page. A read that fails
+ * returns the failure (the store unreachable, an error answer), for the caller to make it the
+ * item's or to throw it where n8n called in.
+ */
+
+type ReadOptions = { format: WireFormat; control: RequestControl };
 
 type ReadContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -57,24 +64,25 @@ export async function customerPage(
 	this: ReadContext,
 	query: CustomerQuery,
 	page: number,
-	options: { format: WireFormat; control: RequestControl; itemIndex?: number },
-): Promise<IDataObject[]> {
-	const answer = await netoApiRequest.call(
+	options: ReadOptions,
+): Promise<Result<IDataObject[], ItemFailure>> {
+	const sent = await sendNetoRequest.call(
 		this,
 		{ action: 'GetCustomer', payload: { Filter: customerFilter(query, page) }, format: options.format, idempotent: true },
 		options.control,
-		options.itemIndex,
 	);
+	if (!sent.ok) return fail(itemFailureOf(sent.failure));
+	const answer = sent.value;
 	if (!isAckSuccess(answer)) {
-		// An error answer is not an empty page: the caller fails, carrying the store's answer.
+		// An error answer is not an empty page: the read fails, carrying the store's answer.
 		const errors = answer.Messages.Error;
-		throw new NodeApiError(this.getNode(), answer as unknown as JsonObject, {
+		return fail({
 			message: errors.map((error) => error.Message).filter(Boolean).join('; ') || `The store answered Ack "${answer.Ack || '(none)'}" with no error message`,
 			description: errors.map((error) => error.Description).filter(Boolean).join('; '),
-			itemIndex: options.itemIndex,
+			answer,
 		});
 	}
-	return answer.Customer;
+	return ok(answer.Customer);
 }
 
 /**
@@ -87,17 +95,19 @@ export async function customerPageAfter(
 	this: ReadContext,
 	query: CustomerQuery,
 	token: string | undefined,
-	options: { format: WireFormat; control: RequestControl },
-): Promise<{ customers: IDataObject[]; nextToken?: string }> {
+	options: ReadOptions,
+): Promise<Result<{ customers: IDataObject[]; nextToken?: string }, ItemFailure>> {
 	const separator = (token ?? '').indexOf(':');
 	const lastShown = separator < 0 ? undefined : (token as string).slice(separator + 1);
 	let page = Number(separator < 0 ? token : (token as string).slice(0, separator)) || 0;
-	let customers = await customerPage.call(this, query, page, options);
-	if (lastShown !== undefined && customers.some((customer) => customerKey(customer) === lastShown)) {
-		customers = await customerPage.call(this, query, ++page, options);
+	let read = await customerPage.call(this, query, page, options);
+	if (read.ok && lastShown !== undefined && read.value.some((customer) => customerKey(customer) === lastShown)) {
+		read = await customerPage.call(this, query, ++page, options);
 	}
-	if (customers.length < CUSTOMERS_PER_PAGE) return { customers };
-	return { customers, nextToken: `${page + 1}:${customerKey(customers[customers.length - 1])}` };
+	if (!read.ok) return read;
+	const customers = read.value;
+	if (customers.length < CUSTOMERS_PER_PAGE) return ok({ customers });
+	return ok({ customers, nextToken: `${page + 1}:${customerKey(customers[customers.length - 1])}` });
 }
 
 /**
@@ -109,20 +119,22 @@ export async function customerPageAfter(
 export async function eachCustomer(
 	this: ReadContext,
 	query: CustomerQuery,
-	options: { format: WireFormat; control: RequestControl; itemIndex?: number },
+	options: ReadOptions,
 	visit: (customer: IDataObject) => boolean | void,
-): Promise<void> {
+): Promise<Result<void, ItemFailure>> {
 	const seen = new Set<string>();
 	let staleInARow = 0;
 	for (let page = 0; ; page++) {
-		const customers = await customerPage.call(this, query, page, options);
+		const read = await customerPage.call(this, query, page, options);
+		if (!read.ok) return read;
+		const customers = read.value;
 		const fresh = customers.filter((customer) => !seen.has(customerKey(customer)));
 		staleInARow = fresh.length === 0 && customers.length > 0 ? staleInARow + 1 : 0;
 		for (const customer of fresh) {
 			seen.add(customerKey(customer));
-			if (visit(customer) === false) return;
+			if (visit(customer) === false) return ok(undefined);
 		}
-		if (customers.length < CUSTOMERS_PER_PAGE || staleInARow >= 2) return;
+		if (customers.length < CUSTOMERS_PER_PAGE || staleInARow >= 2) return ok(undefined);
 	}
 }
 

@@ -6,9 +6,8 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IPollFunctions,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { DeliveryOutcome, RequestFailure, Result } from '../failures';
 import { fail, ok } from '../failures';
@@ -345,24 +344,4 @@ export async function sendNetoRequest(
 export async function storeEndpoint(this: NetoContext): Promise<string> {
 	const endpoint = netoEndpoint((await readCredential(this)).data?.storeUrl);
 	return endpoint.ok ? endpoint.value : '';
-}
-
-/** As sendNetoRequest, for reads: a failure becomes the NodeApiError n8n shows. */
-export async function netoApiRequest(
-	this: NetoContext,
-	request: NetoRequest,
-	control: RequestControl,
-	itemIndex?: number,
-): Promise<NetoAnswer> {
-	const answer = await sendNetoRequest.call(this, request, control);
-	if (!answer.ok) {
-		const { message, description, httpCode } = answer.failure;
-		throw new NodeApiError(this.getNode(), { message } as JsonObject, {
-			message,
-			description,
-			itemIndex,
-			...(httpCode === undefined ? {} : { httpCode: String(httpCode) }),
-		});
-	}
-	return answer.value;
 }

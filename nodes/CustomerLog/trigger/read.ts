@@ -3,6 +3,7 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import type { CustomerQuery } from '../read/customers';
 import { eachCustomer, logsOf, readControl } from '../read/customers';
 import { toNetoDateTime } from '../log/dates';
+import { readFailureError } from '../itemErrors';
 import { isOpenFollowUp } from '../log/fields';
 import type { RequestControl } from '../transport';
 import { decodeEntry, entryDue, entryStatus } from './fingerprint';
@@ -30,9 +31,11 @@ export interface Observation {
 }
 
 async function readInto(this: IPollFunctions, query: Omit<CustomerQuery, 'withLogs'>, into: Observation, control: RequestControl) {
-	await eachCustomer.call(this, { ...query, withLogs: true }, { format: 'json', control }, (customer) => {
+	const read = await eachCustomer.call(this, { ...query, withLogs: true }, { format: 'json', control }, (customer) => {
 		into.customers.set(String(customer.Username ?? ''), logsOf(customer));
 	});
+	// A poll is an edge n8n calls: a read that failed is thrown, before the state is touched.
+	if (!read.ok) throw readFailureError(this.getNode(), read.failure);
 }
 
 /** Reads every customer in scope (a baseline, a full check, Fetch Test Event). */

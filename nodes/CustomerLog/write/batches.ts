@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { sleep } from 'n8n-workflow';
 
 import type { ItemFailure, Refusal, RequestFailure, Result } from '../failures';
-import { fail, ok } from '../failures';
+import { fail, itemFailureOf, ok } from '../failures';
 import type { RequestControl } from '../transport';
 import { sendNetoRequest } from '../transport';
 import { readControl } from '../read/customers';
@@ -121,7 +121,7 @@ function fromRequestFailure(error: RequestFailure, operation: LogOperation): Ite
 		operation === 'add' && error.outcome === 'unknown'
 			? ' This log may or may not have been added: check the customer\'s logs before adding it again.'
 			: '';
-	return { message: error.message, description: `${error.description}${landed}`, httpCode: error.httpCode, delivery: error.outcome };
+	return itemFailureOf(error, landed);
 }
 
 async function send(

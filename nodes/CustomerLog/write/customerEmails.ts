@@ -22,14 +22,11 @@ const resolveCustomerEmails: NonNullable<BatchSteps['prepare']> = async function
 	const unread = new Map<string, string>();
 	for (let start = 0; start < emails.length; start += CHUNK) {
 		const chunk = emails.slice(start, start + CHUNK);
-		try {
-			await eachCustomer.call(this, { emails: chunk, withLogs: false }, { format: options.wireFormat, control }, (customer) => {
-				const email = String(customer.EmailAddress ?? '').toLowerCase();
-				usernames.set(email, [...(usernames.get(email) ?? []), String(customer.Username)]);
-			});
-		} catch (error) {
-			for (const email of chunk) unread.set(email, (error as Error).message);
-		}
+		const read = await eachCustomer.call(this, { emails: chunk, withLogs: false }, { format: options.wireFormat, control }, (customer) => {
+			const email = String(customer.EmailAddress ?? '').toLowerCase();
+			usernames.set(email, [...(usernames.get(email) ?? []), String(customer.Username)]);
+		});
+		if (!read.ok) for (const email of chunk) unread.set(email, read.failure.message);
 	}
 	for (const entry of byEmail) {
 		const email = emailOf(entry);

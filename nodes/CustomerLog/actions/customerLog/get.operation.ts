@@ -43,12 +43,13 @@ async function readItem(this: IExecuteFunctions, itemIndex: number, context: Rea
 	const query = customer.mode === 'email' ? { emails: [customer.value] } : { usernames: [customer.value] };
 	let customers = 0;
 	let found: INodeExecutionData | undefined;
-	await eachCustomer.call(this, { ...query, withLogs: true }, { format: context.wireFormat, control: context.control, itemIndex }, (record) => {
+	const read = await eachCustomer.call(this, { ...query, withLogs: true }, { format: context.wireFormat, control: context.control }, (record) => {
 		customers++;
 		const log = logsOf(record).find((entry) => Number(entry.LogID) === logId.value);
 		if (log) found = { json: storedLogOutput(record, log, simplify), pairedItem: { item: itemIndex } };
 		return found === undefined;
 	});
+	if (!read.ok) return read;
 	if (found) return ok([found]);
 	const who = `${customer.mode === 'email' ? 'email' : 'username'} "${customer.value}"`;
 	return fail(

@@ -119,7 +119,7 @@ async function readItem(this: IExecuteFunctions, itemIndex: number, context: Rea
 	}
 	const statuses = Array.isArray(filters.status) ? (filters.status as string[]) : [];
 	const found: INodeExecutionData[] = [];
-	await eachCustomer.call(
+	const read = await eachCustomer.call(
 		this,
 		{
 			...(customer.mode === 'email' ? { emails: names } : { usernames: names }),
@@ -127,7 +127,7 @@ async function readItem(this: IExecuteFunctions, itemIndex: number, context: Rea
 			updatedTo: bounds.DateUpdatedTo,
 			withLogs: true,
 		},
-		{ format: context.wireFormat, control: context.control, itemIndex },
+		{ format: context.wireFormat, control: context.control },
 		(record) => {
 			for (const log of logsOf(record)) {
 				if (statuses.length > 0 && !statuses.includes(String(log.Status))) continue;
@@ -137,7 +137,7 @@ async function readItem(this: IExecuteFunctions, itemIndex: number, context: Rea
 			return true;
 		},
 	);
-	return ok(found);
+	return read.ok ? ok(found) : read;
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

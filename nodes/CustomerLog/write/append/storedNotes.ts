@@ -75,13 +75,10 @@ export async function readNotes(
 	const names = [...new Set(entries.map(usernameOf))];
 	for (let start = 0; start < names.length; start += 100) {
 		const chunk = names.slice(start, start + 100);
-		try {
-			await eachCustomer.call(this, { usernames: chunk, withLogs: true }, { format: options.wireFormat, control: reading }, (customer) => {
-				for (const log of logsOf(customer)) notes.set(noteKey(String(customer.Username), log.LogID), String(log.Notes ?? ''));
-			});
-		} catch (error) {
-			for (const name of chunk) unreadable.set(name, (error as Error).message);
-		}
+		const read = await eachCustomer.call(this, { usernames: chunk, withLogs: true }, { format: options.wireFormat, control: reading }, (customer) => {
+			for (const log of logsOf(customer)) notes.set(noteKey(String(customer.Username), log.LogID), String(log.Notes ?? ''));
+		});
+		if (!read.ok) for (const name of chunk) unreadable.set(name, read.failure.message);
 	}
 	return {
 		sentAt,
