@@ -50,24 +50,33 @@ export interface RequestFailure {
 	httpCode?: number;
 }
 
-/** How one input item failed, as it reaches an error item or the node's error (itemErrors.ts). */
-export interface ItemFailure {
-	/** Without the "Item index N:" prefix, which itemErrors.ts adds. */
-	message: string;
-	description: string;
-	/**
-	 * Set (Neto's name of the field at fault, or '' when no one field is) when the node refused the
-	 * item itself: a NodeOperationError. Unset for the store's and the network's failures: a NodeApiError.
-	 */
-	field?: string;
-	httpCode?: number;
-	/** The store's answer, when one came. */
-	answer?: NetoAnswer;
-	/** What became of the request, when the failure is the request's (not shown to the user). */
-	delivery?: DeliveryOutcome;
-}
+/**
+ * How one input item failed, as it reaches an error item or the node's error (itemErrors.ts): the
+ * one shape of an item's failure, tagged by who failed it. `message` is without the "Item index N:"
+ * prefix, which itemErrors.ts adds.
+ */
+export type ItemFailure =
+	/** The node refused the item itself, before sending it: a NodeOperationError. */
+	| {
+			kind: 'refused';
+			message: string;
+			description: string;
+			/** Neto's name of the field at fault, or '' when no one field is. */
+			field: string;
+	  }
+	/** The store or the network failed it: a NodeApiError. */
+	| {
+			kind: 'failed';
+			message: string;
+			description: string;
+			httpCode?: number;
+			/** The store's answer, when one came. */
+			answer?: NetoAnswer;
+			/** What became of the request, when the failure is the request's (not shown to the user). */
+			delivery?: DeliveryOutcome;
+	  };
 
 /** A request's failure as an item's; `note` adds what it means for the item (an Add that may have landed). */
 export function itemFailureOf(failure: RequestFailure, note = ''): ItemFailure {
-	return { message: failure.message, description: `${failure.description}${note}`, httpCode: failure.httpCode, delivery: failure.outcome };
+	return { kind: 'failed', message: failure.message, description: `${failure.description}${note}`, httpCode: failure.httpCode, delivery: failure.outcome };
 }

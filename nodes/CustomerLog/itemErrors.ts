@@ -11,7 +11,7 @@ import { copyMessages } from './log/output';
  */
 export function toNodeError(this: IExecuteFunctions, failure: ItemFailure, itemIndex: number) {
 	const message = `Item index ${itemIndex}: ${failure.message}`;
-	if (failure.field !== undefined) {
+	if (failure.kind === 'refused') {
 		return new NodeOperationError(this.getNode(), message, { itemIndex, description: failure.description });
 	}
 	return new NodeApiError(
@@ -33,16 +33,17 @@ export function toNodeError(this: IExecuteFunctions, failure: ItemFailure, itemI
  * 2.x route to the error output; an item's own `error` would make n8n replace the json with the message only.
  */
 export function errorItem(failure: ItemFailure, itemIndex: number): INodeExecutionData {
+	const refused = failure.kind === 'refused';
 	return {
 		json: {
 			error: {
 				message: `Item index ${itemIndex}: ${failure.message}`,
 				description: failure.description,
 				itemIndex,
-				field: failure.field || null,
-				httpCode: failure.httpCode ?? null,
-				Ack: failure.answer?.Ack ?? null,
-				Messages: failure.answer ? copyMessages(failure.answer.Messages) : { Error: [], Warning: [] },
+				field: refused ? failure.field || null : null,
+				httpCode: refused ? null : (failure.httpCode ?? null),
+				Ack: refused ? null : (failure.answer?.Ack ?? null),
+				Messages: !refused && failure.answer ? copyMessages(failure.answer.Messages) : { Error: [], Warning: [] },
 			},
 		},
 		pairedItem: { item: itemIndex },
@@ -53,12 +54,12 @@ export function errorItem(failure: ItemFailure, itemIndex: number): INodeExecuti
  * The error a poll or a list search throws when its read failed (those edges have no items to
  * fail): n8n's NodeApiError, with the failure's message, description and HTTP status.
  */
-export function readFailureError(node: INode, failure: ItemFailure, itemIndex?: number): NodeApiError {
-	const { message, description, httpCode } = failure;
+export function readFailureError(node: INode, failure: ItemFailure): NodeApiError {
+	const { message, description } = failure;
+	const httpCode = failure.kind === 'failed' ? failure.httpCode : undefined;
 	return new NodeApiError(node, { message } as JsonObject, {
 		message,
 		description,
-		itemIndex,
 		...(httpCode === undefined ? {} : { httpCode: String(httpCode) }),
 	});
 }
@@ -70,6 +71,7 @@ export function readFailureError(node: INode, failure: ItemFailure, itemIndex?: 
 function failureOf(error: unknown): ItemFailure {
 	const { message, description } = error as { message?: unknown; description?: unknown };
 	return {
+		kind: 'failed',
 		message: typeof message === 'string' ? message : String(error),
 		description: typeof description === 'string' ? description : '',
 	};

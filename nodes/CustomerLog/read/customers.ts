@@ -77,6 +77,7 @@ export async function customerPage(
 		// An error answer is not an empty page: the read fails, carrying the store's answer.
 		const errors = answer.Messages.Error;
 		return fail({
+			kind: 'failed',
 			message: errors.map((error) => error.Message).filter(Boolean).join('; ') || `The store answered Ack "${answer.Ack || '(none)'}" with no error message`,
 			description: errors.map((error) => error.Description).filter(Boolean).join('; '),
 			answer,

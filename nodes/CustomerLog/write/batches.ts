@@ -113,7 +113,7 @@ function success(log: NetoLog, answer: NetoAnswer, logId?: number): Outcome {
 export const CHECKED_BEFORE_SENDING = 'The node checks this before sending anything for the item.';
 
 export function refused(refusal: Refusal, description: string): Outcome {
-	return fail({ message: `${refusal.message}. Nothing was sent for this item.`, description, field: refusal.field ?? '' });
+	return fail({ kind: 'refused', message: `${refusal.message}. Nothing was sent for this item.`, description, field: refusal.field ?? '' });
 }
 
 function fromRequestFailure(error: RequestFailure, operation: LogOperation): ItemFailure {
@@ -162,11 +162,12 @@ async function addBatch(
 		return batch.map((entry, position) => success(entry.log, answer, logIds[position] as number));
 	}
 	if (!isAckSuccess(answer) && batch.length === 1 && logIds.length === 0) {
-		return [fail({ ...storeMessage(answer), answer })];
+		return [fail({ kind: 'failed', ...storeMessage(answer), answer })];
 	}
 	const { message, description } = storeMessage(answer);
 	return batch.map(() =>
 		fail({
+			kind: 'failed',
 			message: `The store's answer to a batch of ${batch.length} logs cannot be pinned to single logs: ${message}`,
 			description:
 				`Ack "${answer.Ack || '(none)'}" with ${logIds.length} LogID(s) for ${batch.length} logs sent. ` +
@@ -188,7 +189,7 @@ async function updateBatch(
 	if (!sent.ok) return batch.map(() => fail(fromRequestFailure(sent.failure, 'update')));
 	const answer = sent.value;
 	if (isAckSuccess(answer)) return batch.map((entry) => success(entry.log, answer));
-	if (batch.length === 1) return [fail({ ...storeMessage(answer), answer })];
+	if (batch.length === 1) return [fail({ kind: 'failed', ...storeMessage(answer), answer })];
 	const middle = Math.ceil(batch.length / 2);
 	const left = await updateBatch.call(this, batch.slice(0, middle), options, control);
 	const right = await updateBatch.call(this, batch.slice(middle), options, control);

@@ -35,10 +35,10 @@ const NOTHING_READ = 'Nothing was read for this item.';
 async function readItem(this: IExecuteFunctions, itemIndex: number, context: ReadContext): Promise<Result<INodeExecutionData[], ItemFailure>> {
 	const customer = customerOf(this.getNodeParameter('username', itemIndex, ''));
 	if (customer.value === '') {
-		return fail({ message: '"Customer" (Username) is required to get a customer log; it is empty', description: NOTHING_READ, field: 'Username' });
+		return fail({ kind: 'refused', message: '"Customer" (Username) is required to get a customer log; it is empty', description: NOTHING_READ, field: 'Username' });
 	}
 	const logId = readLogId(this.getNodeParameter('logId', itemIndex, '', { extractValue: true }));
-	if (!logId.ok) return fail({ message: logId.failure.message, description: NOTHING_READ, field: logId.failure.field ?? '' });
+	if (!logId.ok) return fail({ kind: 'refused', message: logId.failure.message, description: NOTHING_READ, field: logId.failure.field ?? '' });
 	const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
 	const query = customer.mode === 'email' ? { emails: [customer.value] } : { usernames: [customer.value] };
 	let customers = 0;
@@ -54,8 +54,8 @@ async function readItem(this: IExecuteFunctions, itemIndex: number, context: Rea
 	const who = `${customer.mode === 'email' ? 'email' : 'username'} "${customer.value}"`;
 	return fail(
 		customers === 0
-			? { message: `No customer has the ${who}`, description: NOTHING_READ, field: 'Username' }
-			: { message: `Log ${logId.value} is not one of the logs of the customer with the ${who}`, description: `Check "Log ID" and "Customer". ${NOTHING_READ}`, field: 'LogID' },
+			? { kind: 'refused', message: `No customer has the ${who}`, description: NOTHING_READ, field: 'Username' }
+			: { kind: 'refused', message: `Log ${logId.value} is not one of the logs of the customer with the ${who}`, description: `Check "Log ID" and "Customer". ${NOTHING_READ}`, field: 'LogID' },
 	);
 }
 

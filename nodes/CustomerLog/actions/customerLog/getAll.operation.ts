@@ -106,12 +106,13 @@ async function readItem(this: IExecuteFunctions, itemIndex: number, context: Rea
 		if (filters[bound.param] === undefined || filters[bound.param] === '') continue;
 		const date = toNetoDateTime(filters[bound.param], context.timezone);
 		if (!date.ok) {
-			return fail({ message: `"${bound.label}" (${bound.wire}) cannot be used: ${date.failure}`, description: 'Nothing was read for this item.', field: bound.wire });
+			return fail({ kind: 'refused', message: `"${bound.label}" (${bound.wire}) cannot be used: ${date.failure}`, description: 'Nothing was read for this item.', field: bound.wire });
 		}
 		bounds[bound.wire] = date.value;
 	}
 	if (names.length === 0 && Object.keys(bounds).length === 0) {
 		return fail({
+			kind: 'refused',
 			message: 'Choose a "Customer", or a date under Filters ("Customer Updated After" or "Customer Updated Before")',
 			description: 'Neto asks for at least one filter when reading customers.',
 			field: '',

@@ -47,7 +47,7 @@ export const notesModeOption: INodeProperties = {
 /** How often an append that another writer overwrote is written again before the item fails. */
 const REPAIRS = 3;
 
-const isExpired = (outcome: Outcome) => !outcome.ok && outcome.failure.delivery === 'expired';
+const isExpired = (outcome: Outcome) => !outcome.ok && outcome.failure.kind === 'failed' && outcome.failure.delivery === 'expired';
 
 interface Round {
 	/** Outcomes of the entries the round decided: written, refused or failed. */
@@ -242,6 +242,7 @@ function unreadable(entry: PendingLog, why: NotesUnreadable): Outcome {
 
 function unconfirmed(entry: PendingLog, reason: string): Outcome {
 	return fail({
+		kind: 'failed',
 		message: `The update of log ${String(entry.log.LogID)} was accepted, but reading it back to confirm the appended text failed: ${reason}`,
 		description: 'Check the log\'s notes before appending this text again.',
 	});
@@ -249,6 +250,7 @@ function unconfirmed(entry: PendingLog, reason: string): Outcome {
 
 function overwritten(entry: PendingLog, writes: number): Outcome {
 	return fail({
+		kind: 'failed',
 		message: `The text appended to log ${String(entry.log.LogID)} was overwritten by another writer each of the ${writes} times it was written; it is not in the log's notes now`,
 		description:
 			'Neto has no lock on a log: another workflow or app kept replacing its notes at the same moment. Append the text again later.',
@@ -257,6 +259,7 @@ function overwritten(entry: PendingLog, writes: number): Outcome {
 
 function tooSlow(entry: PendingLog, options: WriteOptions): Outcome {
 	return fail({
+		kind: 'failed',
 		message: `Log ${String(entry.log.LogID)} could not be read and written within the Append Window (${options.appendWindowMs / 1000} s): the write kept waiting for the store or the rate limit`,
 		description: `Nothing was changed for this item, after ${Math.round(options.retry.rateLimitWaitMs / 1000)} s of tries. Raise Options > "Append Window (Seconds)" or "Rate Limit Wait (Minutes)".`,
 		delivery: 'expired',
