@@ -3,11 +3,9 @@ import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, IPollFuncti
 import type { ItemFailure, Result } from '../failures';
 import { fail, itemFailureOf, ok } from '../failures';
 import type { RequestControl } from '../transport';
-import { sendNetoRequest } from '../transport';
+import { DEFAULT_CONTROL, sendNetoRequest } from '../transport';
 import type { WireFormat } from '../answer';
 import { isAckSuccess } from '../answer';
-import type { WriteOptions } from '../write/options';
-import { DEFAULT_OPTIONS } from '../write/options';
 
 /**
  * Reading customers and their logs back through GetCustomer, page by page. A read that fails
@@ -35,7 +33,7 @@ export const CUSTOMERS_PER_PAGE = 100;
  * The settings a request goes out with; the limiter is the process's one for the account, whoever
  * asks. Readers (Get Many, list searches, the trigger) call it with no arguments: the defaults.
  */
-export function readControl(options: Pick<WriteOptions, 'requestsPerMinute' | 'retry'> = DEFAULT_OPTIONS): RequestControl {
+export function readControl(options: Pick<RequestControl, 'requestsPerMinute' | 'retry'> = DEFAULT_CONTROL): RequestControl {
 	return { requestsPerMinute: options.requestsPerMinute, retry: options.retry };
 }
 

@@ -45,6 +45,12 @@ export interface RequestControl {
 	onSend?: (at: number) => void;
 }
 
+/** What a request goes out with unless the node's Options say otherwise: Neto's limit, three retries. */
+export const DEFAULT_CONTROL: Pick<RequestControl, 'requestsPerMinute' | 'retry'> = {
+	requestsPerMinute: 500,
+	retry: { maxRetries: 3, baseDelayMs: 1000, rateLimitWaitMs: 5 * 60_000 },
+};
+
 export interface NetoRequest {
 	action: NetoAction;
 	payload: IDataObject;

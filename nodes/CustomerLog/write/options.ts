@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { RetryPolicy } from '../transport';
+import { DEFAULT_CONTROL } from '../transport';
 import type { WireFormat } from '../answer';
 
 /** Settings that apply to the whole execution, read once (from the first item). */
@@ -17,9 +18,9 @@ export interface WriteOptions {
 export const DEFAULT_OPTIONS: WriteOptions = {
 	wireFormat: 'json',
 	batchSize: 50,
-	requestsPerMinute: 500,
+	requestsPerMinute: DEFAULT_CONTROL.requestsPerMinute,
 	concurrency: 1,
-	retry: { maxRetries: 3, baseDelayMs: 1000, rateLimitWaitMs: 5 * 60_000 },
+	retry: DEFAULT_CONTROL.retry,
 	appendWindowMs: 10_000,
 };
 
