@@ -7,10 +7,12 @@
  */
 const http = require('node:http');
 const { XMLBuilder, XMLParser } = require('fast-xml-parser');
-const { FILTER_ELEMENTS, LOG_RULES, NetoStore } = require('./store');
+const { FILTER_ELEMENTS, LOG_RULES, NetoStore, checkGetCustomer } = require('./store');
 
 const API_PATH = '/do/WS/NetoAPI';
 const ACTIONS = ['AddCustomerLog', 'UpdateCustomerLog', 'GetCustomer'];
+/** Store errors about data it does not hold (an unknown customer or log), not about the request's form. */
+const DATA_ERRORS = ['Customer not found', 'Customer log not found'];
 
 const DEFAULTS = {
 	host: '127.0.0.1',
@@ -161,7 +163,9 @@ function startSandbox(userOptions = {}) {
 
 	function handleAction(action, payload) {
 		if (action === 'GetCustomer') {
-			const filter = (payload && payload.Filter) || {};
+			const refused = checkGetCustomer(payload);
+			if (refused.length > 0) return { Ack: 'Error', Messages: { Error: refused, Warning: [] }, brokeRule: true };
+			const filter = payload.Filter;
 			const selectors = asList(filter.OutputSelector).map(String);
 			const customers = store.findCustomers(filter, options.firstPage).map((customer) => {
 				const out = { ID: customer.ID, Username: customer.Username };
@@ -189,7 +193,7 @@ function startSandbox(userOptions = {}) {
 		}
 		const logs = asList(payload && payload.CustomerLogs ? payload.CustomerLogs.CustomerLog : undefined);
 		if (logs.length === 0) {
-			return { Ack: 'Error', Messages: { Error: [{ Message: 'No CustomerLog given', SeverityCode: 'Error', Description: 'Send at least one CustomerLog.' }], Warning: [] } };
+			return { Ack: 'Error', brokeRule: true, Messages: { Error: [{ Message: 'No CustomerLog given', SeverityCode: 'Error', Description: 'Send at least one CustomerLog.' }], Warning: [] } };
 		}
 		const checked = logs.map((log) => ({ log, errors: store.validateLog(action, log) }));
 		const errors = checked.flatMap((entry) => entry.errors);
@@ -206,6 +210,8 @@ function startSandbox(userOptions = {}) {
 		else if (options.batchFailure === 'addValid') checked.filter((e) => e.errors.length === 0).forEach((e) => apply(e.log));
 		const ack = errors.length > 0 ? 'Error' : warnings.length > 0 ? 'Warning' : 'Success';
 		const answer = { Ack: ack };
+		// Data the store does not hold is the store's answer, not a broken rule of the pages.
+		if (errors.some((e) => !DATA_ERRORS.includes(e.Message))) answer.brokeRule = true;
 		if (action === 'AddCustomerLog') answer.CustomerLog = ids;
 		answer.Messages = { Error: errors, Warning: warnings };
 		return answer;
@@ -350,8 +356,15 @@ function startSandbox(userOptions = {}) {
 		record.format = parsed.format;
 		record.logs = asList(parsed.payload && parsed.payload.CustomerLogs ? parsed.payload.CustomerLogs.CustomerLog : undefined).length;
 		let answer = parsed.outOfOrder.length > 0
-			? { Ack: 'Error', Messages: { Error: parsed.outOfOrder.map((problem) => ({ Message: 'The request does not match the schema', SeverityCode: 'Error', Description: problem })), Warning: [] } }
+			? { Ack: 'Error', Messages: { Error: parsed.outOfOrder.map((problem) => ({ Message: 'The request does not match the schema', SeverityCode: 'Error', Description: problem })), Warning: [] }, brokeRule: true }
 			: handleAction(action, parsed.payload);
+		// A request that breaks one of the vendor pages' rules (not a data error such as an unknown
+		// customer): recorded, so the test suites can check the node never sends one.
+		if (answer.brokeRule) {
+			record.brokeRule = answer.Messages.Error.map((e) => `${e.Message}: ${e.Description}`);
+			const { brokeRule: _, ...rest } = answer;
+			answer = rest;
+		}
 
 		const after = takeFault(action, 'after');
 		if (after && after.kind === 'answerIn') format = after.format;
