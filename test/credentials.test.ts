@@ -127,7 +127,7 @@ describe('Credential', () => {
 		await neto.sandbox.close();
 		const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], { credentials: neto.credentials({ storeUrl: closed }) });
 		expect(result.error?.name).toBe('NodeApiError');
-		expect(result.error?.message).toBe(`Item index 0: The store at ${closed}/do/WS/NetoAPI could not be reached: the connection was refused`);
+		expect(result.error?.message).toBe(`Item index 0: The store at ${closed}/do/WS/NetoAPI could not be reached: the connection was refused (nothing is listening at that address and port)`);
 		expect(result.error?.description).toContain('never reached the store, so nothing was changed');
 	});
 

@@ -41,12 +41,20 @@ export type DeliveryOutcome =
 	/** It was never sent: its time (RequestControl.notAfter) ran out first, so nothing changed. */
 	| 'expired';
 
+/**
+ * Why the store could not be used for now, when that is why a request failed: the network failed
+ * (`nameNotFound` on its own, as a mistyped Store URL fails that way too), or the store answered
+ * 5xx or 429. A trigger whose activation poll fails this way keeps polling (trigger/poll.ts).
+ */
+export type Unavailable = 'network' | 'nameNotFound' | 'server';
+
 /** Why no usable answer came back from the store; carries no secret. */
 export interface RequestFailure {
 	message: string;
 	description: string;
 	outcome: DeliveryOutcome;
 	httpCode?: number;
+	unavailable?: Unavailable;
 }
 
 /** How one input item failed, as it reaches an error item or the node's error (itemErrors.ts). */

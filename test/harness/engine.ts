@@ -361,20 +361,31 @@ export interface PollOutcome {
 }
 
 /**
- * An active workflow with the trigger, polled the way n8n's PollTriggerExecutor polls it: through
- * n8n-core's PollContext and TriggersAndPollers, in n8n-core's cursor staging scope, emitting what
- * the poll returns or reporting what it threw. The static data n8n keeps in its database is
- * modelled as `saved`: written (as JSON) when the poll at activation ends and when a poll emits, as
- * n8n's ActiveWorkflowManager does; `restart()` builds the workflow again from it.
+ * An active workflow with the trigger, polled the way n8n's ActiveWorkflowTriggers and
+ * PollTriggerExecutor poll it: one n8n-core PollContext per activation (made when the workflow is
+ * published, and again when n8n restarts), through TriggersAndPollers in n8n-core's cursor staging
+ * scope. The first poll of an activation is n8n's test poll: when it throws, the activation failed
+ * and n8n never polls the workflow again (`dead`, and later polls throw). Later polls emit what
+ * they return or report what they threw. The static data n8n keeps in its database is modelled as
+ * `saved`: written (as JSON) when the poll at activation ends and when a poll emits, as n8n's
+ * ActiveWorkflowManager does; `restart()` builds the workflow again from it.
  */
 export class ActiveTrigger {
 	saved: string;
+
+	/** Why the activation failed, when its test poll threw: n8n would not poll this workflow again. */
+	dead?: Error;
 
 	private workflow!: Workflow;
 
 	private node!: INode;
 
+	private context!: PollContext;
+
 	private activated = false;
+
+	/** What the poll in progress emitted or reported, filled in by the context's callbacks. */
+	private outcome: PollOutcome = { emitted: null };
 
 	private readonly pollers = new TriggersAndPollers();
 
@@ -382,13 +393,18 @@ export class ActiveTrigger {
 		private readonly parameters: IDataObject,
 		private readonly credentials: ICredentialDataDecryptedObject,
 		staticData: IDataObject = {},
+		private readonly timezone = 'UTC',
 	) {
 		this.saved = JSON.stringify(staticData);
-		this.restart();
+		this.activate('activate');
 	}
 
-	/** n8n restarted: the workflow is built again from the static data its database holds. */
+	/** n8n restarted: the workflow is built again from the static data its database holds, and activated ('init'). */
 	restart(): void {
+		this.activate('init');
+	}
+
+	private activate(activation: 'activate' | 'init'): void {
 		this.node = triggerNode('Neto Trigger', this.parameters);
 		this.workflow = new Workflow({
 			id: 'trigger-test',
@@ -397,9 +413,25 @@ export class ActiveTrigger {
 			active: true,
 			nodeTypes: triggerNodeTypes,
 			staticData: JSON.parse(this.saved) as IDataObject,
-			settings: { timezone: 'UTC' },
+			settings: { timezone: this.timezone },
 		});
+		const hooks = new ExecutionLifecycleHooks('trigger', 'test', { id: 'trigger-test', name: 'test', nodes: [this.node], connections: {}, active: true, settings: {} } as never);
+		this.context = new PollContext(
+			this.workflow,
+			this.node,
+			additionalData(hooks, this.credentials),
+			'trigger',
+			activation,
+			(data) => {
+				this.saved = JSON.stringify(this.workflow.staticData);
+				this.outcome.emitted = data[0] ?? [];
+			},
+			(error) => {
+				this.outcome.error = error;
+			},
+		);
 		this.activated = false;
+		this.dead = undefined;
 	}
 
 	/** The node's static data as the running workflow holds it now (not yet saved, maybe). */
@@ -408,36 +440,26 @@ export class ActiveTrigger {
 	}
 
 	async poll(): Promise<PollOutcome> {
+		if (this.dead) throw new Error(`The workflow's activation failed, so n8n does not poll it: ${this.dead.message}`);
 		const outcome: PollOutcome = { emitted: null };
-		const hooks = new ExecutionLifecycleHooks('trigger', 'test', { id: 'trigger-test', name: 'test', nodes: [this.node], connections: {}, active: true, settings: {} } as never);
-		const save = () => {
-			this.saved = JSON.stringify(this.workflow.staticData);
-		};
-		const context = new PollContext(
-			this.workflow,
-			this.node,
-			additionalData(hooks, this.credentials),
-			'trigger',
-			this.activated ? 'init' : 'activate',
-			(data) => {
-				save();
-				outcome.emitted = data[0] ?? [];
-			},
-			(error) => {
-				outcome.error = error;
-			},
-		);
+		this.outcome = outcome;
+		const testing = !this.activated;
+		this.activated = true;
 		try {
-			await runPollInStagingScope(context, async () => {
-				const response = await this.pollers.runPollFunction(this.workflow, this.node, context);
-				if (response !== null) context.__emit(response);
-				else await commitStagedCursor(context);
+			await runPollInStagingScope(this.context, async () => {
+				const response = await this.pollers.runPollFunction(this.workflow, this.node, this.context);
+				if (response !== null) this.context.__emit(response);
+				else if (!testing) await commitStagedCursor(this.context);
 			});
 		} catch (error) {
-			context.__emitError(error as Error);
+			if (testing) {
+				this.dead = error as Error;
+				outcome.error = error as Error;
+				return outcome;
+			}
+			this.context.__emitError(error as Error);
 		}
-		if (!this.activated && !outcome.error) save();
-		this.activated = true;
+		if (testing) this.saved = JSON.stringify(this.workflow.staticData);
 		return outcome;
 	}
 }

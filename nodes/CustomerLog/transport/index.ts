@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import type { DeliveryOutcome, RequestFailure, Result } from '../failures';
+import type { DeliveryOutcome, RequestFailure, Result, Unavailable } from '../failures';
 import { fail, ok } from '../failures';
 import type { NetoAction, NetoAnswer, NetoMessage, WireFormat } from './wire';
 import { encodeRequest, parseNetoResponse } from './wire';
@@ -58,30 +58,49 @@ const MAX_WAIT_MS = 60_000;
 /**
  * Network failures in words. n8n's NodeApiError replaces any message that contains an error code
  * such as ECONNREFUSED with a generic text, losing the item and the URL, so codes stay out of it.
+ * Shared with the credential's Test (credentialTest.ts), which says the same in the same words.
  */
-const NETWORK_FAILURES: Record<string, string> = {
-	ECONNREFUSED: 'the connection was refused',
-	ECONNRESET: 'the connection was reset',
+export const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused (nothing is listening at that address and port)',
+	ECONNRESET: 'the connection was reset by the other end',
 	ECONNABORTED: 'the connection was aborted',
 	EPIPE: 'the connection was closed while sending',
 	ETIMEDOUT: 'the connection timed out',
 	ESOCKETTIMEDOUT: 'the connection timed out',
-	ENOTFOUND: 'no such host',
-	EAI_AGAIN: 'the host name could not be looked up',
+	ENOTFOUND: 'the host name was not found (check the Store URL\'s domain)',
+	EAI_AGAIN: 'the host name could not be looked up (a DNS failure)',
 	EHOSTUNREACH: 'the host is unreachable',
 	ENETUNREACH: 'the network is unreachable',
 	ERR_INVALID_URL: 'the URL is not valid',
+	CERT_HAS_EXPIRED: "the store's TLS certificate has expired",
+	DEPTH_ZERO_SELF_SIGNED_CERT: "the store's TLS certificate is self-signed, so it cannot be trusted",
+	SELF_SIGNED_CERT_IN_CHAIN: "the store's TLS certificate chain holds a self-signed certificate, so it cannot be trusted",
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the store's TLS certificate could not be verified",
+	UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the store's TLS certificate could not be verified (its issuer is unknown here)",
+	ERR_TLS_CERT_ALTNAME_INVALID: "the store's TLS certificate is for another host name",
+	EPROTO: 'the secure (TLS) connection could not be set up',
 };
+
+/** A network failure in words, from the error a request failed with. */
+export function networkFailureInWords(error: unknown): string {
+	const code = errorCode(error) ?? '';
+	if (NETWORK_FAILURES[code]) return NETWORK_FAILURES[code];
+	const text = error instanceof Error ? error.message : String(error);
+	if (/timeout|timed out/i.test(text)) return 'the connection timed out';
+	if (/certificate|self.signed|TLS|SSL/i.test(text)) return "the store's TLS certificate could not be verified";
+	return 'a network error';
+}
+
 /** Codes that prove the request never left this machine or was never accepted by a server. */
 const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function errorCode(error: unknown): string | undefined {
 	for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
-		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
+		if (typeof current.code === 'string' && (/^E[A-Z_]+$/.test(current.code) || current.code in NETWORK_FAILURES)) return current.code;
 		current = current.cause as typeof current;
 	}
 	const text = error instanceof Error ? error.message : String(error);
-	return /\b(E[A-Z]{3,}[A-Z_]*)\b/.exec(text)?.[1];
+	return /\b(E[A-Z]{3,}[A-Z_]*|[A-Z]+(?:_[A-Z]+)*_CERT[A-Z_]*|CERT_[A-Z_]+)\b/.exec(text)?.[1];
 }
 
 function retryAfterMs(header: unknown): number | undefined {
@@ -180,12 +199,13 @@ export async function sendNetoRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
-	const failed = (message: string, description: string, outcome: DeliveryOutcome, httpCode?: number) =>
+	const failed = (message: string, description: string, outcome: DeliveryOutcome, httpCode?: number, unavailable?: Unavailable) =>
 		fail<RequestFailure>({
 			message: redact(message, secrets),
 			description: redact(description, secrets),
 			outcome,
 			...(httpCode === undefined ? {} : { httpCode }),
+			...(unavailable === undefined ? {} : { unavailable }),
 		});
 
 	const account = accountOf(credentials);
@@ -224,11 +244,13 @@ export async function sendNetoRequest(
 				continue;
 			}
 			return failed(
-				`The store at ${url} could not be reached: ${NETWORK_FAILURES[code] ?? 'a network error'}`,
+				`The store at ${url} could not be reached: ${networkFailureInWords(response.networkError)}`,
 				outcome === 'notDelivered'
-					? 'The request never reached the store, so nothing was changed.'
-					: 'The connection failed after the request was sent; the store may or may not have applied it.',
+					? `The request never reached the store, so nothing was changed. Store URL: ${url}`
+					: `The connection failed after the request was sent; the store may or may not have applied it. Store URL: ${url}`,
 				outcome,
+				undefined,
+				code === 'ENOTFOUND' ? 'nameNotFound' : 'network',
 			);
 		}
 		const status = response.statusCode;
@@ -250,6 +272,7 @@ export async function sendNetoRequest(
 				`Still limited after ${limitedTimes} tries over ${Math.round((Date.now() - limitedSince) / 1000)} s; nothing was changed. Neto allows 500 requests a minute per account, shared by every workflow and app that uses it: lower "Requests Per Minute" or raise "Rate Limit Wait (Minutes)".`,
 				'notDelivered',
 				status,
+				'server',
 			);
 		}
 		permit.done();
@@ -263,21 +286,23 @@ export async function sendNetoRequest(
 			const { reason, excerpt } = parsed.failure;
 			return failed(
 				status >= 400
-					? `The store answered HTTP ${status} instead of a Neto API answer`
+					? `The store at ${url} answered HTTP ${status} instead of a Neto API answer`
 					: `No Neto API answered at ${url}: ${reason}`,
 				`HTTP ${status}. ${excerpt ? `The answer began: ${excerpt}. ` : ''}Check the Store URL in the credential.`,
 				'unknown',
 				status,
+				status >= 500 ? 'server' : undefined,
 			);
 		}
 		const answer = parsed.value;
 		if (status >= 400) {
 			const first = answer.Messages.Error[0];
 			return failed(
-				`The store answered HTTP ${status}${first ? `: ${first.Message}` : ''}`,
+				`The store at ${url} answered HTTP ${status}${first ? `: ${first.Message}` : ''}`,
 				first?.Description ?? `The store's Neto API refused the request with HTTP ${status}.`,
 				'unknown',
 				status,
+				status >= 500 ? 'server' : undefined,
 			);
 		}
 		return ok(redactMessages(answer, secrets));
@@ -293,7 +318,10 @@ export async function storeEndpoint(this: NetoContext): Promise<string> {
 	return endpoint.ok ? endpoint.value : '';
 }
 
-/** As sendNetoRequest, for reads: a failure becomes the NodeApiError n8n shows. */
+/**
+ * As sendNetoRequest, for reads: a failure becomes the NodeApiError n8n shows, its context's
+ * `storeUnavailable` set when the store could not be used for now (see Unavailable).
+ */
 export async function netoApiRequest(
 	this: NetoContext,
 	request: NetoRequest,
@@ -302,13 +330,15 @@ export async function netoApiRequest(
 ): Promise<NetoAnswer> {
 	const answer = await sendNetoRequest.call(this, request, control);
 	if (!answer.ok) {
-		const { message, description, httpCode } = answer.failure;
-		throw new NodeApiError(this.getNode(), { message } as JsonObject, {
+		const { message, description, httpCode, unavailable } = answer.failure;
+		const error = new NodeApiError(this.getNode(), { message } as JsonObject, {
 			message,
 			description,
 			itemIndex,
 			...(httpCode === undefined ? {} : { httpCode: String(httpCode) }),
 		});
+		if (unavailable) error.context.storeUnavailable = unavailable;
+		throw error;
 	}
 	return answer.value;
 }
