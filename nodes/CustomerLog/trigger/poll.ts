@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { baselineEntries, compare } from './events';
-import { fieldText, utcInstant } from './fingerprint';
+import { dueAt, fieldText } from './fingerprint';
 import { eventItem } from './items';
 import { readChanges, readWholeScope } from './read';
 import type { TriggerSettings } from './settings';
@@ -23,7 +23,7 @@ async function sample(this: IPollFunctions, settings: TriggerSettings): Promise<
 	for (const [username, logs] of observation.customers) {
 		for (const log of logs) {
 			if (!settings.matches(log)) continue;
-			const open = utcInstant(fieldText(log, 'DateRequiredFollowUp')) !== undefined && fieldText(log, 'Status') !== 'Completed';
+			const open = dueAt(fieldText(log, 'DateRequiredFollowUp'), settings.timezone) !== undefined && fieldText(log, 'Status') !== 'Completed';
 			if (settings.event === 'followUpDue' && !open) continue;
 			candidates.push({ username, log });
 		}
@@ -37,7 +37,7 @@ async function sample(this: IPollFunctions, settings: TriggerSettings): Promise<
 		.sort((a, b) => Number(b.log.LogID) - Number(a.log.LogID))
 		.slice(0, SAMPLE_SIZE)
 		.map(({ username, log }) =>
-			eventItem(settings.event, username, log, settings.event === 'logUpdated' ? { changedFields: [], previous: {} } : undefined),
+			eventItem(settings.event, username, log, settings.timezone, settings.event === 'logUpdated' ? { changedFields: [], previous: {} } : undefined),
 		);
 }
 
@@ -101,7 +101,7 @@ async function scheduledPoll(
 	const previous = loaded.state;
 	if (!previous) {
 		const observation = await readWholeScope.call(this, settings);
-		commitState(nodeData, loaded, { key: settings.stateKey, polledAt: now, walkedAt: now, logs: baselineEntries(observation, now) });
+		commitState(nodeData, loaded, { key: settings.stateKey, polledAt: now, walkedAt: now, logs: baselineEntries(observation, now, settings.timezone) });
 		return null;
 	}
 	const { observation, walked } = await readChanges.call(this, settings, previous, now);
