@@ -68,6 +68,10 @@ export interface SandboxOptions {
 	idleStopMs?: number;
 	/** Whether adding or changing a log updates its customer's DateUpdated (the contract's unknown). */
 	logsTouchCustomer?: boolean;
+	/** What the store keeps of DateRequiredFollowUp (the contract's unknown): see server.js. */
+	followUpDates?: 'date' | 'shopZone' | 'dateTime';
+	/** The shop's timezone, for followUpDates 'shopZone'. */
+	shopTimezone?: string;
 }
 
 export interface SandboxRequest {

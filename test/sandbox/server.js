@@ -33,7 +33,21 @@ const DEFAULTS = {
 	idleStopMs: 15 * 60 * 1000,
 	/** The contract's unknown: whether adding or changing a log updates its customer's DateUpdated. */
 	logsTouchCustomer: true,
+	/**
+	 * The contract's unknown: what a store keeps of DateRequiredFollowUp (a DateTime on Add and Update,
+	 * a Date in GetCustomer's answer). 'date': the day written (its date part); 'shopZone': the UTC
+	 * time, answered as its day in `shopTimezone`; 'dateTime': the UTC time, answered whole.
+	 */
+	followUpDates: 'date',
+	shopTimezone: 'Australia/Sydney',
 };
+
+/** A stored UTC DateTime's day in a timezone, as YYYY-MM-DD. */
+function dayIn(utc, timeZone) {
+	const instant = new Date(`${utc.replace(' ', 'T')}Z`);
+	if (Number.isNaN(instant.getTime())) return utc.slice(0, 10);
+	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
 
 const xmlParser = new XMLParser({ ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: true });
 // The same XML with its elements' order kept (the parser above loses it), for the schema's order check.
@@ -161,6 +175,12 @@ function startSandbox(userOptions = {}) {
 		return { format: 'json', payload: JSON.parse(text || '{}'), outOfOrder: [] };
 	}
 
+	/** DateRequiredFollowUp as GetCustomer answers it, by the followUpDates switch. */
+	function followUpAnswer(stored) {
+		if (!stored || options.followUpDates === 'dateTime') return stored;
+		return options.followUpDates === 'shopZone' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(stored) && !stored.startsWith('0000') ? dayIn(stored, options.shopTimezone) : stored.slice(0, 10);
+	}
+
 	function handleAction(action, payload) {
 		if (action === 'GetCustomer') {
 			const refused = checkGetCustomer(payload);
@@ -179,7 +199,7 @@ function startSandbox(userOptions = {}) {
 							Customer: log.Username,
 							AllocatedTo: log.AllocatedTo,
 							Status: log.Status,
-							DateRequiredFollowUp: log.DateRequiredFollowUp.slice(0, 10),
+							DateRequiredFollowUp: followUpAnswer(log.DateRequiredFollowUp),
 							LastContacted: log.LastContacted,
 							LastContactedLocal: log.LastContacted,
 							LastContactedUTC: log.LastContacted,
