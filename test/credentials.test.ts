@@ -138,7 +138,7 @@ describe('Credential', () => {
 
 	test('the credential test says the key is wrong when the store refuses it', async () => {
 		const result = await testCredential(neto.credentials({ apiKey: 'nope-nope' }));
-		expect(result).toEqual({ status: 'Error', message: expect.stringContaining('The store refused these credentials') });
+		expect(result).toEqual({ status: 'Error', message: `The store at ${neto.sandbox.url}/do/WS/NetoAPI refused these credentials (Invalid API credentials). Check the API username and key (or the client ID and access token).` });
 	});
 
 	test.each([200, 404, 503])('the credential test says the URL is wrong when a web page (HTTP %i) answers instead of the API', async (status) => {

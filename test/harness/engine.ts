@@ -5,6 +5,7 @@
  * the way n8n's own node test harness does.
  */
 import {
+	CredentialTestContext,
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
 	PollContext,
@@ -64,45 +65,6 @@ class TestItems implements INodeType {
 const credentialTypes: Record<string, ICredentialType> = { netoApi: new NetoApi() };
 
 /**
- * Does what n8n's credential tester does with a declarative `test`: sends its request through
- * httpRequestWithAuthentication (so the credential's own authenticate runs) and applies its rules
- * in order, failing with a rule's message when `get(body, key) === value`.
- */
-class CredentialTester implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Credential Tester',
-		usableAsTool: true,
-		name: 'credentialTester',
-		group: ['transform'],
-		version: 1,
-		description: 'Runs a credential test',
-		defaults: { name: 'Tester' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'netoApi', required: true }],
-		properties: [],
-	};
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const test = credentialTypes.netoApi.test!;
-		let body: unknown;
-		try {
-			body = await this.helpers.httpRequestWithAuthentication.call(this, 'netoApi', { ...test.request } as IHttpRequestOptions);
-		} catch (error) {
-			return [[{ json: { status: 'Error', message: (error as Error).message } }]];
-		}
-		for (const rule of test.rules ?? []) {
-			if (rule.type !== 'responseSuccessBody') continue;
-			const value = rule.properties.key
-				.split('.')
-				.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as IDataObject)[key] : undefined), body);
-			if (value === rule.properties.value) return [[{ json: { status: 'Error', message: rule.properties.message } }]];
-		}
-		return [[{ json: { status: 'OK', message: 'Connection successful!' } }]];
-	}
-}
-
-/**
  * Reads the parameters the Neto node reads for each item, and does nothing else: the benchmark's
  * control, so the node's own CPU time per item can be told apart from n8n's expression engine.
  */
@@ -135,12 +97,10 @@ function nodeTypeMapDescription(): INodeTypeDescription {
 	return new NetoCustomerLog().description;
 }
 
-const TESTER_TYPE = 'test.credentialTester';
 const READER_TYPE = 'test.parameterReader';
 const nodeTypeMap: Record<string, INodeType> = {
 	[NODE_TYPE]: new NetoCustomerLog(),
 	[INPUT_TYPE]: new TestItems(),
-	[TESTER_TYPE]: new CredentialTester(),
 	[READER_TYPE]: new ParameterReader(),
 };
 
@@ -252,10 +212,23 @@ export async function runParameterReader(options: RunOptions): Promise<RunResult
 	return await runWorkflow(READER_TYPE, options);
 }
 
-/** Runs the credential's test as n8n's credential tester would: { status: 'OK' | 'Error', message }. */
+/**
+ * Runs the credential's Test as n8n's CredentialsTester does: the credential type's own `test` when
+ * it has one, else the `testedBy` function of a node that uses it, called with n8n-core's
+ * CredentialTestContext. Gives { status: 'OK' | 'Error', message }.
+ */
 export async function testCredential(credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-	const result = await runWorkflow(TESTER_TYPE, { parameters: {}, credentials });
-	return result.json[0];
+	if (credentialTypes.netoApi.test) throw new Error('a declarative test: this harness runs testedBy functions');
+	for (const nodeType of [new NetoCustomerLog(), new NetoCustomerLogTrigger()] as INodeType[]) {
+		const testedBy = nodeType.description.credentials?.find((credential) => credential.name === 'netoApi')?.testedBy;
+		if (typeof testedBy !== 'string') continue;
+		const test = nodeType.methods?.credentialTest?.[testedBy];
+		if (!test) throw new Error(`testedBy ${testedBy} names no credentialTest method`);
+		const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes: [], connections: {}, active: false, settings: {} } as never);
+		const context = new CredentialTestContext(additionalData(hooks, credentials));
+		return (await test.call(context, { id: '1', name: 'Neto Sandbox', type: 'netoApi', data: credentials })) as unknown as IDataObject;
+	}
+	throw new Error('No testing function found for this credential.');
 }
 
 async function runWorkflow(nodeType: string, options: RunOptions): Promise<RunResult> {

@@ -79,6 +79,10 @@ export const NETWORK_FAILURES: Record<string, string> = {
 	UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the store's TLS certificate could not be verified (its issuer is unknown here)",
 	ERR_TLS_CERT_ALTNAME_INVALID: "the store's TLS certificate is for another host name",
 	EPROTO: 'the secure (TLS) connection could not be set up',
+	// What Node's fetch (the credential's Test) says for the same failures.
+	UND_ERR_SOCKET: 'the connection was closed by the other end',
+	UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+	UND_ERR_HEADERS_TIMEOUT: 'the store did not answer in time',
 };
 
 /** A network failure in words, from the error a request failed with. */
@@ -117,7 +121,7 @@ function backoffMs(policy: RetryPolicy, attempt: number): number {
 	return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
-function redact(text: string, secrets: string[]): string {
+export function redact(text: string, secrets: string[]): string {
 	return secrets.reduce((result, secret) => (secret.length >= 4 ? result.split(secret).join('[redacted]') : result), text);
 }
 
