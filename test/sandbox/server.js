@@ -280,6 +280,14 @@ function startSandbox(userOptions = {}) {
 			if ('logsTouchCustomer' in changes) store.logsTouchCustomer = Boolean(changes.logsTouchCustomer);
 			return send(200, 'application/json', JSON.stringify({ logsTouchCustomer: store.logsTouchCustomer }));
 		}
+		if (req.url === '/__sandbox/faults' && (req.method === 'POST' || req.method === 'DELETE')) {
+			// Queues faults (POST, a JSON list as injectFaults takes) or clears them (DELETE), for
+			// programs that run the sandbox as a child process (the end-to-end trigger check).
+			requests.pop();
+			if (req.method === 'DELETE') faults = [];
+			else faults.push(...JSON.parse(body || '[]').map((fault) => ({ ...fault })));
+			return send(200, 'application/json', JSON.stringify({ faults: faults.length }));
+		}
 		if (req.url === '/__sandbox/reset' && req.method === 'POST') {
 			requests.length = 0;
 			windows.clear();
@@ -296,7 +304,8 @@ function startSandbox(userOptions = {}) {
 				byAction[r.action] = (byAction[r.action] || 0) + 1;
 				byStatus[r.status] = (byStatus[r.status] || 0) + 1;
 			}
-			return send(200, 'application/json', JSON.stringify({ requests: requests.length, byAction, byStatus, logs: store.logs.size }));
+			const brokeRule = requests.filter((r) => r.brokeRule).length;
+			return send(200, 'application/json', JSON.stringify({ requests: requests.length, byAction, byStatus, brokeRule, logs: store.logs.size }));
 		}
 		if (req.url.split('?')[0] !== API_PATH) return send(404, 'text/html', htmlPage(404, 'Page Not Found'));
 		if (req.method !== 'POST') return send(405, 'text/html', htmlPage(405, 'Method Not Allowed'));
