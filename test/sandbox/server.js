@@ -363,6 +363,7 @@ function startSandbox(userOptions = {}) {
 		const who = account(headers);
 		if (!ACTIONS.includes(action)) {
 			const answer = { Ack: 'Error', Messages: { Error: [{ Message: `Unknown NETOAPI_ACTION ${action || '(none)'}`, SeverityCode: 'Error', Description: 'Send a supported action.' }], Warning: [] } };
+			record.brokeRule = [`${answer.Messages.Error[0].Message}: the NETOAPI_ACTION header must be included`];
 			const out = render(action || 'NetoAPI', answer, format);
 			return send(200, out.type, out.body);
 		}
