@@ -88,9 +88,10 @@ export const NETWORK_FAILURES: Record<string, string> = {
 /** A network failure in words, from the error a request failed with. */
 export function networkFailureInWords(error: unknown): string {
 	const code = errorCode(error) ?? '';
-	if (NETWORK_FAILURES[code]) return NETWORK_FAILURES[code];
 	const text = error instanceof Error ? error.message : String(error);
-	if (/timeout|timed out/i.test(text)) return 'the connection timed out';
+	// A request's own time limit (axios says ECONNABORTED, fetch a TimeoutError) is a timeout, not an abort.
+	if (/timeout|timed out/i.test(text) || (error as { name?: unknown } | undefined)?.name === 'TimeoutError') return 'the store did not answer in time';
+	if (NETWORK_FAILURES[code]) return NETWORK_FAILURES[code];
 	if (/certificate|self.signed|TLS|SSL/i.test(text)) return "the store's TLS certificate could not be verified";
 	return 'a network error';
 }
