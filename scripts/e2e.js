@@ -43,8 +43,9 @@ const CHECKS = {
 		assert.equal(added.length, 3);
 		assert.equal(added[0].Notes, 'Order N10041 for $129.5: call to check it arrived');
 		assert.equal(added[0].Status, 'Require Recontact');
-		const due = Date.parse(`${added[0].DateRequiredFollowUp.replace(' ', 'T')}Z`);
-		assert.ok(Math.abs(due - (Date.now() + 3 * 86_400_000)) < 10 * 60_000, `due date ${added[0].DateRequiredFollowUp} is not in three days`);
+		// Follow-Up Required By is a calendar day: the day in three days in the workflow's timezone.
+		const inThreeDays = new Intl.DateTimeFormat('en-CA', { timeZone: 'Australia/Sydney', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + 3 * 86_400_000));
+		assert.equal(added[0].DateRequiredFollowUp, `${inThreeDays} 00:00:00`, `due date ${added[0].DateRequiredFollowUp} is not the day in three days in Sydney`);
 	},
 	'update-status-from-list.json': async (run, sandbox) => {
 		const out = outputOf(run, 'Update log');
