@@ -1,14 +1,14 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
-import { netoEndpoint } from '../shared/storeUrl';
+import { authHeaders, netoEndpoint } from '../shared/storeUrl';
 
+/** Tested by the nodes' `netoApiConnection` (transport/credentialTest.ts), which says network failures in words. */
 export class NetoApi implements ICredentialType {
 	name = 'netoApi';
 
@@ -86,10 +86,7 @@ export class NetoApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		const headers =
-			credentials.authType === 'oAuthToken'
-				? { X_ACCESS_KEY: String(credentials.clientId ?? ''), X_SECRET_KEY: String(credentials.accessToken ?? '') }
-				: { NETOAPI_USERNAME: String(credentials.apiUsername ?? ''), NETOAPI_KEY: String(credentials.apiKey ?? '') };
+		const headers = authHeaders(credentials);
 		// A Store URL refused here (plain http to another machine, say) never gets a request sent.
 		const endpoint = netoEndpoint(credentials.storeUrl);
 		if (!endpoint.ok) throw new Error(endpoint.failure);
@@ -98,42 +95,8 @@ export class NetoApi implements ICredentialType {
 			url: endpoint.value,
 			headers: { ...requestOptions.headers, ...headers },
 		};
-		// The endpoint is absolute; a baseURL (the credential test's) must not be joined to it.
+		// The endpoint is absolute; a baseURL must not be joined to it.
 		delete authenticated.baseURL;
 		return authenticated;
 	}
-
-	/** One read-only GetCustomer call; the rules tell a wrong URL from a refused key. */
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.storeUrl}}',
-			url: '',
-			method: 'POST',
-			headers: { NETOAPI_ACTION: 'GetCustomer', Accept: 'application/json' },
-			body: { Filter: { Username: ['n8n-credential-test'], OutputSelector: ['Username'], Limit: 1 } },
-			json: true,
-			// A 404 page or an error page is read, so the rules below can say it is not Neto's API.
-			ignoreHttpStatusErrors: true,
-		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'Ack',
-					value: undefined,
-					message:
-						'No Neto API answer came from this Store URL. Check the address (your store\'s domain, e.g. mystore.com.au); if it is right, the store may be down.',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'Ack',
-					value: 'Error',
-					message:
-						'The store refused these credentials. Check the API username and key (or the client ID and access token).',
-				},
-			},
-		],
-	};
 }

@@ -20,13 +20,15 @@ export interface SandboxCustomer {
 	Name: string;
 	DateAdded: string;
 	DateUpdated: string;
+	Type: 'Prospect' | 'Customer';
+	Active: 'True' | 'False';
 }
 
 export declare class NetoStore {
 	constructor(options?: { seed?: boolean });
 	customers: Map<string, SandboxCustomer>;
 	logs: Map<number, SandboxLog>;
-	addCustomer(customer: { Username: string; EmailAddress?: string; Name?: string }): SandboxCustomer;
+	addCustomer(customer: { Username: string; EmailAddress?: string; Name?: string; Type?: 'Prospect' | 'Customer'; Active?: 'True' | 'False' }): SandboxCustomer;
 	insertLog(fields: Partial<SandboxLog>): SandboxLog;
 	changeLog(logId: number, fields: Partial<SandboxLog>): SandboxLog | undefined;
 	logsTouchCustomer: boolean;
@@ -66,6 +68,10 @@ export interface SandboxOptions {
 	idleStopMs?: number;
 	/** Whether adding or changing a log updates its customer's DateUpdated (the contract's unknown). */
 	logsTouchCustomer?: boolean;
+	/** What the store keeps of DateRequiredFollowUp (the contract's unknown): see server.js. */
+	followUpDates?: 'date' | 'shopZone' | 'dateTime';
+	/** The shop's timezone, for followUpDates 'shopZone'. */
+	shopTimezone?: string;
 }
 
 export interface SandboxRequest {
@@ -78,6 +84,8 @@ export interface SandboxRequest {
 	/** When a barrier (holdUntil) let it go on. */
 	heldUntil?: number;
 	headerNames: string[];
+	/** The documented rules the request broke (the store refused it for them), when it broke any. */
+	brokeRule?: string[];
 }
 
 export interface Sandbox {

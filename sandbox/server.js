@@ -7,10 +7,12 @@
  */
 const http = require('node:http');
 const { XMLBuilder, XMLParser } = require('fast-xml-parser');
-const { FILTER_ELEMENTS, LOG_RULES, NetoStore } = require('./store');
+const { FILTER_ELEMENTS, LOG_RULES, NetoStore, checkGetCustomer } = require('./store');
 
 const API_PATH = '/do/WS/NetoAPI';
 const ACTIONS = ['AddCustomerLog', 'UpdateCustomerLog', 'GetCustomer'];
+/** Store errors about data it does not hold (an unknown customer or log), not about the request's form. */
+const DATA_ERRORS = ['Customer not found', 'Customer log not found'];
 
 const DEFAULTS = {
 	host: '127.0.0.1',
@@ -31,7 +33,21 @@ const DEFAULTS = {
 	idleStopMs: 15 * 60 * 1000,
 	/** The contract's unknown: whether adding or changing a log updates its customer's DateUpdated. */
 	logsTouchCustomer: true,
+	/**
+	 * The contract's unknown: what a store keeps of DateRequiredFollowUp (a DateTime on Add and Update,
+	 * a Date in GetCustomer's answer). 'date': the day written (its date part); 'shopZone': the UTC
+	 * time, answered as its day in `shopTimezone`; 'dateTime': the UTC time, answered whole.
+	 */
+	followUpDates: 'date',
+	shopTimezone: 'Australia/Sydney',
 };
+
+/** A stored UTC DateTime's day in a timezone, as YYYY-MM-DD. */
+function dayIn(utc, timeZone) {
+	const instant = new Date(`${utc.replace(' ', 'T')}Z`);
+	if (Number.isNaN(instant.getTime())) return utc.slice(0, 10);
+	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
 
 const xmlParser = new XMLParser({ ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: true });
 // The same XML with its elements' order kept (the parser above loses it), for the schema's order check.
@@ -159,9 +175,17 @@ function startSandbox(userOptions = {}) {
 		return { format: 'json', payload: JSON.parse(text || '{}'), outOfOrder: [] };
 	}
 
+	/** DateRequiredFollowUp as GetCustomer answers it, by the followUpDates switch. */
+	function followUpAnswer(stored) {
+		if (!stored || options.followUpDates === 'dateTime') return stored;
+		return options.followUpDates === 'shopZone' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(stored) && !stored.startsWith('0000') ? dayIn(stored, options.shopTimezone) : stored.slice(0, 10);
+	}
+
 	function handleAction(action, payload) {
 		if (action === 'GetCustomer') {
-			const filter = (payload && payload.Filter) || {};
+			const refused = checkGetCustomer(payload);
+			if (refused.length > 0) return { Ack: 'Error', Messages: { Error: refused, Warning: [] }, brokeRule: true };
+			const filter = payload.Filter;
 			const selectors = asList(filter.OutputSelector).map(String);
 			const customers = store.findCustomers(filter, options.firstPage).map((customer) => {
 				const out = { ID: customer.ID, Username: customer.Username };
@@ -175,7 +199,7 @@ function startSandbox(userOptions = {}) {
 							Customer: log.Username,
 							AllocatedTo: log.AllocatedTo,
 							Status: log.Status,
-							DateRequiredFollowUp: log.DateRequiredFollowUp.slice(0, 10),
+							DateRequiredFollowUp: followUpAnswer(log.DateRequiredFollowUp),
 							LastContacted: log.LastContacted,
 							LastContactedLocal: log.LastContacted,
 							LastContactedUTC: log.LastContacted,
@@ -189,7 +213,7 @@ function startSandbox(userOptions = {}) {
 		}
 		const logs = asList(payload && payload.CustomerLogs ? payload.CustomerLogs.CustomerLog : undefined);
 		if (logs.length === 0) {
-			return { Ack: 'Error', Messages: { Error: [{ Message: 'No CustomerLog given', SeverityCode: 'Error', Description: 'Send at least one CustomerLog.' }], Warning: [] } };
+			return { Ack: 'Error', brokeRule: true, Messages: { Error: [{ Message: 'No CustomerLog given', SeverityCode: 'Error', Description: 'Send at least one CustomerLog.' }], Warning: [] } };
 		}
 		const checked = logs.map((log) => ({ log, errors: store.validateLog(action, log) }));
 		const errors = checked.flatMap((entry) => entry.errors);
@@ -206,6 +230,8 @@ function startSandbox(userOptions = {}) {
 		else if (options.batchFailure === 'addValid') checked.filter((e) => e.errors.length === 0).forEach((e) => apply(e.log));
 		const ack = errors.length > 0 ? 'Error' : warnings.length > 0 ? 'Warning' : 'Success';
 		const answer = { Ack: ack };
+		// Data the store does not hold is the store's answer, not a broken rule of the pages.
+		if (errors.some((e) => !DATA_ERRORS.includes(e.Message))) answer.brokeRule = true;
 		if (action === 'AddCustomerLog') answer.CustomerLog = ids;
 		answer.Messages = { Error: errors, Warning: warnings };
 		return answer;
@@ -254,6 +280,14 @@ function startSandbox(userOptions = {}) {
 			if ('logsTouchCustomer' in changes) store.logsTouchCustomer = Boolean(changes.logsTouchCustomer);
 			return send(200, 'application/json', JSON.stringify({ logsTouchCustomer: store.logsTouchCustomer }));
 		}
+		if (req.url === '/__sandbox/faults' && (req.method === 'POST' || req.method === 'DELETE')) {
+			// Queues faults (POST, a JSON list as injectFaults takes) or clears them (DELETE), for
+			// programs that run the sandbox as a child process (the end-to-end trigger check).
+			requests.pop();
+			if (req.method === 'DELETE') faults = [];
+			else faults.push(...JSON.parse(body || '[]').map((fault) => ({ ...fault })));
+			return send(200, 'application/json', JSON.stringify({ faults: faults.length }));
+		}
 		if (req.url === '/__sandbox/reset' && req.method === 'POST') {
 			requests.length = 0;
 			windows.clear();
@@ -270,7 +304,8 @@ function startSandbox(userOptions = {}) {
 				byAction[r.action] = (byAction[r.action] || 0) + 1;
 				byStatus[r.status] = (byStatus[r.status] || 0) + 1;
 			}
-			return send(200, 'application/json', JSON.stringify({ requests: requests.length, byAction, byStatus, logs: store.logs.size }));
+			const brokeRule = requests.filter((r) => r.brokeRule).length;
+			return send(200, 'application/json', JSON.stringify({ requests: requests.length, byAction, byStatus, brokeRule, logs: store.logs.size }));
 		}
 		if (req.url.split('?')[0] !== API_PATH) return send(404, 'text/html', htmlPage(404, 'Page Not Found'));
 		if (req.method !== 'POST') return send(405, 'text/html', htmlPage(405, 'Method Not Allowed'));
@@ -328,6 +363,7 @@ function startSandbox(userOptions = {}) {
 		const who = account(headers);
 		if (!ACTIONS.includes(action)) {
 			const answer = { Ack: 'Error', Messages: { Error: [{ Message: `Unknown NETOAPI_ACTION ${action || '(none)'}`, SeverityCode: 'Error', Description: 'Send a supported action.' }], Warning: [] } };
+			record.brokeRule = [`${answer.Messages.Error[0].Message}: the NETOAPI_ACTION header must be included`];
 			const out = render(action || 'NetoAPI', answer, format);
 			return send(200, out.type, out.body);
 		}
@@ -350,8 +386,15 @@ function startSandbox(userOptions = {}) {
 		record.format = parsed.format;
 		record.logs = asList(parsed.payload && parsed.payload.CustomerLogs ? parsed.payload.CustomerLogs.CustomerLog : undefined).length;
 		let answer = parsed.outOfOrder.length > 0
-			? { Ack: 'Error', Messages: { Error: parsed.outOfOrder.map((problem) => ({ Message: 'The request does not match the schema', SeverityCode: 'Error', Description: problem })), Warning: [] } }
+			? { Ack: 'Error', Messages: { Error: parsed.outOfOrder.map((problem) => ({ Message: 'The request does not match the schema', SeverityCode: 'Error', Description: problem })), Warning: [] }, brokeRule: true }
 			: handleAction(action, parsed.payload);
+		// A request that breaks one of the vendor pages' rules (not a data error such as an unknown
+		// customer): recorded, so the test suites can check the node never sends one.
+		if (answer.brokeRule) {
+			record.brokeRule = answer.Messages.Error.map((e) => `${e.Message}: ${e.Description}`);
+			const { brokeRule: _, ...rest } = answer;
+			answer = rest;
+		}
 
 		const after = takeFault(action, 'after');
 		if (after && after.kind === 'answerIn') format = after.format;

@@ -31,8 +31,94 @@ const LOG_RULES = {
 	},
 };
 
-/** GetCustomer's Filter elements in the XSD's order (the documented XML request's). */
-const FILTER_ELEMENTS = ['ID', 'Username', 'Type', 'Active', 'Email', 'Company', 'OnCreditHold', 'NewsletterSubscriber', 'UserGroup', 'BillState', 'DateAddedFrom', 'DateAddedTo', 'DateUpdatedFrom', 'DateUpdatedTo', 'Page', 'Limit', 'OutputSelector'];
+/**
+ * GetCustomer's Filter elements in the XSD's order (the documented XML request's), each with its
+ * documented type (the page's <Filter> table): `list` when it "Supports Multiple Elements".
+ */
+const FILTER_RULES = {
+	ID: { kind: 'integer', digits: 10, list: true },
+	Username: { kind: 'string', max: 25, list: true },
+	Type: { kind: 'enum', values: ['Prospect', 'Customer'], list: true },
+	Active: { kind: 'enum', values: ['True', 'False'], list: true },
+	Email: { kind: 'string', max: 50, list: true },
+	Company: { kind: 'string', max: 50, list: true },
+	OnCreditHold: { kind: 'enum', values: ['True', 'False'], list: true },
+	NewsletterSubscriber: { kind: 'enum', values: ['True', 'False'], list: true },
+	UserGroup: { kind: 'string', max: 30, list: true },
+	BillState: { kind: 'string', max: 50, list: true },
+	DateAddedFrom: { kind: 'dateTime' },
+	DateAddedTo: { kind: 'dateTime' },
+	DateUpdatedFrom: { kind: 'dateTime' },
+	DateUpdatedTo: { kind: 'dateTime' },
+	Page: { kind: 'integer' },
+	Limit: { kind: 'integer' },
+	OutputSelector: { kind: 'enum', list: true, values: [
+		'Username', 'ID', 'Type', 'Password', 'EmailAddress', 'SecondaryEmailAddress', 'NewsletterSubscriber', 'BillingAddress', 'ShippingAddress',
+		'ShippingAddressBook', 'ParentUsername', 'ApprovalUsername', 'ReferralUsername', 'ReferralCommission', 'Gender', 'DateOfBirth',
+		'IdentificationType', 'IdentificationDetails', 'DefaultDiscounts', 'DefaultDocumentTemplate', 'RegistrationDate', 'InternalNotes', 'ABN',
+		'WebsiteURL', 'CreditLimit', 'DefaultInvoiceTerms', 'Classification1', 'Classification2', 'SalesChannel', 'DefaultShippingAddress', 'Active',
+		'OnCreditHold', 'UserGroup', 'AccountBalance', 'AvailableCredit', 'AccountManager', 'DefaultOrderType',
+		...Array.from({ length: 50 }, (_, n) => `UserCustom${n + 1}`),
+		'DateAdded', 'DateAddedLocal', 'DateAddedUTC', 'DateUpdated', 'DateUpdatedLocal', 'DateUpdatedUTC', 'CustomerLog',
+	] },
+};
+const FILTER_ELEMENTS = Object.keys(FILTER_RULES);
+/** Filter elements that select nothing: paging, and what to return. */
+const NOT_FILTERS = ['Page', 'Limit', 'OutputSelector'];
+
+/**
+ * GetCustomer's documented rules (neto-getcustomer.md): "You must specify at least one filter and
+ * one OutputSelector in your GetCustomer request", each Filter element of its documented type, and
+ * no element the page does not list. Returns the errors (empty when the request follows them).
+ */
+function checkGetCustomer(payload) {
+	const errors = [];
+	const filter = payload && typeof payload === 'object' ? payload.Filter : undefined;
+	if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) {
+		return [error('Filter is required', 'You must specify at least one filter and one OutputSelector in your GetCustomer request.')];
+	}
+	const present = (value) => asValues(value).some((v) => String(v) !== '');
+	for (const name of Object.keys(payload)) {
+		if (name !== 'Filter') errors.push(error(`Unknown element ${name}`, `${name} is not an element of GetCustomer.`));
+	}
+	for (const [name, value] of Object.entries(filter)) {
+		const rule = FILTER_RULES[name];
+		if (!rule) {
+			errors.push(error(`Unknown filter ${name}`, `${name} is not a Filter element of GetCustomer.`));
+			continue;
+		}
+		const values = asValues(value);
+		if (!rule.list && Array.isArray(value)) errors.push(error(`${name} takes one value`, `${name} does not support multiple elements.`));
+		for (const item of values) {
+			if (item !== null && typeof item === 'object') {
+				errors.push(error(`Invalid value for ${name}`, `${name} must be a simple value.`));
+				continue;
+			}
+			const text = String(item);
+			if (rule.kind === 'integer' && !(rule.digits ? new RegExp(`^\\d{1,${rule.digits}}$`) : /^\d+$/).test(text)) {
+				errors.push(error(`Invalid ${name} ${text}`, `${name} is an Integer${rule.digits ? `(${rule.digits})` : ''}.`));
+			} else if (rule.kind === 'dateTime' && !isRealDateTime(text)) {
+				errors.push(error(`Invalid DateTime for ${name}`, `${name} must be YYYY-MM-DD HH:MM:SS.`));
+			} else if (rule.kind === 'enum' && !rule.values.includes(text)) {
+				errors.push(error(`Invalid ${name} ${text}`, `${name} must be one of ${rule.values.slice(0, 8).join(', ')}${rule.values.length > 8 ? ', ...' : ''}.`));
+			} else if (rule.kind === 'string' && [...text].length > rule.max) {
+				errors.push(error(`${name} is too long`, `${name} is a String(${rule.max}).`));
+			}
+		}
+	}
+	if (!Object.keys(filter).some((name) => FILTER_RULES[name] && !NOT_FILTERS.includes(name) && present(filter[name]))) {
+		errors.push(error('No filter given', 'You must specify at least one filter and one OutputSelector in your GetCustomer request (Page and Limit select nothing).'));
+	}
+	if (!present(filter.OutputSelector)) {
+		errors.push(error('No OutputSelector given', 'You must specify at least one filter and one OutputSelector in your GetCustomer request.'));
+	}
+	return errors;
+}
+
+function asValues(value) {
+	if (value === undefined || value === null) return [];
+	return Array.isArray(value) ? value : [value];
+}
 
 function nowUtc() {
 	return new Date().toISOString().slice(0, 19).replace('T', ' ');
@@ -84,9 +170,9 @@ class NetoStore {
 		this.insertLog({ Username: 'acme_buyer', CustomerName: 'Acme Pty Ltd', AllocatedTo: 'Priya', FollowUpType: 'Visit', Status: 'Recontacting', Notes: '', LastContacted: '2026-03-03 23:15:00', DateRequiredFollowUp: '2026-03-10 00:00:00' });
 	}
 
-	addCustomer({ Username, EmailAddress = '', Name = '' }) {
+	addCustomer({ Username, EmailAddress = '', Name = '', Type = 'Customer', Active = 'True' }) {
 		const now = nowUtc();
-		const customer = { ID: String(this.nextCustomerId++), Username, EmailAddress, Name, DateAdded: now, DateUpdated: now };
+		const customer = { ID: String(this.nextCustomerId++), Username, EmailAddress, Name, Type, Active, DateAdded: now, DateUpdated: now };
 		this.customers.set(Username, customer);
 		return customer;
 	}
@@ -168,11 +254,15 @@ class NetoStore {
 		const usernames = list(filter.Username);
 		const ids = list(filter.ID);
 		const emails = list(filter.Email).map((email) => email.toLowerCase());
+		const types = list(filter.Type);
+		const active = list(filter.Active);
 		let found = [...this.customers.values()].filter(
 			(customer) =>
 				(usernames.length === 0 || usernames.includes(customer.Username)) &&
 				(ids.length === 0 || ids.includes(customer.ID)) &&
 				(emails.length === 0 || emails.includes(customer.EmailAddress.toLowerCase())) &&
+				(types.length === 0 || types.includes(customer.Type)) &&
+				(active.length === 0 || active.includes(customer.Active)) &&
 				(!filter.DateUpdatedFrom || customer.DateUpdated >= filter.DateUpdatedFrom) &&
 				(!filter.DateUpdatedTo || customer.DateUpdated <= filter.DateUpdatedTo) &&
 				(!filter.DateAddedFrom || customer.DateAdded >= filter.DateAddedFrom) &&
@@ -192,4 +282,4 @@ class NetoStore {
 	}
 }
 
-module.exports = { NetoStore, STATUSES, LOG_RULES, FILTER_ELEMENTS, isRealDateTime };
+module.exports = { NetoStore, STATUSES, LOG_RULES, FILTER_ELEMENTS, FILTER_RULES, checkGetCustomer, isRealDateTime };

@@ -1,10 +1,14 @@
 'use strict';
 /**
  * The Neto Customer Log Trigger in real n8n, as `npm run test:e2e` runs it (scripts/e2e.js calls
- * checkTriggers): three active workflows polling every minute against the sandbox (New Log,
- * Log Updated, and the follow-ups-due example), logs added and changed through the sandbox's own
- * endpoints, and the executions n8n records, read through its REST API, hold exactly the expected
- * events: each once, none at activation, none at the poll after. About two minutes of waiting.
+ * checkTriggers): three active workflows with the default scope (Every Customer) polling every
+ * minute against the sandbox, which enforces the vendor pages' rules (New Log, Log Updated, and the
+ * follow-ups-due example), in a workflow timezone east of UTC (Australia/Sydney); logs added and
+ * changed through the sandbox's own endpoints, and the executions n8n records, read through its
+ * REST API, hold exactly the expected events: each once, none at activation, none at the poll
+ * after. Then n8n restarts while the sandbox answers 503 to everything: the workflows stay active,
+ * and once the sandbox answers again the log added during the outage is emitted once. About four
+ * minutes of waiting.
  */
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -15,6 +19,13 @@ const { n8nSync, setupOwner, startN8n, stopChild, SANDBOX_CREDENTIAL_ID } = requ
 /** Examples that start from the trigger: e2e.js leaves them to checkTriggers instead of `n8n execute`. */
 const TRIGGER_EXAMPLE = 'follow-ups-due-by-staff.json';
 const EVERY_MINUTE = { item: [{ mode: 'everyMinute' }] };
+/** The workflows' timezone: Follow-Up Due fires when a log's day begins there. */
+const TIMEZONE = 'Australia/Sydney';
+
+/** Today's date in a timezone, as YYYY-MM-DD. */
+function todayIn(timeZone) {
+	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
 
 function isTriggerExample(workflow) {
 	return workflow.file === TRIGGER_EXAMPLE;
@@ -37,7 +48,7 @@ function triggerWorkflow(id, event) {
 			},
 		],
 		connections: {},
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', timezone: TIMEZONE },
 	};
 }
 
@@ -45,6 +56,7 @@ function triggerWorkflow(id, event) {
 function workflowsToActivate(examples) {
 	const example = JSON.parse(fs.readFileSync(path.join(examples, TRIGGER_EXAMPLE), 'utf8'));
 	example.nodes.find((node) => node.type === 'n8n-nodes-neto.netoCustomerLogTrigger').parameters.pollTimes = EVERY_MINUTE;
+	example.settings = { ...(example.settings ?? {}), timezone: TIMEZONE };
 	return [example, triggerWorkflow('netoE2eNewLog', 'newLog'), triggerWorkflow('netoE2eLogUpdated', 'logUpdated')];
 }
 
@@ -106,13 +118,9 @@ async function checkTriggers(install, userFolder, sandbox, examples) {
 		// Each activation polls once (the baseline) before the first scheduled poll.
 		await waitFor('the three baselines', async () => (await gets()) >= workflows.length, 120_000);
 		await new Promise((resolve) => setTimeout(resolve, 2000));
-		const today = new Date().toISOString().slice(0, 10);
-		const send = async (method, route, body) => {
-			const response = await fetch(`${sandbox.url}/__sandbox/logs${route}`, { method, body: JSON.stringify(body) });
-			assert.equal(response.status, 200);
-			return response.json();
-		};
-		const due = `${today} 00:00:00`;
+		// A day that has begun in the workflows' timezone (in UTC it may still be the day before).
+		const due = `${todayIn(TIMEZONE)} 00:00:00`;
+		const send = sendLog(sandbox);
 		const forSam = await send('POST', '', { Username: 'tom_k', AllocatedTo: 'Sam', Status: 'Require Recontact', Notes: 'Call about the order', DateRequiredFollowUp: due });
 		const alsoSam = await send('POST', '', { Username: 'ellie.w', AllocatedTo: 'Sam', Status: 'Recontacting', Notes: 'Quote sent', DateRequiredFollowUp: due });
 		await send('PATCH', '/1002', { DateRequiredFollowUp: due, Notes: 'Moved to today' });
@@ -133,6 +141,8 @@ async function checkTriggers(install, userFolder, sandbox, examples) {
 			assert.equal(executions[0].status, 'success', `${workflow.name}: ${JSON.stringify(executions[0])}`);
 			return executions[0].id;
 		};
+		// Every request the node sent followed the vendor pages' rules: the sandbox refused none.
+		assert.equal((await sandbox.stats()).brokeRule, 0, 'the sandbox refused a request that broke a documented rule');
 		const [example, newLog, logUpdated] = workflows;
 		const added = await rest.output(await only(newLog), 'Trigger');
 		assert.deepEqual(added.map((json) => [json.event, json.LogID, json.Username]).sort(), [
@@ -152,6 +162,54 @@ async function checkTriggers(install, userFolder, sandbox, examples) {
 			[['Priya', [1002]], ['Sam', [forSam.LogID, alsoSam.LogID].sort()]],
 		);
 	} finally {
+		await stopChild(n8n.child);
+	}
+	await checkRestartDuringOutage(install, userFolder, sandbox, workflows);
+}
+
+/** Adds (POST '') or changes (PATCH '/<LogID>') a log through the sandbox's own endpoint. */
+function sendLog(sandbox) {
+	return async (method, route, body) => {
+		const response = await fetch(`${sandbox.url}/__sandbox/logs${route}`, { method, body: JSON.stringify(body) });
+		assert.equal(response.status, 200);
+		return response.json();
+	};
+}
+
+/**
+ * n8n starts while the store answers 503 to every request: each workflow's poll at activation
+ * fails, and the workflows must stay active (n8n gives up on a workflow whose activation poll
+ * throws). When the store answers again, the log added during the outage comes out once.
+ */
+async function checkRestartDuringOutage(install, userFolder, sandbox, workflows) {
+	const [, newLog] = workflows;
+	await sandbox.injectFaults([{ kind: 'status', status: 503, times: 1_000_000 }]);
+	const unavailable = async () => (await sandbox.stats()).byStatus['503'] ?? 0;
+	const during = await sendLog(sandbox)('POST', '', { Username: 'acme_buyer', AllocatedTo: 'Priya', Status: 'Require Recontact', Notes: 'Added while the store was down' });
+	n8nSync(install, userFolder, ['user-management:reset']);
+	const n8n = await startN8n(install, userFolder, Number(process.env.E2E_TRIGGER_N8N_PORT || 5682));
+	try {
+		const { cookie } = await setupOwner(n8n.url);
+		const rest = restClient(install, n8n, cookie);
+		const successes = async (workflow) => (await rest.executions(workflow.id)).filter((execution) => execution.status === 'success');
+		const before = await Promise.all(workflows.map(async (workflow) => (await successes(workflow)).length));
+		// Every workflow's activation poll met the outage (each read is tried four times).
+		await waitFor('the activation polls to meet the outage', async () => (await unavailable()) >= workflows.length * 4, 120_000);
+		// And the first scheduled poll after it too, so the polling went on through the outage.
+		const atActivation = await unavailable();
+		await waitFor('a scheduled poll during the outage', async () => (await unavailable()) > atActivation, 90_000);
+		await sandbox.clearFaults();
+		await waitFor('the log added during the outage', async () => (await successes(newLog)).length > before[1], 150_000);
+		const polled = (await sandbox.stats()).byAction.GetCustomer ?? 0;
+		await waitFor('the next poll of every workflow', async () => ((await sandbox.stats()).byAction.GetCustomer ?? 0) >= polled + workflows.length, 90_000);
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		const after = await Promise.all(workflows.map(async (workflow) => await successes(workflow)));
+		assert.deepEqual(after.map((list, index) => list.length - before[index]), [0, 1, 0], 'new executions per workflow after the outage');
+		const emitted = await rest.output(after[1][0].id, 'Trigger');
+		assert.deepEqual(emitted.map((json) => [json.event, json.LogID, json.Username]), [['newLog', during.LogID, 'acme_buyer']]);
+		assert.equal((await sandbox.stats()).brokeRule, 0, 'the sandbox refused a request that broke a documented rule');
+	} finally {
+		await sandbox.clearFaults();
 		await stopChild(n8n.child);
 	}
 }

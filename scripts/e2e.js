@@ -43,8 +43,9 @@ const CHECKS = {
 		assert.equal(added.length, 3);
 		assert.equal(added[0].Notes, 'Order N10041 for $129.5: call to check it arrived');
 		assert.equal(added[0].Status, 'Require Recontact');
-		const due = Date.parse(`${added[0].DateRequiredFollowUp.replace(' ', 'T')}Z`);
-		assert.ok(Math.abs(due - (Date.now() + 3 * 86_400_000)) < 10 * 60_000, `due date ${added[0].DateRequiredFollowUp} is not in three days`);
+		// Follow-Up Required By is a calendar day: the day in three days in the workflow's timezone.
+		const inThreeDays = new Intl.DateTimeFormat('en-CA', { timeZone: 'Australia/Sydney', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + 3 * 86_400_000));
+		assert.equal(added[0].DateRequiredFollowUp, `${inThreeDays} 00:00:00`, `due date ${added[0].DateRequiredFollowUp} is not the day in three days in Sydney`);
 	},
 	'update-status-from-list.json': async (run, sandbox) => {
 		const out = outputOf(run, 'Update log');
@@ -90,8 +91,8 @@ const CHECKS = {
 
 /**
  * The credential's Test button, through n8n's own credential tester (its REST endpoint, as the
- * editor calls it): the right key, a wrong key, a Store URL that is not Neto's API, a bad scheme,
- * plain http to another machine.
+ * editor calls it): the right key, a wrong key, a Store URL that is not Neto's API, a name not
+ * found, a closed port, a bad scheme, plain http to another machine.
  */
 async function checkCredentialTest(install, userFolder, sandbox) {
 	const n8n = await startN8n(install, userFolder, Number(process.env.E2E_N8N_PORT || 5681));
@@ -110,12 +111,21 @@ async function checkCredentialTest(install, userFolder, sandbox) {
 		assert.deepEqual(await test(good), { status: 'OK', message: 'Connection successful!' });
 		const wrongKey = await test({ ...good, apiKey: 'not-the-key' });
 		assert.equal(wrongKey.status, 'Error');
-		assert.match(wrongKey.message, /^The store refused these credentials/);
+		assert.match(wrongKey.message, /^The store at .* refused these credentials/);
 		const notNeto = await test({ ...good, storeUrl: n8n.url });
 		assert.equal(notNeto.status, 'Error');
 		assert.match(notNeto.message, /^No Neto API answer came from this Store URL/);
 		const ftp = await test({ ...good, storeUrl: 'ftp://mystore.com.au' });
 		assert.deepEqual(ftp, { status: 'Error', message: 'The Store URL must be a web address (http or https); "ftp:" is not supported' });
+		// Network failures in words, naming the Store URL, never a bare ENOTFOUND or ECONNREFUSED.
+		const unknownName = await test({ ...good, storeUrl: 'https://no-such-store.invalid' });
+		assert.equal(unknownName.status, 'Error');
+		assert.match(unknownName.message, /^No answer came from the Store URL https:\/\/no-such-store\.invalid\/do\/WS\/NetoAPI: the host name was not found/);
+		const closedPort = new URL(sandbox.url);
+		closedPort.port = String(Number(process.env.E2E_N8N_PORT || 5681) + 100);
+		const refused = await test({ ...good, storeUrl: closedPort.origin });
+		assert.equal(refused.status, 'Error');
+		assert.match(refused.message, /: the connection was refused/);
 		const plainHttp = await test({ ...good, storeUrl: 'http://mystore.com.au' });
 		assert.equal(plainHttp.status, 'Error');
 		assert.match(plainHttp.message, /^The Store URL "http:\/\/mystore\.com\.au" uses plain http, which would send the API key unencrypted/);

@@ -193,14 +193,31 @@ function ensureN8n(version = DEFAULT_N8N) {
  * <userFolder>/.n8n/nodes/node_modules/n8n-nodes-neto. Nothing else is needed, as the build
  * bundles everything but what n8n itself provides.
  */
-function installPackage(tarball, userFolder) {
+function installPackage(tarball, userFolder, install = undefined) {
 	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-neto');
 	fs.rmSync(target, { recursive: true, force: true });
 	fs.mkdirSync(target, { recursive: true });
 	run('tar', ['xzf', tarball, '-C', target, '--strip-components=1']);
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	writeJson(path.join(nodesDir, 'package.json'), { name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-neto': `file:${tarball}` } });
+	if (install) useN8nsWorkflowLibrary(target, install);
 	return target;
+}
+
+/**
+ * Makes the installed package's `require('n8n-workflow')` find the running n8n's own copy. A user
+ * folder inside this repository (npm start's .n8n-local/) would otherwise find the repository's
+ * dev copy first, walking up the folders: its NodeApiError is then not n8n's, so n8n logs a failed
+ * item as a bare "ERROR NodeApiError" (its error report keeps only the class of an error it does
+ * not know) instead of the reason. Checked after linking: the package must resolve n8n's copy.
+ */
+function useN8nsWorkflowLibrary(target, install) {
+	const n8nsCopy = path.dirname(require.resolve('n8n-workflow/package.json', { paths: [path.dirname(fs.realpathSync(install.n8n))] }));
+	const link = path.join(path.dirname(target), 'n8n-workflow');
+	fs.rmSync(link, { recursive: true, force: true });
+	fs.symlinkSync(n8nsCopy, link, 'dir');
+	const found = fs.realpathSync(path.dirname(require.resolve('n8n-workflow/package.json', { paths: [target] })));
+	if (found !== fs.realpathSync(n8nsCopy)) throw new Error(`the installed package finds n8n-workflow at ${found}, not n8n's own copy at ${n8nsCopy}`);
 }
 
 /** Builds the package (its output shown only if it fails) and packs it; returns the tarball's path. */

@@ -41,7 +41,7 @@ async function main() {
 	process.stdout.write('Building the package and installing it into .n8n-local/...\n');
 	const tarball = env.buildAndPack();
 	const userFolder = path.join(env.root, '.n8n-local');
-	env.installPackage(tarball, userFolder);
+	env.installPackage(tarball, userFolder, install);
 
 	// The sandbox stays up as long as n8n does (by default it stops after 15 idle minutes).
 	const sandbox = await startSandboxProcess({ port: Number(process.env.NETO_SANDBOX_PORT || 8787), idleStopMs: 0 });

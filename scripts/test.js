@@ -3,9 +3,9 @@
  * `npm test`: everything a change must pass, in one command on a fresh clone.
  * Installs the dev dependencies when they are missing, type-checks, runs n8n's lint for community
  * nodes on the source, builds, runs n8n's pre-verification scan on the packed tarball, then the
- * jest suites (the node through n8n-core's engine against the Neto sandbox), and the date suites
- * again in two machine timezones far from UTC. Ends with one line "tests: N passed, N failed"
- * counting every jest run.
+ * jest suites (the node through n8n-core's engine against the Neto sandbox), the date suites
+ * again in two machine timezones far from UTC, and the calendar-day suite in Neto's merchants'
+ * zones. Ends with one line "tests: N passed, N failed" counting every jest run.
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -56,8 +56,14 @@ function jestRun(title, args, timezone) {
 const DATE_SUITES = ['test/dates.test.ts', 'test/getAll.test.ts'];
 const FAR_ZONES = ['Pacific/Kiritimati', 'America/Adak']; // UTC+14; UTC-10 (UTC-9 in summer)
 
+// Follow-Up Required By is a calendar day: its suite runs again with the machine where Neto's
+// merchants are (east of UTC, where midnight is the previous day in UTC) and west of UTC.
+const DAY_SUITES = ['test/followUpDay.test.ts'];
+const MERCHANT_ZONES = ['Australia/Sydney', 'Pacific/Auckland', 'America/Los_Angeles'];
+
 const runs = [jestRun('jest (machine timezone UTC)', process.argv.slice(2), 'UTC')];
-for (const zone of FAR_ZONES) runs.push(jestRun(`jest, date suites again (machine timezone ${zone})`, DATE_SUITES, zone));
+for (const zone of FAR_ZONES) runs.push(jestRun(`jest, date suites again (machine timezone ${zone})`, [...DATE_SUITES, ...DAY_SUITES], zone));
+for (const zone of MERCHANT_ZONES) runs.push(jestRun(`jest, calendar-day suite again (machine timezone ${zone})`, DAY_SUITES, zone));
 const passed = runs.reduce((sum, run) => sum + run.passed, 0);
 const failed = runs.reduce((sum, run) => sum + run.failed, 0);
 process.stdout.write(`\ntests: ${passed} passed, ${failed} failed\n`);

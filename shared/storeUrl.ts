@@ -64,3 +64,10 @@ function parseStoreUrl(storeUrl: unknown): StoreEndpoint {
 function isLoopback(hostname: string): boolean {
 	return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
+
+/** The one pair of headers the chosen authentication sends (the credential's authenticate, and its Test). */
+export function authHeaders(credentials: Record<string, unknown>): Record<string, string> {
+	return credentials.authType === 'oAuthToken'
+		? { X_ACCESS_KEY: String(credentials.clientId ?? ''), X_SECRET_KEY: String(credentials.accessToken ?? '') }
+		: { NETOAPI_USERNAME: String(credentials.apiUsername ?? ''), NETOAPI_KEY: String(credentials.apiKey ?? '') };
+}

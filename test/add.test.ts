@@ -17,10 +17,10 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 			Username: 'jsmith',
 			CustomerName: 'Jane Smith',
 			LastContacted: '2026-05-01 10:30:00',
-			DateRequiredFollowUp: '2026-05-07 23:00:00',
+			DateRequiredFollowUp: '2026-05-08 00:00:00',
 			Status: 'Recontacting',
 			Notes: 'Wants a quote for 40 units',
-			iso: { LastContacted: '2026-05-01T10:30:00.000Z', DateRequiredFollowUp: '2026-05-07T23:00:00.000Z' },
+			iso: { LastContacted: '2026-05-01T10:30:00.000Z', DateRequiredFollowUp: '2026-05-08T00:00:00.000Z' },
 			Ack: 'Success',
 			Messages: { Error: [], Warning: [] },
 		});
@@ -32,7 +32,7 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 			AllocatedTo: 'Sam',
 			FollowUpType: 'Phone Call',
 			LastContacted: '2026-05-01 10:30:00',
-			DateRequiredFollowUp: '2026-05-07 23:00:00',
+			DateRequiredFollowUp: '2026-05-08 00:00:00',
 			Status: 'Recontacting',
 			Notes: 'Wants a quote for 40 units',
 		});

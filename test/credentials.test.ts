@@ -127,7 +127,7 @@ describe('Credential', () => {
 		await neto.sandbox.close();
 		const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], { credentials: neto.credentials({ storeUrl: closed }) });
 		expect(result.error?.name).toBe('NodeApiError');
-		expect(result.error?.message).toBe(`Item index 0: The store at ${closed}/do/WS/NetoAPI could not be reached: the connection was refused`);
+		expect(result.error?.message).toBe(`Item index 0: The store at ${closed}/do/WS/NetoAPI could not be reached: the connection was refused (nothing is listening at that address and port)`);
 		expect(result.error?.description).toContain('never reached the store, so nothing was changed');
 	});
 
@@ -138,7 +138,7 @@ describe('Credential', () => {
 
 	test('the credential test says the key is wrong when the store refuses it', async () => {
 		const result = await testCredential(neto.credentials({ apiKey: 'nope-nope' }));
-		expect(result).toEqual({ status: 'Error', message: expect.stringContaining('The store refused these credentials') });
+		expect(result).toEqual({ status: 'Error', message: `The store at ${neto.sandbox.url}/do/WS/NetoAPI refused these credentials (Invalid API credentials). Check the API username and key (or the client ID and access token).` });
 	});
 
 	test.each([200, 404, 503])('the credential test says the URL is wrong when a web page (HTTP %i) answers instead of the API', async (status) => {

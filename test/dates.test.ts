@@ -61,13 +61,13 @@ describe('Dates', () => {
 		expect(await sentLastContacted('2026-07-15T09:00:00', 'America/Los_Angeles')).toBe('2026-07-15 16:00:00');
 	});
 
-	test('both date fields are converted', async () => {
+	test('both date fields are converted: Last Contacted as an instant, Follow-Up Required By as its day', async () => {
 		const result = await neto.run(
 			{ operation: 'add', username: 'jsmith', additionalFields: { lastContacted: '2026-05-01T10:30:00', dateRequiredFollowUp: '2026-05-02T09:00:00Z' } },
 			[{}],
 			{ timezone: SYDNEY },
 		);
-		expect(result.json[0]).toMatchObject({ LastContacted: '2026-05-01 00:30:00', DateRequiredFollowUp: '2026-05-02 09:00:00' });
+		expect(result.json[0]).toMatchObject({ LastContacted: '2026-05-01 00:30:00', DateRequiredFollowUp: '2026-05-02 00:00:00' });
 	});
 
 	test.each([

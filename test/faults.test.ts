@@ -86,7 +86,7 @@ describe.each(WIRE_FORMATS)('Faults and retries (%s)', (format) => {
 		neto.sandbox.injectFaults([{ kind: 'status', status: 503 }]);
 		const result = await neto.run(ADD, notes(2), continueOnFail);
 		expectOneOutcomePerItem(result, 2);
-		expect(errorOf(result.json[0]).message).toBe('Item index 0: The store answered HTTP 503 instead of a Neto API answer');
+		expect(errorOf(result.json[0]).message).toBe(`Item index 0: The store at ${neto.sandbox.url}/do/WS/NetoAPI answered HTTP 503 instead of a Neto API answer`);
 		expect(errorOf(result.json[0]).description).toContain('may or may not have been added');
 		expect(neto.requestsFor('AddCustomerLog')).toHaveLength(1);
 	});

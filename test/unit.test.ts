@@ -3,6 +3,7 @@ import type { Clock } from '../nodes/CustomerLog/transport/rateLimiter';
 import { AccountLimiter, AccountLimiters } from '../nodes/CustomerLog/transport/rateLimiter';
 import { encodeRequest, parseNetoResponse } from '../nodes/CustomerLog/transport/wire';
 import { findCharacterNotInXml } from '../nodes/CustomerLog/log/validation';
+import { networkFailureInWords } from '../nodes/CustomerLog/transport';
 
 describe('parseNetoResponse', () => {
 	const NORMAL = {
@@ -201,5 +202,18 @@ describe('AccountLimiter (virtual clock)', () => {
 		expect(registry.for('https://a.example/do/WS/NetoAPI', 'user sam')).toBe(a);
 		expect(registry.for('https://a.example/do/WS/NetoAPI', 'user kim')).not.toBe(a);
 		expect(registry.for('https://b.example/do/WS/NetoAPI', 'user sam')).not.toBe(a);
+	});
+});
+
+describe('networkFailureInWords', () => {
+	test.each([
+		['an axios time limit', Object.assign(new Error('timeout of 5000ms exceeded'), { code: 'ECONNABORTED' }), 'the store did not answer in time'],
+		["fetch's time limit", Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), 'the store did not answer in time'],
+		['a connect timeout', Object.assign(new Error('connect ETIMEDOUT 10.0.0.1:443'), { code: 'ETIMEDOUT' }), 'the connection timed out'],
+		['an expired certificate, as a cause', Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }) }), "the store's TLS certificate has expired"],
+		['a certificate for another host', Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }), "the store's TLS certificate is for another host name"],
+		['a name not found', Object.assign(new Error('getaddrinfo ENOTFOUND x.invalid'), { code: 'ENOTFOUND' }), "the host name was not found (check the Store URL's domain)"],
+	])('%s', (_label, error, words) => {
+		expect(networkFailureInWords(error)).toBe(words);
 	});
 });

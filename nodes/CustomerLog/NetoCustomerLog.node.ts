@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as customerLog from './actions/customerLog';
 import { router } from './actions/router';
 import { searchCustomers, searchLogs } from './methods/listSearch';
+import { testNetoCredential } from './transport/credentialTest';
 
 export class NetoCustomerLog implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,11 +21,11 @@ export class NetoCustomerLog implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'netoApi', required: true }],
+		credentials: [{ name: 'netoApi', required: true, testedBy: 'netoApiConnection' }],
 		properties: customerLog.description,
 	};
 
-	methods = { listSearch: { searchCustomers, searchLogs } };
+	methods = { listSearch: { searchCustomers, searchLogs }, credentialTest: { netoApiConnection: testNetoCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -2,6 +2,7 @@ import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunction
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { searchCustomers } from './methods/listSearch';
+import { testNetoCredential } from './transport/credentialTest';
 import { pollCustomerLogs } from './trigger/poll';
 import { triggerProperties } from './trigger/settings';
 
@@ -18,11 +19,11 @@ export class NetoCustomerLogTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'netoApi', required: true }],
+		credentials: [{ name: 'netoApi', required: true, testedBy: 'netoApiConnection' }],
 		properties: triggerProperties,
 	};
 
-	methods = { listSearch: { searchCustomers } };
+	methods = { listSearch: { searchCustomers }, credentialTest: { netoApiConnection: testNetoCredential } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		return await pollCustomerLogs.call(this);

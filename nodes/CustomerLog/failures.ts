@@ -42,12 +42,20 @@ export type DeliveryOutcome =
 	/** It was never sent: its time (RequestControl.notAfter) ran out first, so nothing changed. */
 	| 'expired';
 
+/**
+ * Why the store could not be used for now, when that is why a request failed: the network failed
+ * (`nameNotFound` on its own, as a mistyped Store URL fails that way too), or the store answered
+ * 5xx or 429. A trigger whose activation poll fails this way keeps polling (trigger/poll.ts).
+ */
+export type Unavailable = 'network' | 'nameNotFound' | 'server';
+
 /** Why no usable answer came back from the store; carries no secret. */
 export interface RequestFailure {
 	message: string;
 	description: string;
 	outcome: DeliveryOutcome;
 	httpCode?: number;
+	unavailable?: Unavailable;
 }
 
 /**
@@ -74,9 +82,18 @@ export type ItemFailure =
 			answer?: NetoAnswer;
 			/** What became of the request, when the failure is the request's (not shown to the user). */
 			delivery?: DeliveryOutcome;
+			/** Why the store could not be used for now, when that is why (see Unavailable). */
+			unavailable?: Unavailable;
 	  };
 
 /** A request's failure as an item's; `note` adds what it means for the item (an Add that may have landed). */
 export function itemFailureOf(failure: RequestFailure, note = ''): ItemFailure {
-	return { kind: 'failed', message: failure.message, description: `${failure.description}${note}`, httpCode: failure.httpCode, delivery: failure.outcome };
+	return {
+		kind: 'failed',
+		message: failure.message,
+		description: `${failure.description}${note}`,
+		httpCode: failure.httpCode,
+		delivery: failure.outcome,
+		...(failure.unavailable === undefined ? {} : { unavailable: failure.unavailable }),
+	};
 }

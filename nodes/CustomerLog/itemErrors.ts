@@ -52,16 +52,19 @@ export function errorItem(failure: ItemFailure, itemIndex: number): INodeExecuti
 
 /**
  * The error a poll or a list search throws when its read failed (those edges have no items to
- * fail): n8n's NodeApiError, with the failure's message, description and HTTP status.
+ * fail): n8n's NodeApiError, with the failure's message, description and HTTP status, its context's
+ * `storeUnavailable` set when the store could not be used for now (see Unavailable; trigger/poll.ts reads it).
  */
 export function readFailureError(node: INode, failure: ItemFailure): NodeApiError {
 	const { message, description } = failure;
 	const httpCode = failure.kind === 'failed' ? failure.httpCode : undefined;
-	return new NodeApiError(node, { message } as JsonObject, {
+	const error = new NodeApiError(node, { message } as JsonObject, {
 		message,
 		description,
 		...(httpCode === undefined ? {} : { httpCode: String(httpCode) }),
 	});
+	if (failure.kind === 'failed' && failure.unavailable) error.context.storeUnavailable = failure.unavailable;
+	return error;
 }
 
 /**

@@ -5,6 +5,7 @@
  * the way n8n's own node test harness does.
  */
 import {
+	CredentialTestContext,
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
 	PollContext,
@@ -64,45 +65,6 @@ class TestItems implements INodeType {
 const credentialTypes: Record<string, ICredentialType> = { netoApi: new NetoApi() };
 
 /**
- * Does what n8n's credential tester does with a declarative `test`: sends its request through
- * httpRequestWithAuthentication (so the credential's own authenticate runs) and applies its rules
- * in order, failing with a rule's message when `get(body, key) === value`.
- */
-class CredentialTester implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Credential Tester',
-		usableAsTool: true,
-		name: 'credentialTester',
-		group: ['transform'],
-		version: 1,
-		description: 'Runs a credential test',
-		defaults: { name: 'Tester' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'netoApi', required: true }],
-		properties: [],
-	};
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const test = credentialTypes.netoApi.test!;
-		let body: unknown;
-		try {
-			body = await this.helpers.httpRequestWithAuthentication.call(this, 'netoApi', { ...test.request } as IHttpRequestOptions);
-		} catch (error) {
-			return [[{ json: { status: 'Error', message: (error as Error).message } }]];
-		}
-		for (const rule of test.rules ?? []) {
-			if (rule.type !== 'responseSuccessBody') continue;
-			const value = rule.properties.key
-				.split('.')
-				.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as IDataObject)[key] : undefined), body);
-			if (value === rule.properties.value) return [[{ json: { status: 'Error', message: rule.properties.message } }]];
-		}
-		return [[{ json: { status: 'OK', message: 'Connection successful!' } }]];
-	}
-}
-
-/**
  * Reads the parameters the Neto node reads for each item, and does nothing else: the benchmark's
  * control, so the node's own CPU time per item can be told apart from n8n's expression engine.
  */
@@ -135,12 +97,10 @@ function nodeTypeMapDescription(): INodeTypeDescription {
 	return new NetoCustomerLog().description;
 }
 
-const TESTER_TYPE = 'test.credentialTester';
 const READER_TYPE = 'test.parameterReader';
 const nodeTypeMap: Record<string, INodeType> = {
 	[NODE_TYPE]: new NetoCustomerLog(),
 	[INPUT_TYPE]: new TestItems(),
-	[TESTER_TYPE]: new CredentialTester(),
 	[READER_TYPE]: new ParameterReader(),
 };
 
@@ -252,10 +212,23 @@ export async function runParameterReader(options: RunOptions): Promise<RunResult
 	return await runWorkflow(READER_TYPE, options);
 }
 
-/** Runs the credential's test as n8n's credential tester would: { status: 'OK' | 'Error', message }. */
+/**
+ * Runs the credential's Test as n8n's CredentialsTester does: the credential type's own `test` when
+ * it has one, else the `testedBy` function of a node that uses it, called with n8n-core's
+ * CredentialTestContext. Gives { status: 'OK' | 'Error', message }.
+ */
 export async function testCredential(credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-	const result = await runWorkflow(TESTER_TYPE, { parameters: {}, credentials });
-	return result.json[0];
+	if (credentialTypes.netoApi.test) throw new Error('a declarative test: this harness runs testedBy functions');
+	for (const nodeType of [new NetoCustomerLog(), new NetoCustomerLogTrigger()] as INodeType[]) {
+		const testedBy = nodeType.description.credentials?.find((credential) => credential.name === 'netoApi')?.testedBy;
+		if (typeof testedBy !== 'string') continue;
+		const test = nodeType.methods?.credentialTest?.[testedBy];
+		if (!test) throw new Error(`testedBy ${testedBy} names no credentialTest method`);
+		const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes: [], connections: {}, active: false, settings: {} } as never);
+		const context = new CredentialTestContext(additionalData(hooks, credentials));
+		return (await test.call(context, { id: '1', name: 'Neto Sandbox', type: 'netoApi', data: credentials })) as unknown as IDataObject;
+	}
+	throw new Error('No testing function found for this credential.');
 }
 
 async function runWorkflow(nodeType: string, options: RunOptions): Promise<RunResult> {
@@ -361,20 +334,31 @@ export interface PollOutcome {
 }
 
 /**
- * An active workflow with the trigger, polled the way n8n's PollTriggerExecutor polls it: through
- * n8n-core's PollContext and TriggersAndPollers, in n8n-core's cursor staging scope, emitting what
- * the poll returns or reporting what it threw. The static data n8n keeps in its database is
- * modelled as `saved`: written (as JSON) when the poll at activation ends and when a poll emits, as
- * n8n's ActiveWorkflowManager does; `restart()` builds the workflow again from it.
+ * An active workflow with the trigger, polled the way n8n's ActiveWorkflowTriggers and
+ * PollTriggerExecutor poll it: one n8n-core PollContext per activation (made when the workflow is
+ * published, and again when n8n restarts), through TriggersAndPollers in n8n-core's cursor staging
+ * scope. The first poll of an activation is n8n's test poll: when it throws, the activation failed
+ * and n8n never polls the workflow again (`dead`, and later polls throw). Later polls emit what
+ * they return or report what they threw. The static data n8n keeps in its database is modelled as
+ * `saved`: written (as JSON) when the poll at activation ends and when a poll emits, as n8n's
+ * ActiveWorkflowManager does; `restart()` builds the workflow again from it.
  */
 export class ActiveTrigger {
 	saved: string;
+
+	/** Why the activation failed, when its test poll threw: n8n would not poll this workflow again. */
+	dead?: Error;
 
 	private workflow!: Workflow;
 
 	private node!: INode;
 
+	private context!: PollContext;
+
 	private activated = false;
+
+	/** What the poll in progress emitted or reported, filled in by the context's callbacks. */
+	private outcome: PollOutcome = { emitted: null };
 
 	private readonly pollers = new TriggersAndPollers();
 
@@ -382,13 +366,18 @@ export class ActiveTrigger {
 		private readonly parameters: IDataObject,
 		private readonly credentials: ICredentialDataDecryptedObject,
 		staticData: IDataObject = {},
+		private readonly timezone = 'UTC',
 	) {
 		this.saved = JSON.stringify(staticData);
-		this.restart();
+		this.activate('activate');
 	}
 
-	/** n8n restarted: the workflow is built again from the static data its database holds. */
+	/** n8n restarted: the workflow is built again from the static data its database holds, and activated ('init'). */
 	restart(): void {
+		this.activate('init');
+	}
+
+	private activate(activation: 'activate' | 'init'): void {
 		this.node = triggerNode('Neto Trigger', this.parameters);
 		this.workflow = new Workflow({
 			id: 'trigger-test',
@@ -397,9 +386,25 @@ export class ActiveTrigger {
 			active: true,
 			nodeTypes: triggerNodeTypes,
 			staticData: JSON.parse(this.saved) as IDataObject,
-			settings: { timezone: 'UTC' },
+			settings: { timezone: this.timezone },
 		});
+		const hooks = new ExecutionLifecycleHooks('trigger', 'test', { id: 'trigger-test', name: 'test', nodes: [this.node], connections: {}, active: true, settings: {} } as never);
+		this.context = new PollContext(
+			this.workflow,
+			this.node,
+			additionalData(hooks, this.credentials),
+			'trigger',
+			activation,
+			(data) => {
+				this.saved = JSON.stringify(this.workflow.staticData);
+				this.outcome.emitted = data[0] ?? [];
+			},
+			(error) => {
+				this.outcome.error = error;
+			},
+		);
 		this.activated = false;
+		this.dead = undefined;
 	}
 
 	/** The node's static data as the running workflow holds it now (not yet saved, maybe). */
@@ -408,36 +413,26 @@ export class ActiveTrigger {
 	}
 
 	async poll(): Promise<PollOutcome> {
+		if (this.dead) throw new Error(`The workflow's activation failed, so n8n does not poll it: ${this.dead.message}`);
 		const outcome: PollOutcome = { emitted: null };
-		const hooks = new ExecutionLifecycleHooks('trigger', 'test', { id: 'trigger-test', name: 'test', nodes: [this.node], connections: {}, active: true, settings: {} } as never);
-		const save = () => {
-			this.saved = JSON.stringify(this.workflow.staticData);
-		};
-		const context = new PollContext(
-			this.workflow,
-			this.node,
-			additionalData(hooks, this.credentials),
-			'trigger',
-			this.activated ? 'init' : 'activate',
-			(data) => {
-				save();
-				outcome.emitted = data[0] ?? [];
-			},
-			(error) => {
-				outcome.error = error;
-			},
-		);
+		this.outcome = outcome;
+		const testing = !this.activated;
+		this.activated = true;
 		try {
-			await runPollInStagingScope(context, async () => {
-				const response = await this.pollers.runPollFunction(this.workflow, this.node, context);
-				if (response !== null) context.__emit(response);
-				else await commitStagedCursor(context);
+			await runPollInStagingScope(this.context, async () => {
+				const response = await this.pollers.runPollFunction(this.workflow, this.node, this.context);
+				if (response !== null) this.context.__emit(response);
+				else if (!testing) await commitStagedCursor(this.context);
 			});
 		} catch (error) {
-			context.__emitError(error as Error);
+			if (testing) {
+				this.dead = error as Error;
+				outcome.error = error as Error;
+				return outcome;
+			}
+			this.context.__emitError(error as Error);
 		}
-		if (!this.activated && !outcome.error) save();
-		this.activated = true;
+		if (testing) this.saved = JSON.stringify(this.workflow.staticData);
 		return outcome;
 	}
 }

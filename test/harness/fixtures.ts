@@ -10,12 +10,16 @@ export const WIRE_FORMATS = ['json', 'xml'] as const;
 export type Format = (typeof WIRE_FORMATS)[number];
 
 export function useSandbox(options: SandboxOptions = {}, wireFormat: Format = 'json') {
-	const state: { sandbox: Sandbox } = {} as { sandbox: Sandbox };
+	const state: { sandbox: Sandbox; expectBrokenRules?: boolean } = {} as { sandbox: Sandbox };
 	beforeEach(async () => {
+		state.expectBrokenRules = false;
 		state.sandbox = await startSandbox({ idleStopMs: 120_000, ...options });
 	});
 	afterEach(async () => {
+		const broken = state.sandbox.requests.filter((request) => request.brokeRule && !state.expectBrokenRules);
 		await state.sandbox.close();
+		// Every request the node sent in the test follows the vendor pages' rules (the strict sandbox refused none).
+		expect(broken.map((request) => `${request.action}: ${(request.brokeRule ?? []).join('; ')}`)).toEqual([]);
 	});
 	const credentials = (overrides: IDataObject = {}): ICredentialDataDecryptedObject => ({
 		storeUrl: state.sandbox.url,
@@ -27,6 +31,10 @@ export function useSandbox(options: SandboxOptions = {}, wireFormat: Format = 'j
 	return {
 		get sandbox() {
 			return state.sandbox;
+		},
+		/** For a test that sends the store a request breaking a documented rule on purpose. */
+		expectBrokenRules() {
+			state.expectBrokenRules = true;
 		},
 		credentials,
 		/**

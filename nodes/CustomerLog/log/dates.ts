@@ -12,7 +12,7 @@ export const DATE_INPUT_HINT =
 	'ISO 8601 such as 2026-05-01T10:30:00 (an offset is honoured; without one the workflow\'s timezone applies), ' +
 	'epoch milliseconds, YYYY-MM-DD HH:MM:SS in UTC, or a date from an expression such as $now';
 
-function isLuxonDateTime(value: unknown): value is { toMillis(): number } {
+function isLuxonDateTime(value: unknown): value is { toMillis(): number; zoneName?: string | null } {
 	// Duck-typed: a DateTime built by the expression engine's own copy of Luxon is still one.
 	return DateTime.isDateTime(value as DateTime);
 }
@@ -80,4 +80,70 @@ export function netoDateTimeToIso(value: string): string | null {
 		? DateTime.fromFormat(text, NETO_FORMAT, { zone: 'utc' })
 		: DateTime.fromISO(text, { zone: 'utc' });
 	return date.isValid ? date.toUTC().toISO() : null;
+}
+
+// ---- Follow-Up Required By: a calendar day ----
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The calendar day a value names, as written: a date alone is that day; a text with an offset
+ * (ISO 8601's, or Neto's own format, which is UTC) is the day in that offset; a Luxon DateTime the
+ * day in its own zone; a text without an offset, a JS Date or epoch milliseconds the day in
+ * `timezone` (the workflow's).
+ */
+function readDay(value: unknown, timezone: string): DateTime | undefined {
+	if (isLuxonDateTime(value)) return DateTime.fromMillis(value.toMillis(), { zone: value.zoneName ?? timezone });
+	if (isJsDate(value)) return DateTime.fromMillis(value.getTime(), { zone: timezone });
+	if (typeof value === 'number') return Number.isFinite(value) ? DateTime.fromMillis(value, { zone: timezone }) : undefined;
+	if (typeof value !== 'string') return undefined;
+	const text = value.trim();
+	if (ISO_DAY.test(text)) return DateTime.fromISO(text, { zone: 'utc' });
+	if (NETO_DATE_TIME.test(text)) return DateTime.fromFormat(text, NETO_FORMAT, { zone: 'utc' });
+	if (EPOCH_MILLISECONDS.test(text)) return DateTime.fromMillis(Number(text), { zone: timezone });
+	const iso = DateTime.fromISO(text, { zone: timezone, setZone: true });
+	if (iso.isValid) return iso;
+	const rfc = DateTime.fromRFC2822(text, { zone: timezone, setZone: true });
+	return rfc.isValid ? rfc : DateTime.fromHTTP(text, { zone: timezone, setZone: true });
+}
+
+/**
+ * Follow-Up Required By as Neto's DateTime: the day the value names (readDay), at 00:00:00. A store
+ * that keeps the date keeps that day; one that keeps the UTC time and shows it in the shop's zone
+ * shows that day in every zone from UTC to UTC+14, Neto's merchants' among them (docs/neto-contract.md).
+ */
+export function toNetoDay(value: unknown, timezone: string): Result<string, string> {
+	const day = readDay(value, timezone);
+	if (day === undefined || !day.isValid) {
+		const impossible = typeof value === 'string' && DATE_SHAPED.test(value.trim()) ? ': there is no such day' : '';
+		return fail(`${given(value)} cannot be read as a day${impossible}. Use ${DAY_INPUT_HINT}`);
+	}
+	if (day.year < 1000 || day.year > 9999) return fail(`${given(value)} is outside the years 1000 to 9999 that Neto stores`);
+	return ok(`${day.toISODate() as string} 00:00:00`);
+}
+
+export const DAY_INPUT_HINT =
+	'a date such as 2026-12-15, or any date and time (its day as written: in its own offset when it has one, else in the workflow\'s timezone)';
+
+/**
+ * The day a stored Follow-Up Required By names, as `YYYY-MM-DD`, or undefined (empty, 0000-00-00,
+ * not a date). GetCustomer documents a Date; a store that gives a DateTime (UTC) instead gives the
+ * day itself when its time is 00:00:00 (a day written as this node writes one), else an instant,
+ * whose day is the one in `timezone` (the workflow's).
+ */
+export function storedDay(text: string, timezone: string): string | undefined {
+	const trimmed = text.trim();
+	if (ISO_DAY.test(trimmed)) {
+		const day = DateTime.fromISO(trimmed, { zone: 'utc' });
+		return day.isValid && day.year >= 1000 ? trimmed : undefined;
+	}
+	if (!NETO_DATE_TIME.test(trimmed)) return undefined;
+	const instant = DateTime.fromFormat(trimmed, NETO_FORMAT, { zone: 'utc' });
+	if (!instant.isValid || instant.year < 1000) return undefined;
+	return trimmed.endsWith(' 00:00:00') ? trimmed.slice(0, 10) : (instant.setZone(timezone).toISODate() ?? undefined);
+}
+
+/** When a day begins in `timezone`, as epoch milliseconds. */
+export function dayStartsAt(day: string, timezone: string): number {
+	return DateTime.fromISO(day, { zone: timezone }).startOf('day').toMillis();
 }

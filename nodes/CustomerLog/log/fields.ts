@@ -8,7 +8,8 @@
 
 export type LogOperation = 'add' | 'update';
 
-export type FieldKind = 'string' | 'dateTime' | 'status' | 'logId';
+/** `dateTime`: an instant (UTC on the wire); `date`: a calendar day (log/dates.ts, toNetoDay). */
+export type FieldKind = 'string' | 'dateTime' | 'date' | 'status' | 'logId';
 
 export interface CustomerLogField {
 	/** Neto's element name, as it goes on the wire and in output items. */
@@ -67,7 +68,7 @@ export const CUSTOMER_LOG_FIELDS: readonly CustomerLogField[] = [
 		displayName: 'Follow-Up Type',
 		kind: 'string',
 		operations: { add: 50, update: 50 },
-		description: 'The kind of follow-up, e.g. Phone Call or Email',
+		description: 'The kind of follow-up, e.g. Phone Call or Email. Neto stores it but never returns it: Get, Get Many and the trigger cannot show it.',
 	},
 	{
 		wire: 'Username',
@@ -86,7 +87,7 @@ export const CUSTOMER_LOG_FIELDS: readonly CustomerLogField[] = [
 		displayName: 'Customer Name',
 		kind: 'string',
 		operations: { add: 100, update: 100 },
-		description: 'The customer\'s name as shown on the log',
+		description: 'The customer\'s name as shown on the log. Neto stores it but never returns it: Get, Get Many and the trigger cannot show it.',
 	},
 	{
 		wire: 'LastContacted',
@@ -100,9 +101,9 @@ export const CUSTOMER_LOG_FIELDS: readonly CustomerLogField[] = [
 		wire: 'DateRequiredFollowUp',
 		param: 'dateRequiredFollowUp',
 		displayName: 'Follow-Up Required By',
-		kind: 'dateTime',
+		kind: 'date',
 		operations: { add: null, update: null },
-		description: 'When the follow-up is due',
+		description: 'The day the follow-up is due (a calendar day: the time of day is not kept)',
 	},
 	{
 		wire: 'Status',

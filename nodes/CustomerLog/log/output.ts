@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { NetoAnswer, NetoMessages } from '../answer';
-import { netoDateTimeToIso } from './dates';
+import { netoDateTimeToIso, storedDay } from './dates';
 import { CUSTOMER_LOG_FIELDS } from './fields';
 
 /**
@@ -10,11 +10,27 @@ import { CUSTOMER_LOG_FIELDS } from './fields';
  * (UTC), so a downstream node reads a log the same way after Add, Update, Get or Get Many.
  */
 
-/** The UTC dates a log may carry: the table's date fields, and GetCustomer's LastContactedUTC. */
+/**
+ * The dates a log may carry: the table's date and day fields, and GetCustomer's LastContactedUTC.
+ * A day's `iso` is its midnight in UTC (the day as written, in ISO 8601's Z).
+ */
 const UTC_DATE_FIELDS = [
-	...CUSTOMER_LOG_FIELDS.filter((field) => field.kind === 'dateTime').map((field) => field.wire),
+	...CUSTOMER_LOG_FIELDS.filter((field) => field.kind === 'dateTime' || field.kind === 'date').map((field) => field.wire),
 	'LastContactedUTC',
 ];
+const DAY_FIELDS = CUSTOMER_LOG_FIELDS.filter((field) => field.kind === 'date').map((field) => field.wire);
+
+/** A log as the store gave it, with each day field given back as its day, YYYY-MM-DD (storedDay). */
+function withDays(log: IDataObject, timezone: string): IDataObject {
+	const copy = { ...log };
+	for (const name of DAY_FIELDS) {
+		const value = log[name];
+		if (typeof value !== 'string' || value === '') continue;
+		const day = storedDay(value, timezone);
+		if (day !== undefined) copy[name] = day;
+	}
+	return copy;
+}
 
 function isoDates(log: IDataObject): IDataObject {
 	const iso: IDataObject = {};
@@ -48,8 +64,10 @@ export function writtenLogOutput(log: IDataObject, answer: NetoAnswer, logId?: n
  * A log read back through GetCustomer, with the customer it came in. Simplified: `LogID`,
  * `Username` and the log's fields, in the field table's order, and `iso`. Not simplified: everything
  * the store returned for the log, after the customer's `Username`, and `iso` (version 1's output).
+ * Either way Follow-Up Required By is the day the store keeps (YYYY-MM-DD), whichever way it gives it.
  */
-export function storedLogOutput(customer: IDataObject, log: IDataObject, simplify: boolean): IDataObject {
+export function storedLogOutput(customer: IDataObject, stored: IDataObject, simplify: boolean, timezone: string): IDataObject {
+	const log = withDays(stored, timezone);
 	if (!simplify) return { Username: customer.Username, ...log, iso: isoDates(log) };
 	const clean: IDataObject = {};
 	for (const field of CUSTOMER_LOG_FIELDS) {

@@ -1,6 +1,6 @@
 import type { INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
-import { DATE_INPUT_HINT } from './dates';
+import { DATE_INPUT_HINT, DAY_INPUT_HINT } from './dates';
 import type { CustomerLogField, LogOperation } from './fields';
 import { LOG_STATUSES, fieldsOf, isRequired, maxLengthOf } from './fields';
 
@@ -11,6 +11,8 @@ function limitHint(field: CustomerLogField, operation: LogOperation): string | u
 	switch (field.kind) {
 		case 'dateTime':
 			return `Sent to Neto as YYYY-MM-DD HH:MM:SS in UTC. Accepts ${DATE_INPUT_HINT}.`;
+		case 'date':
+			return `Sent to Neto as that day, YYYY-MM-DD 00:00:00. Accepts ${DAY_INPUT_HINT}.`;
 		case 'status':
 			return undefined;
 		case 'logId':
@@ -126,6 +128,7 @@ function fieldProperty(field: CustomerLogField, operation: LogOperation): INodeP
 	if (field.locator === 'log') return logIdLocator(field.description, hint);
 	switch (field.kind) {
 		case 'dateTime':
+		case 'date':
 			return { ...common, type: 'dateTime', default: '' };
 		case 'status':
 			return {

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Refusal, Result } from '../failures';
 import { fail, ok } from '../failures';
-import { toNetoDateTime } from './dates';
+import { toNetoDateTime, toNetoDay } from './dates';
 import type { CustomerLogField, LogOperation } from './fields';
 import { LOG_STATUSES, OPERATION_LABELS, fieldByWire, fieldsOf, isRequired, maxLengthOf } from './fields';
 
@@ -91,6 +91,10 @@ function readValue(field: CustomerLogField, operation: LogOperation, value: unkn
 		case 'dateTime': {
 			const date = toNetoDateTime(value, timezone);
 			return date.ok ? date : refuse(field, `cannot be used: ${date.failure}`);
+		}
+		case 'date': {
+			const day = toNetoDay(value, timezone);
+			return day.ok ? day : refuse(field, `cannot be used: ${day.failure}`);
 		}
 		default:
 			return readText(field, operation, value);

@@ -37,10 +37,20 @@ export function readControl(options: Pick<RequestControl, 'requestsPerMinute' | 
 	return { requestsPerMinute: options.requestsPerMinute, retry: options.retry };
 }
 
+/**
+ * What a read of every customer filters by. Neto refuses a GetCustomer without a filter ("You must
+ * specify at least one filter and one OutputSelector"; Page and Limit select nothing), and every
+ * customer is active or not: Active is a Boolean (True, False) and supports multiple elements, so
+ * both values together select every customer and leave none out (docs/neto-contract.md, Decisions).
+ */
+export const EVERY_CUSTOMER: IDataObject = { Active: ['True', 'False'] };
+
 /** The GetCustomer filter, its elements in the XSD's order (XML requests must follow it). */
 function customerFilter(query: CustomerQuery, page: number): IDataObject {
+	const selects = Boolean(query.usernames?.length || query.emails?.length || query.updatedFrom || query.updatedTo);
 	return {
 		...(query.usernames?.length ? { Username: query.usernames } : {}),
+		...(selects ? {} : EVERY_CUSTOMER),
 		...(query.emails?.length ? { Email: query.emails } : {}),
 		...(query.updatedFrom ? { DateUpdatedFrom: query.updatedFrom } : {}),
 		...(query.updatedTo ? { DateUpdatedTo: query.updatedTo } : {}),

@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { DeliveryOutcome, RequestFailure, Result } from '../failures';
+import type { DeliveryOutcome, RequestFailure, Result, Unavailable } from '../failures';
 import { fail, ok } from '../failures';
 import type { NetoAction, NetoAnswer, NetoMessage, WireFormat } from '../answer';
 import { encodeRequest, parseNetoResponse } from './wire';
@@ -64,30 +64,54 @@ const MAX_WAIT_MS = 60_000;
 /**
  * Network failures in words. n8n's NodeApiError replaces any message that contains an error code
  * such as ECONNREFUSED with a generic text, losing the item and the URL, so codes stay out of it.
+ * Shared with the credential's Test (credentialTest.ts), which says the same in the same words.
  */
-const NETWORK_FAILURES: Record<string, string> = {
-	ECONNREFUSED: 'the connection was refused',
-	ECONNRESET: 'the connection was reset',
+export const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused (nothing is listening at that address and port)',
+	ECONNRESET: 'the connection was reset by the other end',
 	ECONNABORTED: 'the connection was aborted',
 	EPIPE: 'the connection was closed while sending',
 	ETIMEDOUT: 'the connection timed out',
 	ESOCKETTIMEDOUT: 'the connection timed out',
-	ENOTFOUND: 'no such host',
-	EAI_AGAIN: 'the host name could not be looked up',
+	ENOTFOUND: 'the host name was not found (check the Store URL\'s domain)',
+	EAI_AGAIN: 'the host name could not be looked up (a DNS failure)',
 	EHOSTUNREACH: 'the host is unreachable',
 	ENETUNREACH: 'the network is unreachable',
 	ERR_INVALID_URL: 'the URL is not valid',
+	CERT_HAS_EXPIRED: "the store's TLS certificate has expired",
+	DEPTH_ZERO_SELF_SIGNED_CERT: "the store's TLS certificate is self-signed, so it cannot be trusted",
+	SELF_SIGNED_CERT_IN_CHAIN: "the store's TLS certificate chain holds a self-signed certificate, so it cannot be trusted",
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the store's TLS certificate could not be verified",
+	UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the store's TLS certificate could not be verified (its issuer is unknown here)",
+	ERR_TLS_CERT_ALTNAME_INVALID: "the store's TLS certificate is for another host name",
+	EPROTO: 'the secure (TLS) connection could not be set up',
+	// What Node's fetch (the credential's Test) says for the same failures.
+	UND_ERR_SOCKET: 'the connection was closed by the other end',
+	UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+	UND_ERR_HEADERS_TIMEOUT: 'the store did not answer in time',
 };
+
+/** A network failure in words, from the error a request failed with. */
+export function networkFailureInWords(error: unknown): string {
+	const code = errorCode(error) ?? '';
+	const text = error instanceof Error ? error.message : String(error);
+	// A request's own time limit (axios says ECONNABORTED, fetch a TimeoutError) is a timeout, not an abort.
+	if (/timeout|timed out/i.test(text) || (error as { name?: unknown } | undefined)?.name === 'TimeoutError') return 'the store did not answer in time';
+	if (NETWORK_FAILURES[code]) return NETWORK_FAILURES[code];
+	if (/certificate|self.signed|TLS|SSL/i.test(text)) return "the store's TLS certificate could not be verified";
+	return 'a network error';
+}
+
 /** Codes that prove the request never left this machine or was never accepted by a server. */
 const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function errorCode(error: unknown): string | undefined {
 	for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
-		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
+		if (typeof current.code === 'string' && (/^E[A-Z_]+$/.test(current.code) || current.code in NETWORK_FAILURES)) return current.code;
 		current = current.cause as typeof current;
 	}
 	const text = error instanceof Error ? error.message : String(error);
-	return /\b(E[A-Z]{3,}[A-Z_]*)\b/.exec(text)?.[1];
+	return /\b(E[A-Z]{3,}[A-Z_]*|[A-Z]+(?:_[A-Z]+)*_CERT[A-Z_]*|CERT_[A-Z_]+)\b/.exec(text)?.[1];
 }
 
 function retryAfterMs(header: unknown): number | undefined {
@@ -104,7 +128,7 @@ function backoffMs(policy: RetryPolicy, attempt: number): number {
 	return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
-function redact(text: string, secrets: string[]): string {
+export function redact(text: string, secrets: string[]): string {
 	return secrets.reduce((result, secret) => (secret.length >= 4 ? result.split(secret).join('[redacted]') : result), text);
 }
 
@@ -234,13 +258,14 @@ async function tryOnce(this: NetoContext, prepared: PreparedRequest, control: Re
  */
 function classify(outcome: TryOutcome, permit: Permit, tries: TryCount, prepared: PreparedRequest, control: RequestControl): Next {
 	const { request, url } = prepared;
-	const failed = (message: string, description: string, deliveryOutcome: DeliveryOutcome, httpCode?: number): Next => ({
+	const failed = (message: string, description: string, deliveryOutcome: DeliveryOutcome, httpCode?: number, unavailable?: Unavailable): Next => ({
 		again: false,
 		result: fail<RequestFailure>({
 			message: prepared.redact(message),
 			description: prepared.redact(description),
 			outcome: deliveryOutcome,
 			...(httpCode === undefined ? {} : { httpCode }),
+			...(unavailable === undefined ? {} : { unavailable }),
 		}),
 	});
 	const retryAfterBackoff = (): Next => ({ again: true, waitMs: backoffMs(control.retry, tries.failures++) });
@@ -262,11 +287,13 @@ function classify(outcome: TryOutcome, permit: Permit, tries: TryCount, prepared
 		tries.mayHaveLanded ||= delivery === 'unknown';
 		if (tries.failures < control.retry.maxRetries && (delivery === 'notDelivered' || request.idempotent)) return retryAfterBackoff();
 		return failed(
-			`The store at ${url} could not be reached: ${NETWORK_FAILURES[code] ?? 'a network error'}`,
+			`The store at ${url} could not be reached: ${networkFailureInWords(outcome.error)}`,
 			delivery === 'notDelivered'
-				? 'The request never reached the store, so nothing was changed.'
-				: 'The connection failed after the request was sent; the store may or may not have applied it.',
+				? `The request never reached the store, so nothing was changed. Store URL: ${url}`
+				: `The connection failed after the request was sent; the store may or may not have applied it. Store URL: ${url}`,
 			delivery,
+			undefined,
+			code === 'ENOTFOUND' ? 'nameNotFound' : 'network',
 		);
 	}
 	const { statusCode: status, headers, body } = outcome.response;
@@ -287,6 +314,7 @@ function classify(outcome: TryOutcome, permit: Permit, tries: TryCount, prepared
 			`Still limited after ${tries.limitedTimes} tries over ${Math.round((Date.now() - tries.limitedSince) / 1000)} s; nothing was changed. Neto allows 500 requests a minute per account, shared by every workflow and app that uses it: lower "Requests Per Minute" or raise "Rate Limit Wait (Minutes)".`,
 			'notDelivered',
 			status,
+			'server',
 		);
 	}
 	permit.done();
@@ -299,21 +327,23 @@ function classify(outcome: TryOutcome, permit: Permit, tries: TryCount, prepared
 		const { reason, excerpt } = parsed.failure;
 		return failed(
 			status >= 400
-				? `The store answered HTTP ${status} instead of a Neto API answer`
+				? `The store at ${url} answered HTTP ${status} instead of a Neto API answer`
 				: `No Neto API answered at ${url}: ${reason}`,
 			`HTTP ${status}. ${excerpt ? `The answer began: ${excerpt}. ` : ''}Check the Store URL in the credential.`,
 			'unknown',
 			status,
+			status >= 500 ? 'server' : undefined,
 		);
 	}
 	const answer = parsed.value;
 	if (status >= 400) {
 		const first = answer.Messages.Error[0];
 		return failed(
-			`The store answered HTTP ${status}${first ? `: ${first.Message}` : ''}`,
+			`The store at ${url} answered HTTP ${status}${first ? `: ${first.Message}` : ''}`,
 			first?.Description ?? `The store's Neto API refused the request with HTTP ${status}.`,
 			'unknown',
 			status,
+			status >= 500 ? 'server' : undefined,
 		);
 	}
 	return { again: false, result: ok(redactMessages(answer, prepared.redact)) };

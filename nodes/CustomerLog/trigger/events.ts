@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { isOpenFollowUp } from '../log/fields';
-import { changesSince, decodeEntry, encodeEntry, fieldText, sameDueDate, utcInstant } from './fingerprint';
+import { changesSince, decodeEntry, dueAt, encodeEntry, fieldText, sameDueDate } from './fingerprint';
 import { eventItem } from './items';
 import type { Observation } from './read';
 import type { TriggerSettings } from './settings';
@@ -11,17 +11,18 @@ import type { TriggerSettings } from './settings';
  * gives the events and the next state's entries.
  */
 
-function isDue(log: IDataObject, now: number): boolean {
-	const due = utcInstant(fieldText(log, 'DateRequiredFollowUp'));
+/** Due: its Follow-Up Required By day has begun in the workflow's timezone, and it is not Completed. */
+function isDue(log: IDataObject, now: number, timezone: string): boolean {
+	const due = dueAt(fieldText(log, 'DateRequiredFollowUp'), timezone);
 	return isOpenFollowUp(due, fieldText(log, 'Status')) && due <= now;
 }
 
 /** The entries a baseline records: every log, and every due date already come counted as fired. */
-export function baselineEntries(observation: Observation, now: number): Record<string, string> {
+export function baselineEntries(observation: Observation, now: number, timezone: string): Record<string, string> {
 	const logs: Record<string, string> = {};
 	for (const [username, customerLogs] of observation.customers) {
 		for (const log of customerLogs) {
-			const due = utcInstant(fieldText(log, 'DateRequiredFollowUp'));
+			const due = dueAt(fieldText(log, 'DateRequiredFollowUp'), timezone);
 			logs[String(log.LogID)] = encodeEntry(log, username, due !== undefined && due <= now);
 		}
 	}
@@ -44,15 +45,15 @@ export function compare(
 			const known = previous[id] === undefined ? undefined : decodeEntry(previous[id]);
 			const matches = settings.matches(log);
 			if (!known) {
-				if (settings.event === 'newLog' && matches) events.push(eventItem('newLog', username, log));
+				if (settings.event === 'newLog' && matches) events.push(eventItem('newLog', username, log, settings.timezone));
 			} else if (settings.event === 'logUpdated') {
 				const changes = changesSince(known, log);
-				if (changes.changedFields.length > 0 && matches) events.push(eventItem('logUpdated', username, log, changes));
+				if (changes.changedFields.length > 0 && matches) events.push(eventItem('logUpdated', username, log, settings.timezone, changes));
 			}
 			// Fired once per log and due date: a moved due date may fire again when it comes.
 			let fired = known !== undefined && known.fired && sameDueDate(known, log);
-			if (!fired && settings.event === 'followUpDue' && matches && isDue(log, now)) {
-				events.push(eventItem('followUpDue', username, log));
+			if (!fired && settings.event === 'followUpDue' && matches && isDue(log, now, settings.timezone)) {
+				events.push(eventItem('followUpDue', username, log, settings.timezone));
 				fired = true;
 			}
 			logs[id] = encodeEntry(log, username, fired);

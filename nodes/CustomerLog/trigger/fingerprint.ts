@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
+import { dayStartsAt, storedDay } from '../log/dates';
 import { LOG_STATUSES } from '../log/fields';
 
 /**
@@ -139,10 +140,19 @@ export function changesSince(entry: LogEntry, log: IDataObject): { changedFields
 	return { changedFields, previous };
 }
 
-/** The entry's due date as epoch ms, when it is kept exactly and is a date. */
-export function entryDue(entry: LogEntry): number | undefined {
+/**
+ * When a stored Follow-Up Required By comes due, as epoch ms: when its day (storedDay) begins in
+ * `timezone`, the workflow's. Undefined when it names no day.
+ */
+export function dueAt(text: string, timezone: string): number | undefined {
+	const day = storedDay(text, timezone);
+	return day === undefined ? undefined : dayStartsAt(day, timezone);
+}
+
+/** The entry's due moment (dueAt), when its due date is kept exactly and is a date. */
+export function entryDue(entry: LogEntry, timezone: string): number | undefined {
 	const text = tokenValue(entry.tokens[DUE]);
-	return text === undefined ? undefined : utcInstant(text);
+	return text === undefined ? undefined : dueAt(text, timezone);
 }
 
 export function entryStatus(entry: LogEntry): string | undefined {

@@ -50,11 +50,11 @@ export async function readWholeScope(this: IPollFunctions, settings: TriggerSett
  * that this poll has not read: they are read so that Follow-Up Due fires on time even when nothing
  * else about the customer changed.
  */
-function comingDue(state: TriggerState, read: Map<string, IDataObject[]>, now: number): string[] {
+function comingDue(state: TriggerState, read: Map<string, IDataObject[]>, now: number, timezone: string): string[] {
 	const usernames = new Set<string>();
 	for (const text of Object.values(state.logs)) {
 		const entry = decodeEntry(text);
-		const due = entryDue(entry);
+		const due = entryDue(entry, timezone);
 		if (entry.fired || !isOpenFollowUp(due, entryStatus(entry)) || due <= state.polledAt || due > now) continue;
 		if (read.has(entry.username)) continue;
 		usernames.add(entry.username);
@@ -76,7 +76,7 @@ export async function readChanges(
 	const since = toNetoDateTime(state.polledAt - UPDATED_OVERLAP_MS, 'UTC');
 	await readInto.call(this, { updatedFrom: since.ok ? since.value : undefined }, observation, control);
 	if (settings.event === 'followUpDue') {
-		const due = comingDue(state, observation.customers, now);
+		const due = comingDue(state, observation.customers, now, settings.timezone);
 		if (due.length > 0) await readInto.call(this, { usernames: due }, observation, control);
 	}
 	return { observation, walked: false };

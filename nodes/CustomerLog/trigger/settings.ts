@@ -21,7 +21,7 @@ export const triggerProperties: INodeProperties[] = [
 			{
 				name: 'Follow-Up Due',
 				value: 'followUpDue',
-				description: "A log's Follow-Up Required By has come (in UTC) and its status is not Completed; once per log and due date",
+				description: "A log's Follow-Up Required By day has begun in the workflow's timezone and its status is not Completed; once per log and day",
 			},
 			{
 				name: 'Log Updated',
@@ -101,6 +101,8 @@ export interface TriggerSettings {
 	fullCheckMs: number;
 	/** Whether a log, as it is now, passes the filters. */
 	matches(log: IDataObject): boolean;
+	/** The workflow's timezone: a follow-up comes due when its day begins there. */
+	timezone: string;
 	/** Names the event and scope: a poll whose state was kept for another starts a new baseline. */
 	stateKey: string;
 }
@@ -130,6 +132,7 @@ export function readSettings(context: IPollFunctions): TriggerSettings {
 	return {
 		event,
 		usernames,
+		timezone: context.getTimezone(),
 		fullCheckMs: Math.max(1, Number(context.getNodeParameter('fullCheckHours', 24)) || 24) * 3_600_000,
 		matches: (log) =>
 			(statuses.length === 0 || statuses.includes(fieldText(log, 'Status'))) &&

@@ -46,7 +46,7 @@ async function readItem(this: IExecuteFunctions, itemIndex: number, context: Rea
 	const read = await eachCustomer.call(this, { ...query, withLogs: true }, { format: context.wireFormat, control: context.control }, (record) => {
 		customers++;
 		const log = logsOf(record).find((entry) => Number(entry.LogID) === logId.value);
-		if (log) found = { json: storedLogOutput(record, log, simplify), pairedItem: { item: itemIndex } };
+		if (log) found = { json: storedLogOutput(record, log, simplify, context.timezone), pairedItem: { item: itemIndex } };
 		return found === undefined;
 	});
 	if (!read.ok) return read;

@@ -132,7 +132,7 @@ async function readItem(this: IExecuteFunctions, itemIndex: number, context: Rea
 		(record) => {
 			for (const log of logsOf(record)) {
 				if (statuses.length > 0 && !statuses.includes(String(log.Status))) continue;
-				found.push({ json: storedLogOutput(record, log, simplify), pairedItem: { item: itemIndex } });
+				found.push({ json: storedLogOutput(record, log, simplify, context.timezone), pairedItem: { item: itemIndex } });
 				if (found.length >= limit) return false;
 			}
 			return true;
