@@ -9,7 +9,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { ActiveTrigger } from './harness/engine';
-import { useSandbox } from './harness/fixtures';
+import { useSandbox, useTestClock } from './harness/fixtures';
 
 const ZONES = ['Australia/Sydney', 'Pacific/Auckland', 'America/Los_Angeles'] as const;
 /** How a store may keep DateRequiredFollowUp (the sandbox's followUpDates switch). */
@@ -77,15 +77,7 @@ describe.each(STORES)('Follow-Up Required By is a calendar day ($label)', ({ opt
 describe.each(ZONES)('Follow-Up Due in workflow timezone %s', (zone) => {
 	const suite = useSandbox();
 
-	beforeEach(() => {
-		jest.useFakeTimers({
-			now: Date.UTC(2026, 11, 1),
-			doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'],
-		});
-	});
-	afterEach(() => {
-		jest.useRealTimers();
-	});
+	useTestClock(Date.UTC(2026, 11, 1));
 
 	/** When the 15th of December 2026 begins in the zone. */
 	function startOfThe15th(): number {

@@ -7,7 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { ActiveTrigger, runListSearch } from './harness/engine';
-import { useSandbox } from './harness/fixtures';
+import { fakeDateOnly, useSandbox } from './harness/fixtures';
 
 const suite = useSandbox();
 
@@ -112,7 +112,7 @@ describe('Every Customer leaves no customer out', () => {
 	test("the trigger's baseline and full check read inactive customers and prospects; a new log of each is emitted", async () => {
 		addOutsiders();
 		const baselineLog = suite.sandbox.store.insertLog({ Username: 'gone_quiet', Notes: 'before the baseline' });
-		jest.useFakeTimers({ now: Date.UTC(2026, 10, 23, 12), doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'] });
+		fakeDateOnly(Date.UTC(2026, 10, 23, 12));
 		try {
 			const trigger = new ActiveTrigger({ event: 'newLog' }, suite.credentials());
 			expect((await trigger.poll()).emitted).toBeNull();

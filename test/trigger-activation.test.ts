@@ -8,28 +8,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { ActiveTrigger } from './harness/engine';
-import { useSandbox } from './harness/fixtures';
+import { useSandbox, useTestClock } from './harness/fixtures';
 
 const START = Date.UTC(2026, 10, 23, 12, 0, 0);
 const MINUTE = 60_000;
-let clock = START;
-
-function setClock(ms: number) {
-	clock = ms;
-	jest.setSystemTime(ms);
-}
-const later = (ms: number) => setClock(clock + ms);
-
-beforeEach(() => {
-	jest.useFakeTimers({
-		now: START,
-		doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'],
-	});
-	clock = START;
-});
-afterEach(() => {
-	jest.useRealTimers();
-});
+const { later } = useTestClock(START);
 
 const suite = useSandbox();
 

@@ -6,34 +6,18 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { ActiveTrigger, fetchTestEvent, runListSearch } from './harness/engine';
-import { useSandbox } from './harness/fixtures';
+import { useSandbox, useTestClock } from './harness/fixtures';
 
 const START = Date.UTC(2026, 10, 23, 12, 0, 0);
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-let clock = START;
-
-function setClock(ms: number) {
-	clock = ms;
-	jest.setSystemTime(ms);
-}
-const later = (ms: number) => setClock(clock + ms);
+const clock = useTestClock(START);
+const { later, set: setClock } = clock;
 
 /** Neto's DateTime for a moment on the test clock. */
 function netoTime(ms: number): string {
 	return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
-
-beforeEach(() => {
-	jest.useFakeTimers({
-		now: START,
-		doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'],
-	});
-	clock = START;
-});
-afterEach(() => {
-	jest.useRealTimers();
-});
 
 const suite = useSandbox();
 
@@ -72,7 +56,7 @@ describe('Neto Customer Log Trigger: baseline and events', () => {
 		const trigger = activeTrigger({ event: 'newLog' });
 		await trigger.poll();
 		later(MINUTE);
-		const log = addLog({ Username: 'tom_k', AllocatedTo: 'Sam', Status: 'Require Recontact', Notes: 'Call back', LastContacted: netoTime(clock) });
+		const log = addLog({ Username: 'tom_k', AllocatedTo: 'Sam', Status: 'Require Recontact', Notes: 'Call back', LastContacted: netoTime(clock.now()) });
 		later(MINUTE);
 		const outcome = await trigger.poll();
 		expect(outcome.emitted).toHaveLength(1);
@@ -123,7 +107,7 @@ describe('Neto Customer Log Trigger: baseline and events', () => {
 		expect(await pollEvents(trigger)).toEqual([['followUpDue', log.LogID]]);
 		later(MINUTE);
 		expect(await pollEvents(trigger)).toEqual([]);
-		const dayAfter = new Date(clock + DAY).toISOString().slice(0, 10);
+		const dayAfter = new Date(clock.now() + DAY).toISOString().slice(0, 10);
 		suite.sandbox.store.changeLog(log.LogID, { DateRequiredFollowUp: `${dayAfter} 00:00:00` });
 		later(MINUTE);
 		expect(await pollEvents(trigger)).toEqual([]);
@@ -137,7 +121,7 @@ describe('Neto Customer Log Trigger: baseline and events', () => {
 		const trigger = activeTrigger({ event: 'followUpDue' });
 		await trigger.poll(); // seeded logs 1000 and 1002 are long overdue: the baseline counts them as fired
 		later(MINUTE);
-		const today = new Date(clock).toISOString().slice(0, 10);
+		const today = new Date(clock.now()).toISOString().slice(0, 10);
 		addLog({ Username: 'jsmith', Status: 'Completed', DateRequiredFollowUp: `${today} 00:00:00` });
 		const open = addLog({ Username: 'jsmith', Status: 'Recontacting', DateRequiredFollowUp: `${today} 00:00:00` });
 		later(MINUTE);

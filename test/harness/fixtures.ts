@@ -68,3 +68,31 @@ export const ALL_ADD_FIELDS = {
 	status: 'Recontacting',
 	notes: 'Wants a quote for 40 units',
 };
+
+/**
+ * Jest's fake Date only, set to `now` (timers stay real, so HTTP and the sandbox run as usual):
+ * n8n-workflow's and the sandbox's clock, moved by the test with jest.setSystemTime.
+ */
+export function fakeDateOnly(now: number): void {
+	jest.useFakeTimers({
+		now,
+		doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'],
+	});
+}
+
+/** A test clock starting at `start` before each test (fakeDateOnly); `later` moves it on. */
+export function useTestClock(start: number) {
+	let clock = start;
+	beforeEach(() => {
+		fakeDateOnly(start);
+		clock = start;
+	});
+	afterEach(() => {
+		jest.useRealTimers();
+	});
+	const set = (ms: number) => {
+		clock = ms;
+		jest.setSystemTime(ms);
+	};
+	return { now: () => clock, set, later: (ms: number) => set(clock + ms) };
+}
