@@ -172,13 +172,15 @@ function startSandbox(userOptions = {}) {
 					out.CustomerLogs = {
 						CustomerLog: store.logsOf(customer.Username).map((log) => ({
 							LogID: String(log.LogID),
-							Customer: log.Username,
+							// Derived from the log's own fields, unless changeLog set them (so a test can
+							// change one returned field alone, as a store's own logic might).
+							Customer: log.Customer ?? log.Username,
 							AllocatedTo: log.AllocatedTo,
 							Status: log.Status,
 							DateRequiredFollowUp: log.DateRequiredFollowUp.slice(0, 10),
 							LastContacted: log.LastContacted,
-							LastContactedLocal: log.LastContacted,
-							LastContactedUTC: log.LastContacted,
+							LastContactedLocal: log.LastContactedLocal ?? log.LastContacted,
+							LastContactedUTC: log.LastContactedUTC ?? log.LastContacted,
 							Notes: log.Notes,
 						})),
 					};
