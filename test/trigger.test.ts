@@ -3,9 +3,11 @@
  * against the sandbox over HTTP. The clock is n8n-workflow's and the sandbox's Date, moved by the
  * test (jest's fake Date only; timers stay real), so due dates and "once a day" come on demand.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, INodePropertyOptions } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
 
-import { ActiveTrigger, fetchTestEvent, runListSearch } from './harness/engine';
+import { NetoCustomerLogTrigger } from '../nodes/CustomerLog/NetoCustomerLogTrigger.node';
+import { ActiveTrigger, TRIGGER_TYPE, fetchTestEvent, runCustomerLog, runListSearch } from './harness/engine';
 import { useSandbox } from './harness/fixtures';
 
 const START = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -113,6 +115,46 @@ describe('Neto Customer Log Trigger: baseline and events', () => {
 		expect(json).toEqual(expect.objectContaining({ event: 'logUpdated', LogID: log.LogID, Status: 'Completed', AllocatedTo: 'Sam' }));
 		expect(json.changedFields).toEqual(['Status', 'AllocatedTo', 'Notes']);
 		expect(json.previous).toEqual({ Status: 'Require Recontact', AllocatedTo: 'Priya' });
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+	});
+
+	// One watched field changed alone (TRACKED_FIELDS). The sandbox returns LastContactedLocal and
+	// LastContactedUTC from LastContacted, so Last Contacted moves all three; the other two, and the
+	// log's Customer, are changed alone as a store's own logic might.
+	test.each([
+		['Status', { Status: 'Completed' }, ['Status'], { Status: 'Require Recontact' }],
+		['Follow-Up Required By', { DateRequiredFollowUp: '2026-12-01 00:00:00' }, ['DateRequiredFollowUp'], { DateRequiredFollowUp: '2026-11-30' }],
+		['Allocated To', { AllocatedTo: 'Sam' }, ['AllocatedTo'], { AllocatedTo: 'Priya' }],
+		[
+			'Last Contacted',
+			{ LastContacted: '2026-11-23 12:01:00' },
+			['LastContacted', 'LastContactedUTC', 'LastContactedLocal'],
+			{ LastContacted: '2026-11-20 09:00:00', LastContactedUTC: '2026-11-20 09:00:00', LastContactedLocal: '2026-11-20 09:00:00' },
+		],
+		['LastContactedUTC', { LastContactedUTC: '2026-11-20 09:00:01' }, ['LastContactedUTC'], { LastContactedUTC: '2026-11-20 09:00:00' }],
+		['LastContactedLocal', { LastContactedLocal: '2026-11-20 20:00:00' }, ['LastContactedLocal'], { LastContactedLocal: '2026-11-20 09:00:00' }],
+		['Customer (the log field)', { Customer: 'Ellie W.' }, ['Customer'], { Customer: 'ellie.w' }],
+		['Notes', { Notes: 'Called back, all sorted' }, ['Notes'], { Notes: 'Call back' }],
+	])('Log Updated fires for a change of %s alone, and names what changed', async (_label, change, changedFields, previous) => {
+		const trigger = activeTrigger({ event: 'logUpdated' });
+		const log = addLog({
+			Username: 'ellie.w',
+			AllocatedTo: 'Priya',
+			Status: 'Require Recontact',
+			Notes: 'Call back',
+			LastContacted: '2026-11-20 09:00:00',
+			DateRequiredFollowUp: '2026-11-30 00:00:00',
+		});
+		await expectBaseline(trigger);
+		later(MINUTE);
+		suite.sandbox.store.changeLog(log.LogID, change);
+		later(MINUTE);
+		const outcome = await trigger.poll();
+		expect(outcome.error).toBeUndefined();
+		expect((outcome.emitted ?? []).map((item) => [item.json.event, item.json.LogID, item.json.changedFields, item.json.previous])).toEqual([
+			['logUpdated', log.LogID, changedFields, previous],
+		]);
 		later(MINUTE);
 		expect(await pollEvents(trigger)).toEqual([]);
 	});
@@ -412,4 +454,74 @@ describe('Neto Customer Log Trigger: state size', () => {
 		expect(Object.keys(((trigger.staticData['node:Neto Trigger'] as IDataObject).customerLogTrigger as IDataObject).logs as IDataObject)).toHaveLength(10_000);
 		expect(bytes).toBeLessThan(1_000_000);
 	}, 120_000);
+});
+
+describe('Neto Customer Log Trigger: item shape and versions', () => {
+	/** Get Many's item for one log (node version 2, Simplify on by default), for comparison. */
+	async function getManyItem(username: string, logId: unknown): Promise<IDataObject> {
+		const result = await runCustomerLog({ parameters: { operation: 'getAll', username, returnAll: true }, credentials: suite.credentials(), typeVersion: 2 });
+		expect(result.error).toBeUndefined();
+		return result.json.find((json) => json.LogID === logId) as IDataObject;
+	}
+
+	async function newLogItem(parameters: IDataObject, typeVersion: number): Promise<IDataObject> {
+		const trigger = new ActiveTrigger({ event: 'newLog', ...parameters }, suite.credentials(), {}, typeVersion);
+		await expectBaseline(trigger);
+		later(MINUTE);
+		const log = addLog({ Username: 'tom_k', AllocatedTo: 'Sam', Status: 'Require Recontact', Notes: 'Call back', LastContacted: netoTime(clock), DateRequiredFollowUp: '2026-11-30 00:00:00' });
+		later(MINUTE);
+		const outcome = await trigger.poll();
+		expect(outcome.error).toBeUndefined();
+		expect(outcome.emitted).toHaveLength(1);
+		return { ...(outcome.emitted as INodeExecutionData[])[0].json, addedLogId: log.LogID };
+	}
+
+	test("version 2 (a new node) simplifies by default: an item is Get Many's item for the log, plus the event", async () => {
+		const { addedLogId, event, ...log } = await newLogItem({}, 2);
+		expect(event).toBe('newLog');
+		expect(log).toEqual(await getManyItem('tom_k', addedLogId));
+		expect(Object.keys(log)).toEqual(['LogID', 'AllocatedTo', 'Username', 'LastContacted', 'DateRequiredFollowUp', 'Status', 'Notes', 'iso']);
+	});
+
+	test("version 2 with Simplify off gives the store's whole log, as version 1 (a saved workflow) still does", async () => {
+		const off = await newLogItem({ simplify: false }, 2);
+		const v1 = await newLogItem({}, 1);
+		for (const item of [off, v1]) {
+			expect(Object.keys(item)).toEqual([
+				'Username', 'LogID', 'Customer', 'AllocatedTo', 'Status', 'DateRequiredFollowUp', 'LastContacted', 'LastContactedLocal', 'LastContactedUTC', 'Notes', 'iso', 'event', 'addedLogId',
+			]);
+		}
+	});
+
+	test('Log Updated and Fetch Test Event on version 2 give simplified items too, with changedFields and previous', async () => {
+		const trigger = new ActiveTrigger({ event: 'logUpdated' }, suite.credentials(), {}, 2);
+		await expectBaseline(trigger);
+		later(MINUTE);
+		suite.sandbox.store.changeLog(1000, { Status: 'Completed' });
+		later(MINUTE);
+		const outcome = await trigger.poll();
+		const { event, changedFields, previous, ...log } = (outcome.emitted as INodeExecutionData[])[0].json;
+		expect([event, changedFields, previous]).toEqual(['logUpdated', ['Status'], { Status: 'Require Recontact' }]);
+		expect(log).toEqual(await getManyItem('jsmith', 1000));
+		const sample = await fetchTestEvent({ event: 'followUpDue' }, suite.credentials(), 2); // 1002: 1000 is now Completed
+		expect(sample.json.map((json) => Object.keys(json))).toEqual(
+			[1002].map(() => ['LogID', 'AllocatedTo', 'Username', 'LastContacted', 'DateRequiredFollowUp', 'Status', 'Notes', 'iso', 'event']),
+		);
+	});
+});
+
+describe('Neto Customer Log Trigger: names on the canvas', () => {
+	const description = new NetoCustomerLogTrigger().description;
+	const events = description.properties.find((property) => property.name === 'event')?.options as INodePropertyOptions[];
+
+	test.each(events.map((option) => [option.value, option.name]))('the subtitle of event %s is its name on screen, "%s"', (value, name) => {
+		const node: INode = { id: 't', name: 'Trigger', type: TRIGGER_TYPE, typeVersion: 2, position: [0, 0], parameters: { event: value } };
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: { getByName: () => new NetoCustomerLogTrigger(), getByNameAndVersion: () => new NetoCustomerLogTrigger(), getKnownTypes: () => ({}) } });
+		// As n8n's editor computes a node's subtitle (NodeHelpers.getNodeSubtitle).
+		expect(workflow.expression.getSimpleParameterValue(node, description.subtitle as string, 'internal', {})).toBe(name);
+	});
+
+	test("the node creator lists each event by its name on screen (n8n takes an option's action, else makes 'On follow up due')", () => {
+		expect(events.map((option) => option.action)).toEqual(events.map((option) => option.name));
+	});
 });
