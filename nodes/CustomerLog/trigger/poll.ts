@@ -25,8 +25,9 @@ const byNewestLog = (a: Candidate, b: Candidate) => Number(b.log.LogID) - Number
 function dueNow(this: IPollFunctions, candidates: Candidate[], now: number): Candidate[] {
 	const due = candidates.filter(({ log }) => isDue(log, now));
 	if (due.length > 0) return due.sort((a, b) => dueOf(b) - dueOf(a) || byNewestLog(a, b));
+	// None is due: every open log with a due date comes due later.
 	const upcoming = candidates
-		.filter(({ log }) => fieldText(log, 'Status') !== 'Completed' && (utcInstant(fieldText(log, 'DateRequiredFollowUp')) ?? 0) > now)
+		.filter(({ log }) => fieldText(log, 'Status') !== 'Completed' && utcInstant(fieldText(log, 'DateRequiredFollowUp')) !== undefined)
 		.sort((a, b) => dueOf(a) - dueOf(b) || byNewestLog(b, a));
 	const next = upcoming[0];
 	throw new NodeOperationError(this.getNode(), 'No customer log in scope is due now', {
