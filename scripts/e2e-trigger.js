@@ -20,7 +20,8 @@ function isTriggerExample(workflow) {
 	return workflow.file === TRIGGER_EXAMPLE;
 }
 
-function triggerWorkflow(id, event) {
+/** A workflow of the trigger alone; version 1 unless given (as saved before version 2). */
+function triggerWorkflow(id, event, typeVersion = 1) {
 	return {
 		id,
 		name: `Neto trigger e2e: ${event}`,
@@ -30,7 +31,7 @@ function triggerWorkflow(id, event) {
 				id: 't1',
 				name: 'Trigger',
 				type: 'n8n-nodes-neto.netoCustomerLogTrigger',
-				typeVersion: 1,
+				typeVersion,
 				position: [0, 0],
 				parameters: { pollTimes: EVERY_MINUTE, event },
 				credentials: { netoApi: { id: SANDBOX_CREDENTIAL_ID, name: 'Neto Sandbox' } },
@@ -168,8 +169,11 @@ const DURABLE_SCHEDULER_ENV = {
 	// Debug, to see in n8n's log that the scheduler's poll task handler ran the polls.
 	N8N_LOG_LEVEL: 'debug',
 };
-/** What n8n's scheduler logs when a poll it ran handed its items to an execution. */
+/** A simplified log's keys, as Get Many gives them (the event's own fields follow). */
+const SIMPLIFIED_KEYS = ['LogID', 'AllocatedTo', 'Username', 'LastContacted', 'DateRequiredFollowUp', 'Status', 'Notes', 'iso', 'event'];
+/** What n8n's scheduler logs when a poll it ran handed its items to an execution, or had none. */
 const SCHEDULER_DISPATCHED = 'Poll returned new data; handed off to a new execution';
+const SCHEDULER_POLLED = /Poll returned (?:no new data; nothing to hand off|new data; handed off to a new execution)/;
 
 /** Signs the owner in again (after a restart, n8n's owner exists already). */
 async function signIn(n8nUrl, owner) {
@@ -197,10 +201,11 @@ async function checkTriggersDurable(install, tarball, sandbox) {
 		env.installPackage(tarball, userFolder);
 		await sandbox.reset();
 		importSandboxCredential(install, userFolder, sandbox);
+		// Version 2, as a new node is: items simplified by default, as Get Many's are.
 		const workflows = [
-			triggerWorkflow('netoDurableNewLog', 'newLog'),
-			triggerWorkflow('netoDurableLogUpdated', 'logUpdated'),
-			triggerWorkflow('netoDurableFollowUpDue', 'followUpDue'),
+			triggerWorkflow('netoDurableNewLog', 'newLog', 2),
+			triggerWorkflow('netoDurableLogUpdated', 'logUpdated', 2),
+			triggerWorkflow('netoDurableFollowUpDue', 'followUpDue', 2),
 		];
 		const file = path.join(userFolder, 'durable-workflows.json');
 		fs.writeFileSync(file, JSON.stringify(workflows));
@@ -223,7 +228,10 @@ async function checkTriggersDurable(install, tarball, sandbox) {
 		const { cookie, owner } = await setupOwner(n8n.url);
 		let rest = restClient(install, n8n, cookie);
 		const counts = async () => Promise.all(workflows.map(async (workflow) => (await rest.executions(workflow.id)).length));
-		await waitFor('the three baselines', async () => (await gets()) >= workflows.length, 180_000);
+		// n8n polls each workflow once when it activates it, but under the durable scheduler it keeps
+		// nothing that poll stored: the baseline is each workflow's first scheduled poll.
+		const scheduledPolls = () => fs.readFileSync(logFile(1), 'utf8').split(SCHEDULER_POLLED).length - 1;
+		await waitFor("the three baselines (each workflow's first scheduled poll)", async () => scheduledPolls() >= workflows.length, 180_000);
 		await new Promise((resolve) => setTimeout(resolve, 2000));
 		const before = await send('POST', '', { Username: 'tom_k', AllocatedTo: 'Sam', Status: 'Require Recontact', Notes: 'Before the restart', DateRequiredFollowUp: today });
 		await send('PATCH', '/1002', { Notes: 'Changed before the restart' });
@@ -254,6 +262,7 @@ async function checkTriggersDurable(install, tarball, sandbox) {
 			for (const execution of executions.sort((a, b) => Number(a.id) - Number(b.id))) {
 				assert.equal(execution.status, 'success', `${workflow.name}: ${JSON.stringify(execution)}`);
 				const output = await rest.output(execution.id, 'Trigger');
+				for (const json of output) assert.deepEqual(Object.keys(json).slice(0, SIMPLIFIED_KEYS.length), SIMPLIFIED_KEYS, `${workflow.name}: not a simplified log`);
 				items.push(output.map((json) => [json.event, json.LogID, ...(json.changedFields ? [json.changedFields] : [])]).sort((a, b) => a[1] - b[1]));
 			}
 			return items;
@@ -269,10 +278,10 @@ async function checkTriggersDurable(install, tarball, sandbox) {
 		]);
 		assert.deepEqual(await events(followUpDue), [[['followUpDue', before.LogID]], [['followUpDue', 1000], ['followUpDue', whileDown.LogID]]]);
 		assert.ok(before.LogID > 1002 && whileDown.LogID > before.LogID); // the sort above: LogIDs in this order
-		for (const run of [1, 2]) {
-			const log = fs.readFileSync(logFile(run), 'utf8');
-			assert.ok(log.includes(SCHEDULER_DISPATCHED), `n8n's durable scheduler ran no poll that started an execution in run ${run}`);
-		}
+		// The scheduler ran the polls (after the restart n8n's poll at activation may be the one that
+		// finds what changed while it was stopped).
+		assert.ok(fs.readFileSync(logFile(1), 'utf8').includes(SCHEDULER_DISPATCHED), "n8n's durable scheduler ran no poll that started an execution");
+		assert.match(fs.readFileSync(logFile(2), 'utf8'), SCHEDULER_POLLED, "n8n's durable scheduler ran no poll after the restart");
 		fs.rmSync(userFolder, { recursive: true, force: true });
 	} catch (error) {
 		error.message += `\n(n8n's logs are kept in ${userFolder}: n8n-1.log, n8n-2.log)`;
