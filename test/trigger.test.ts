@@ -525,3 +525,48 @@ describe('Neto Customer Log Trigger: names on the canvas', () => {
 		expect(events.map((option) => option.action)).toEqual(events.map((option) => option.name));
 	});
 });
+
+describe("Neto Customer Log Trigger: under n8n's durable poll cursors (the durable scheduler)", () => {
+	const durableTrigger = (parameters: IDataObject) => new ActiveTrigger(parameters, suite.credentials(), {}, 2, true);
+	const committedLogs = (trigger: ActiveTrigger) =>
+		Object.keys((((JSON.parse(trigger.cursor) as IDataObject).customerLogTrigger as IDataObject | undefined)?.logs as IDataObject | undefined) ?? {});
+
+	test('the poll at activation keeps nothing, the first scheduled poll is the baseline; then each event once, through a restart', async () => {
+		const trigger = durableTrigger({ event: 'newLog' });
+		expect(await trigger.poll()).toEqual({ emitted: null }); // at activation: n8n commits nothing
+		expect(committedLogs(trigger)).toEqual([]);
+		later(MINUTE);
+		await expectBaseline(trigger); // the first scheduled poll
+		expect(committedLogs(trigger).sort()).toEqual(['1000', '1001', '1002']);
+		later(MINUTE);
+		const first = addLog({ Username: 'jsmith', Notes: 'before the restart' });
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([['newLog', first.LogID]]);
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+		const second = addLog({ Username: 'tom_k', Notes: 'while n8n was down' });
+		trigger.restart();
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([['newLog', second.LogID]]); // the poll at activation after the restart
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+	});
+
+	test('Follow-Up Due fires once per due date when the state is a staged copy committed per poll', async () => {
+		const trigger = durableTrigger({ event: 'followUpDue', scope: 'chosen', customers: { customer: [{ username: { __rl: true, mode: 'username', value: 'tom_k' } }] } });
+		const tomorrow = new Date(START + DAY).toISOString().slice(0, 10);
+		const log = addLog({ Username: 'tom_k', Status: 'Require Recontact', DateRequiredFollowUp: `${tomorrow} 00:00:00` });
+		await trigger.poll();
+		later(MINUTE);
+		await expectBaseline(trigger);
+		setClock(Date.parse(`${tomorrow}T00:00:30Z`));
+		expect(await pollEvents(trigger)).toEqual([['followUpDue', log.LogID]]);
+		for (let poll = 0; poll < 2; poll++) {
+			later(MINUTE);
+			expect(await pollEvents(trigger)).toEqual([]);
+		}
+		trigger.restart();
+		later(MINUTE);
+		expect(await pollEvents(trigger)).toEqual([]);
+	});
+});

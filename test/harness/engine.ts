@@ -394,11 +394,21 @@ export class ActiveTrigger {
 
 	private readonly pollers = new TriggersAndPollers();
 
+	/**
+	 * With `durableCursors`, as n8n's durable scheduler runs polls (2.36+, N8N_POLLER_DURABLE_CURSORS_ENABLED):
+	 * the node's static data is a cursor row (`cursor`, JSON) instead. Each poll reads a copy of it,
+	 * committed with the execution the poll starts, or alone after a scheduled poll that emits
+	 * nothing; after the poll at activation that emits nothing n8n commits nothing (n8n's
+	 * TriggerExecutionContextFactory and PollTriggerExecutor).
+	 */
+	cursor = '{}';
+
 	constructor(
 		private readonly parameters: IDataObject,
 		private readonly credentials: ICredentialDataDecryptedObject,
 		staticData: IDataObject = {},
 		private readonly typeVersion = 1,
+		private readonly durableCursors = false,
 	) {
 		this.saved = JSON.stringify(staticData);
 		this.restart();
@@ -430,6 +440,11 @@ export class ActiveTrigger {
 		const save = () => {
 			this.saved = JSON.stringify(this.workflow.staticData);
 		};
+		const durable = this.durableCursors;
+		let staged: IDataObject = {};
+		const commit = () => {
+			if (durable) this.cursor = JSON.stringify(staged);
+		};
 		const context = new PollContext(
 			this.workflow,
 			this.node,
@@ -437,23 +452,30 @@ export class ActiveTrigger {
 			'trigger',
 			this.activated ? 'init' : 'activate',
 			(data) => {
-				save();
+				if (durable) commit();
+				else save();
 				outcome.emitted = data[0] ?? [];
 			},
 			(error) => {
 				outcome.error = error;
 			},
+			async () => commit(),
+			async (run) => {
+				staged = JSON.parse(this.cursor) as IDataObject;
+				return await run();
+			},
+			() => (durable ? staged : this.workflow.getStaticData('node', this.node)),
 		);
 		try {
 			await runPollInStagingScope(context, async () => {
 				const response = await this.pollers.runPollFunction(this.workflow, this.node, context);
 				if (response !== null) context.__emit(response);
-				else await commitStagedCursor(context);
+				else if (this.activated) await commitStagedCursor(context);
 			});
 		} catch (error) {
 			context.__emitError(error as Error);
 		}
-		if (!this.activated && !outcome.error) save();
+		if (!this.activated && !outcome.error && !durable) save();
 		this.activated = true;
 		return outcome;
 	}
