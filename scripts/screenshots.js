@@ -34,7 +34,7 @@ async function expectVisible(page, text, where) {
  */
 async function triggerScreenshots(page, n8nUrl) {
 	await page.goto(`${n8nUrl}/workflow/netoExampleFollowUpsDueByStaff`);
-	await page.waitForSelector('text=Follow-ups due', { timeout: 60_000 });
+	await page.getByText('Follow-ups due', { exact: true }).first().waitFor({ timeout: 60_000 });
 	await page.waitForTimeout(1500);
 	await expectVisible(page, 'Follow-Up Due', "The trigger's subtitle on the canvas");
 	if ((await page.getByText('followUpDue', { exact: true }).count()) > 0) throw new Error('The canvas shows the internal value followUpDue');
