@@ -217,12 +217,26 @@ export interface RunResult {
 	run: IRun;
 }
 
-function additionalData(hooks: ExecutionLifecycleHooks, credentials: ICredentialDataDecryptedObject) {
+/**
+ * Each run its own execution id, as n8n gives each execution: code that keyed shared things (the
+ * account's limiter, say) by execution id would then fail the tests that run executions at once.
+ */
+let executions = 0;
+function nextExecutionId(): string {
+	executions += 1;
+	return String(executions);
+}
+
+/**
+ * What n8n's server hands the engine. `executionId` undefined for a poll: n8n polls with
+ * additional data that belong to no execution (the execution starts with what the poll emits).
+ */
+function additionalData(hooks: ExecutionLifecycleHooks, credentials: ICredentialDataDecryptedObject, executionId: string | undefined) {
 	const base = 'http://localhost:5678';
 	return {
 		hooks,
 		credentialsHelper: new TestCredentialsHelper(credentials),
-		executionId: 'test',
+		executionId,
 		restApiUrl: `${base}/rest`,
 		instanceBaseUrl: `${base}/`,
 		formWaitingBaseUrl: `${base}/form-waiting`,
@@ -280,9 +294,10 @@ async function runWorkflow(nodeType: string, options: RunOptions): Promise<RunRe
 		nodeTypes,
 		settings: { timezone: options.timezone ?? 'UTC' },
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes, connections: {}, active: false, settings: {} } as never);
+	const executionId = nextExecutionId();
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'test', name: 'test', nodes, connections: {}, active: false, settings: {} } as never);
 	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-	const engine = new WorkflowExecute(additionalData(hooks, options.credentials), 'manual');
+	const engine = new WorkflowExecute(additionalData(hooks, options.credentials, executionId), 'manual');
 	await engine.run({ workflow, startNode: workflow.getNode('Input') as INode });
 	const run = await done;
 	const task = run.data.resultData.runData.Neto?.[0];
@@ -315,8 +330,8 @@ export async function runListSearch(
 		credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
 	};
 	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes, settings: { timezone: 'UTC' } });
-	const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
-	const data = additionalData(hooks, options.credentials);
+	const hooks = new ExecutionLifecycleHooks('manual', 'list-search', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
+	const data = additionalData(hooks, options.credentials, undefined);
 	data.currentNodeParameters = node.parameters;
 	const context = new LoadOptionsContext(workflow, node, data, 'parameters.username');
 	const search = (nodeTypeMap[NODE_TYPE] as NetoCustomerLog).methods.listSearch[method];
@@ -341,12 +356,13 @@ const triggerNodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 };
 
-function triggerNode(name: string, parameters: IDataObject): INode {
+/** The trigger's version in the workflow: 1 unless a test says (as a workflow saved before version 2). */
+function triggerNode(name: string, parameters: IDataObject, typeVersion: number): INode {
 	return {
 		id: 't1',
 		name,
 		type: TRIGGER_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters: parameters as INodeParameters,
 		credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
@@ -378,10 +394,21 @@ export class ActiveTrigger {
 
 	private readonly pollers = new TriggersAndPollers();
 
+	/**
+	 * With `durableCursors`, as n8n's durable scheduler runs polls (2.36+, N8N_POLLER_DURABLE_CURSORS_ENABLED):
+	 * the node's static data is a cursor row (`cursor`, JSON) instead. Each poll reads a copy of it,
+	 * committed with the execution the poll starts, or alone after a scheduled poll that emits
+	 * nothing; after the poll at activation that emits nothing n8n commits nothing (n8n's
+	 * TriggerExecutionContextFactory and PollTriggerExecutor).
+	 */
+	cursor = '{}';
+
 	constructor(
 		private readonly parameters: IDataObject,
 		private readonly credentials: ICredentialDataDecryptedObject,
 		staticData: IDataObject = {},
+		private readonly typeVersion = 1,
+		private readonly durableCursors = false,
 	) {
 		this.saved = JSON.stringify(staticData);
 		this.restart();
@@ -389,7 +416,7 @@ export class ActiveTrigger {
 
 	/** n8n restarted: the workflow is built again from the static data its database holds. */
 	restart(): void {
-		this.node = triggerNode('Neto Trigger', this.parameters);
+		this.node = triggerNode('Neto Trigger', this.parameters, this.typeVersion);
 		this.workflow = new Workflow({
 			id: 'trigger-test',
 			nodes: [this.node],
@@ -409,34 +436,46 @@ export class ActiveTrigger {
 
 	async poll(): Promise<PollOutcome> {
 		const outcome: PollOutcome = { emitted: null };
-		const hooks = new ExecutionLifecycleHooks('trigger', 'test', { id: 'trigger-test', name: 'test', nodes: [this.node], connections: {}, active: true, settings: {} } as never);
+		const hooks = new ExecutionLifecycleHooks('trigger', 'poll', { id: 'trigger-test', name: 'test', nodes: [this.node], connections: {}, active: true, settings: {} } as never);
 		const save = () => {
 			this.saved = JSON.stringify(this.workflow.staticData);
+		};
+		const durable = this.durableCursors;
+		let staged: IDataObject = {};
+		const commit = () => {
+			if (durable) this.cursor = JSON.stringify(staged);
 		};
 		const context = new PollContext(
 			this.workflow,
 			this.node,
-			additionalData(hooks, this.credentials),
+			additionalData(hooks, this.credentials, undefined),
 			'trigger',
 			this.activated ? 'init' : 'activate',
 			(data) => {
-				save();
+				if (durable) commit();
+				else save();
 				outcome.emitted = data[0] ?? [];
 			},
 			(error) => {
 				outcome.error = error;
 			},
+			async () => commit(),
+			async (run) => {
+				staged = JSON.parse(this.cursor) as IDataObject;
+				return await run();
+			},
+			() => (durable ? staged : this.workflow.getStaticData('node', this.node)),
 		);
 		try {
 			await runPollInStagingScope(context, async () => {
 				const response = await this.pollers.runPollFunction(this.workflow, this.node, context);
 				if (response !== null) context.__emit(response);
-				else await commitStagedCursor(context);
+				else if (this.activated) await commitStagedCursor(context);
 			});
 		} catch (error) {
 			context.__emitError(error as Error);
 		}
-		if (!this.activated && !outcome.error) save();
+		if (!this.activated && !outcome.error && !durable) save();
 		this.activated = true;
 		return outcome;
 	}
@@ -446,12 +485,14 @@ export class ActiveTrigger {
 export async function fetchTestEvent(
 	parameters: IDataObject,
 	credentials: ICredentialDataDecryptedObject,
+	typeVersion = 1,
 ): Promise<RunResult & { staticData: IDataObject }> {
-	const node = triggerNode('Neto', parameters);
+	const node = triggerNode('Neto', parameters, typeVersion);
 	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes: triggerNodeTypes, settings: { timezone: 'UTC' } });
-	const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
+	const executionId = nextExecutionId();
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
 	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-	await new WorkflowExecute(additionalData(hooks, credentials), 'manual').run({ workflow, startNode: node });
+	await new WorkflowExecute(additionalData(hooks, credentials, executionId), 'manual').run({ workflow, startNode: node });
 	const run = await done;
 	const task = run.data.resultData.runData.Neto?.[0];
 	const items = (task?.data?.main?.[0] ?? []) as INodeExecutionData[];

@@ -11,7 +11,8 @@ import type { TriggerSettings } from './settings';
  * gives the events and the next state's entries.
  */
 
-function isDue(log: IDataObject, now: number): boolean {
+/** Whether a log is due at `now`: its due date has come and it is not Completed. */
+export function isDue(log: IDataObject, now: number): boolean {
 	const due = utcInstant(fieldText(log, 'DateRequiredFollowUp'));
 	return isOpenFollowUp(due, fieldText(log, 'Status')) && due <= now;
 }
@@ -44,15 +45,15 @@ export function compare(
 			const known = previous[id] === undefined ? undefined : decodeEntry(previous[id]);
 			const matches = settings.matches(log);
 			if (!known) {
-				if (settings.event === 'newLog' && matches) events.push(eventItem('newLog', username, log));
+				if (settings.event === 'newLog' && matches) events.push(eventItem('newLog', settings.simplify, username, log));
 			} else if (settings.event === 'logUpdated') {
 				const changes = changesSince(known, log);
-				if (changes.changedFields.length > 0 && matches) events.push(eventItem('logUpdated', username, log, changes));
+				if (changes.changedFields.length > 0 && matches) events.push(eventItem('logUpdated', settings.simplify, username, log, changes));
 			}
 			// Fired once per log and due date: a moved due date may fire again when it comes.
 			let fired = known !== undefined && known.fired && sameDueDate(known, log);
 			if (!fired && settings.event === 'followUpDue' && matches && isDue(log, now)) {
-				events.push(eventItem('followUpDue', username, log));
+				events.push(eventItem('followUpDue', settings.simplify, username, log));
 				fired = true;
 			}
 			logs[id] = encodeEntry(log, username, fired);

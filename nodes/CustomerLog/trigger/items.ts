@@ -4,11 +4,12 @@ import { storedLogOutput } from '../log/output';
 import type { TriggerEvent } from './settings';
 
 /**
- * One log as Get Many outputs it with Simplify off (the node's shared log output, log/output.ts):
- * the customer's Username, every field the store returned, and the UTC dates as ISO 8601 under `iso`.
+ * One log as Get Many outputs it (the node's shared log output, log/output.ts): simplified, or with
+ * Simplify off the customer's Username, every field the store returned, and the UTC dates as ISO
+ * 8601 under `iso`.
  */
-export function logJson(username: string, log: IDataObject): IDataObject {
-	return storedLogOutput({ Username: username }, log, false);
+export function logJson(username: string, log: IDataObject, simplify: boolean): IDataObject {
+	return storedLogOutput({ Username: username }, log, simplify);
 }
 
 /** What changed, for Log Updated: the fields, and the values before where the state kept them. */
@@ -17,6 +18,12 @@ export interface LogChanges {
 	previous: IDataObject;
 }
 
-export function eventItem(event: TriggerEvent, username: string, log: IDataObject, changes?: LogChanges): INodeExecutionData {
-	return { json: { ...logJson(username, log), event, ...(changes ?? {}) } };
+export function eventItem(
+	event: TriggerEvent,
+	simplify: boolean,
+	username: string,
+	log: IDataObject,
+	changes?: LogChanges,
+): INodeExecutionData {
+	return { json: { ...logJson(username, log, simplify), event, ...(changes ?? {}) } };
 }
