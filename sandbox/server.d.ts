@@ -11,6 +11,10 @@ export interface SandboxLog {
 	Notes: string;
 	DateAdded: string;
 	DateUpdated?: string;
+	/** GetCustomer returns these derived (from Username, LastContacted) unless set here. */
+	Customer?: string;
+	LastContactedLocal?: string;
+	LastContactedUTC?: string;
 }
 
 export interface SandboxCustomer {

@@ -7,6 +7,8 @@
  */
 const http = require('node:http');
 const { XMLBuilder, XMLParser } = require('fast-xml-parser');
+
+const { wellFormednessError } = require('./xmlWellFormed');
 const { FILTER_ELEMENTS, LOG_RULES, NetoStore, checkGetCustomer } = require('./store');
 
 const API_PATH = '/do/WS/NetoAPI';
@@ -167,6 +169,8 @@ function startSandbox(userOptions = {}) {
 	function readRequest(body, contentType, action) {
 		const text = body.trim();
 		if (text.startsWith('<') || /xml/i.test(contentType || '')) {
+			const malformed = wellFormednessError(body);
+			if (malformed) throw new Error(`The XML is not well-formed: ${malformed}`);
 			const document = xmlParser.parse(text, true);
 			const root = document[action];
 			if (root === undefined) throw new Error(`The XML root element must be ${action}`);
@@ -196,13 +200,15 @@ function startSandbox(userOptions = {}) {
 					out.CustomerLogs = {
 						CustomerLog: store.logsOf(customer.Username).map((log) => ({
 							LogID: String(log.LogID),
-							Customer: log.Username,
+							// Derived from the log's own fields, unless changeLog set them (so a test can
+							// change one returned field alone, as a store's own logic might).
+							Customer: log.Customer ?? log.Username,
 							AllocatedTo: log.AllocatedTo,
 							Status: log.Status,
 							DateRequiredFollowUp: followUpAnswer(log.DateRequiredFollowUp),
 							LastContacted: log.LastContacted,
-							LastContactedLocal: log.LastContacted,
-							LastContactedUTC: log.LastContacted,
+							LastContactedLocal: log.LastContactedLocal ?? log.LastContacted,
+							LastContactedUTC: log.LastContactedUTC ?? log.LastContacted,
 							Notes: log.Notes,
 						})),
 					};

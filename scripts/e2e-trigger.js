@@ -31,7 +31,8 @@ function isTriggerExample(workflow) {
 	return workflow.file === TRIGGER_EXAMPLE;
 }
 
-function triggerWorkflow(id, event) {
+/** A workflow of the trigger alone; version 1 unless given (as saved before version 2). */
+function triggerWorkflow(id, event, typeVersion = 1) {
 	return {
 		id,
 		name: `Neto trigger e2e: ${event}`,
@@ -41,7 +42,7 @@ function triggerWorkflow(id, event) {
 				id: 't1',
 				name: 'Trigger',
 				type: 'n8n-nodes-neto.netoCustomerLogTrigger',
-				typeVersion: 1,
+				typeVersion,
 				position: [0, 0],
 				parameters: { pollTimes: EVERY_MINUTE, event },
 				credentials: { netoApi: { id: SANDBOX_CREDENTIAL_ID, name: 'Neto Sandbox' } },
@@ -214,7 +215,147 @@ async function checkRestartDuringOutage(install, userFolder, sandbox, workflows)
 	}
 }
 
-module.exports = { checkTriggers, isTriggerExample };
+/**
+ * n8n's durable scheduler (2.36+): polls run as scheduler tasks, and the trigger's static data is
+ * committed in one transaction with the execution a poll starts (durable poll cursors).
+ */
+const DURABLE_SCHEDULER_ENV = {
+	N8N_SCHEDULER_ENABLED: 'true',
+	N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
+	N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
+	N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
+	// Debug, to see in n8n's log that the scheduler's poll task handler ran the polls.
+	N8N_LOG_LEVEL: 'debug',
+};
+/** A simplified log's keys, as Get Many gives them (the event's own fields follow). */
+const SIMPLIFIED_KEYS = ['LogID', 'AllocatedTo', 'Username', 'LastContacted', 'DateRequiredFollowUp', 'Status', 'Notes', 'iso', 'event'];
+/** What n8n's scheduler logs when a poll it ran handed its items to an execution, or had none. */
+const SCHEDULER_DISPATCHED = 'Poll returned new data; handed off to a new execution';
+const SCHEDULER_POLLED = /Poll returned (?:no new data; nothing to hand off|new data; handed off to a new execution)/;
+
+/** Signs the owner in again (after a restart, n8n's owner exists already). */
+async function signIn(n8nUrl, owner) {
+	const response = await fetch(`${n8nUrl}/rest/login`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+	});
+	assert.equal(response.status, 200, `sign-in failed: ${response.status} ${await response.text()}`);
+	return response.headers.get('set-cookie').split(';')[0];
+}
+
+/**
+ * The trigger under n8n's durable scheduler, through a restart, in a user folder of its own: three
+ * workflows (New Log, Log Updated, Follow-Up Due) polling every minute; events before the restart,
+ * events made while n8n is stopped, and after it started again each event is in exactly one
+ * execution, none at activation, none at the polls after. n8n 2.x only (1.x has no scheduler).
+ */
+async function checkTriggersDurable(install, tarball, sandbox) {
+	const { importSandboxCredential } = require('./n8n-cli');
+	const env = require('./n8n-env');
+	const userFolder = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'neto-e2e-durable-'));
+	const children = [];
+	try {
+		env.installPackage(tarball, userFolder);
+		await sandbox.reset();
+		importSandboxCredential(install, userFolder, sandbox);
+		// Version 2, as a new node is: items simplified by default, as Get Many's are.
+		const workflows = [
+			triggerWorkflow('netoDurableNewLog', 'newLog', 2),
+			triggerWorkflow('netoDurableLogUpdated', 'logUpdated', 2),
+			triggerWorkflow('netoDurableFollowUpDue', 'followUpDue', 2),
+		];
+		const file = path.join(userFolder, 'durable-workflows.json');
+		fs.writeFileSync(file, JSON.stringify(workflows));
+		n8nSync(install, userFolder, ['import:workflow', `--input=${file}`], DURABLE_SCHEDULER_ENV);
+		for (const workflow of workflows) n8nSync(install, userFolder, ['publish:workflow', `--id=${workflow.id}`], DURABLE_SCHEDULER_ENV);
+
+		const port = Number(process.env.E2E_DURABLE_N8N_PORT || 5683);
+		const gets = async () => (await sandbox.stats()).byAction.GetCustomer ?? 0;
+		const send = async (method, route, body) => {
+			const response = await fetch(`${sandbox.url}/__sandbox/logs${route}`, { method, body: JSON.stringify(body) });
+			assert.equal(response.status, 200);
+			return response.json();
+		};
+		const today = `${new Date().toISOString().slice(0, 10)} 00:00:00`;
+		const logFile = (run) => path.join(userFolder, `n8n-${run}.log`);
+
+		// First run: the baselines, then one of each event.
+		let n8n = await startN8n(install, userFolder, port, { env: DURABLE_SCHEDULER_ENV, logFile: logFile(1) });
+		children.push(n8n.child);
+		const { cookie, owner } = await setupOwner(n8n.url);
+		let rest = restClient(install, n8n, cookie);
+		const counts = async () => Promise.all(workflows.map(async (workflow) => (await rest.executions(workflow.id)).length));
+		// n8n polls each workflow once when it activates it, but under the durable scheduler it keeps
+		// nothing that poll stored: the baseline is each workflow's first scheduled poll.
+		const scheduledPolls = () => fs.readFileSync(logFile(1), 'utf8').split(SCHEDULER_POLLED).length - 1;
+		await waitFor("the three baselines (each workflow's first scheduled poll)", async () => scheduledPolls() >= workflows.length, 180_000);
+		await new Promise((resolve) => setTimeout(resolve, 2000));
+		const before = await send('POST', '', { Username: 'tom_k', AllocatedTo: 'Sam', Status: 'Require Recontact', Notes: 'Before the restart', DateRequiredFollowUp: today });
+		await send('PATCH', '/1002', { Notes: 'Changed before the restart' });
+		await waitFor('an execution of each workflow, finished', async () => {
+			const lists = await Promise.all(workflows.map((workflow) => rest.executions(workflow.id)));
+			return lists.every((list) => list.length >= 1 && list.every((execution) => execution.status === 'success'));
+		}, 180_000);
+		await stopChild(n8n.child);
+
+		// While n8n is stopped: one more of each event.
+		const whileDown = await send('POST', '', { Username: 'ellie.w', AllocatedTo: 'Priya', Status: 'Recontacting', Notes: 'While n8n was stopped', DateRequiredFollowUp: today });
+		await send('PATCH', '/1001', { Status: 'Recontacting' });
+		await send('PATCH', '/1000', { DateRequiredFollowUp: today }); // long overdue, fired at the baseline: due again today
+
+		// Second run: those come once; the polls after emit nothing.
+		n8n = await startN8n(install, userFolder, port, { env: DURABLE_SCHEDULER_ENV, logFile: logFile(2) });
+		children.push(n8n.child);
+		rest = restClient(install, n8n, await signIn(n8n.url, owner));
+		await waitFor('a second execution of each workflow', async () => (await counts()).every((count) => count >= 2), 240_000);
+		const polled = await gets();
+		await waitFor('two more polls of every workflow', async () => (await gets()) >= polled + 2 * workflows.length, 180_000);
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+
+		const events = async (workflow) => {
+			const executions = await rest.executions(workflow.id);
+			assert.equal(executions.length, 2, `${workflow.name}: ${executions.length} executions, expected one before and one after the restart`);
+			const items = [];
+			for (const execution of executions.sort((a, b) => Number(a.id) - Number(b.id))) {
+				assert.equal(execution.status, 'success', `${workflow.name}: ${JSON.stringify(execution)}`);
+				const output = await rest.output(execution.id, 'Trigger');
+				for (const json of output) assert.deepEqual(Object.keys(json).slice(0, SIMPLIFIED_KEYS.length), SIMPLIFIED_KEYS, `${workflow.name}: not a simplified log`);
+				items.push(output.map((json) => [json.event, json.LogID, ...(json.changedFields ? [json.changedFields] : [])]).sort((a, b) => a[1] - b[1]));
+			}
+			return items;
+		};
+		const [newLog, logUpdated, followUpDue] = workflows;
+		assert.deepEqual(await events(newLog), [[['newLog', before.LogID]], [['newLog', whileDown.LogID]]]);
+		assert.deepEqual(await events(logUpdated), [
+			[['logUpdated', 1002, ['Notes']]],
+			[
+				['logUpdated', 1000, ['DateRequiredFollowUp']],
+				['logUpdated', 1001, ['Status']],
+			],
+		]);
+		assert.deepEqual(await events(followUpDue), [[['followUpDue', before.LogID]], [['followUpDue', 1000], ['followUpDue', whileDown.LogID]]]);
+		assert.ok(before.LogID > 1002 && whileDown.LogID > before.LogID); // the sort above: LogIDs in this order
+		// The scheduler ran the polls (after the restart n8n's poll at activation may be the one that
+		// finds what changed while it was stopped).
+		assert.ok(fs.readFileSync(logFile(1), 'utf8').includes(SCHEDULER_DISPATCHED), "n8n's durable scheduler ran no poll that started an execution");
+		assert.match(fs.readFileSync(logFile(2), 'utf8'), SCHEDULER_POLLED, "n8n's durable scheduler ran no poll after the restart");
+		fs.rmSync(userFolder, { recursive: true, force: true });
+	} catch (error) {
+		error.message += `\n(n8n's logs are kept in ${userFolder}: n8n-1.log, n8n-2.log)`;
+		throw error;
+	} finally {
+		await Promise.all(children.map(stopChild));
+	}
+}
+
+/** n8n 2.36 and later have the durable scheduler. */
+function hasDurableScheduler(version) {
+	const [major, minor] = String(version).split('.').map(Number);
+	return major > 2 || (major === 2 && minor >= 36);
+}
+
+module.exports = { checkTriggers, checkTriggersDurable, hasDurableScheduler, isTriggerExample };
 
 /** `node scripts/e2e-trigger.js [--n8n <version>]`: this check alone (npm run test:e2e runs it too). */
 if (require.main === module) {
@@ -233,6 +374,10 @@ if (require.main === module) {
 			importCredentialAndExamples(install, userFolder, sandbox);
 			await checkTriggers(install, userFolder, sandbox, path.join(env.root, 'examples'));
 			process.stdout.write(`ok   trigger workflows on n8n ${version}\n`);
+			if (hasDurableScheduler(version)) {
+				await checkTriggersDurable(install, env.buildAndPack(), sandbox);
+				process.stdout.write(`ok   trigger workflows under the durable scheduler, through a restart, on n8n ${version}\n`);
+			}
 		} finally {
 			sandbox.stop();
 			fs.rmSync(userFolder, { recursive: true, force: true });

@@ -178,6 +178,17 @@ async function main() {
 			failed++;
 			process.stdout.write(`FAIL trigger workflows (e2e-trigger.js) on n8n ${VERSION}: ${error.stack || error}\n`);
 		}
+		if (trigger.hasDurableScheduler(install.version)) {
+			try {
+				const started = Date.now();
+				await trigger.checkTriggersDurable(install, tarball, sandbox);
+				passed++;
+				process.stdout.write(`ok   trigger workflows under n8n's durable scheduler, each event once through a restart (e2e-trigger.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`);
+			} catch (error) {
+				failed++;
+				process.stdout.write(`FAIL trigger workflows under n8n's durable scheduler (e2e-trigger.js) on n8n ${VERSION}: ${error.stack || error}\n`);
+			}
+		}
 	} finally {
 		sandbox.stop();
 		fs.rmSync(userFolder, { recursive: true, force: true });

@@ -14,8 +14,9 @@ function n8nEnv(env, userFolder, extra = {}) {
 	return { ...env, N8N_USER_FOLDER: userFolder, N8N_DIAGNOSTICS_ENABLED: 'false', N8N_VERSION_NOTIFICATIONS_ENABLED: 'false', N8N_PERSONALIZATION_ENABLED: 'false', ...extra };
 }
 
-function n8nSync(install, userFolder, args) {
-	const result = spawnSync(install.n8n, args, { env: n8nEnv(install.env, userFolder), encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+/** Runs one n8n CLI command; `env` adds to n8n's environment (the durable scheduler's settings, say). */
+function n8nSync(install, userFolder, args, env = {}) {
+	const result = spawnSync(install.n8n, args, { env: n8nEnv(install.env, userFolder, env), encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
 	if (result.status !== 0) throw new Error(`n8n ${args.join(' ')} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
 	return result.stdout;
 }

@@ -21,6 +21,49 @@ async function openNode(page, name) {
 	await page.mouse.dblclick(label.x + label.width / 2, label.y - 50);
 }
 
+/** Fails unless the page shows `text` (exactly, somewhere visible). */
+async function expectVisible(page, text, where) {
+	const found = page.getByText(text, { exact: true });
+	if ((await found.count()) === 0 || !(await found.first().isVisible())) throw new Error(`${where} does not show "${text}"`);
+}
+
+/**
+ * The trigger as a user meets it: its subtitle on the canvas, its events in the node creator (the
+ * words on screen, e.g. "Follow-Up Due", never "followUpDue" or "On follow up due"), and Fetch
+ * Test Event on Follow-Up Due (the sandbox's two overdue logs).
+ */
+async function triggerScreenshots(page, n8nUrl) {
+	await page.goto(`${n8nUrl}/workflow/netoExampleFollowUpsDueByStaff`);
+	await page.getByText('Follow-ups due', { exact: true }).first().waitFor({ timeout: 60_000 });
+	await page.waitForTimeout(1500);
+	await page.screenshot({ path: path.join(OUT, 'trigger-canvas.png') });
+	await expectVisible(page, 'Follow-Up Due', "The trigger's subtitle on the canvas");
+	if ((await page.getByText('followUpDue', { exact: true }).count()) > 0) throw new Error('The canvas shows the internal value followUpDue');
+
+	await openNode(page, 'Follow-ups due');
+	await page.waitForTimeout(1500);
+	await page.getByRole('button', { name: /Fetch Test Event/i }).first().click();
+	await page.waitForTimeout(4000);
+	await page.screenshot({ path: path.join(OUT, 'trigger-fetch-test-event.png') });
+	await page.waitForSelector('text=LogID', { timeout: 30_000 });
+	await page.screenshot({ path: path.join(OUT, 'trigger-fetch-test-event.png') });
+	await page.keyboard.press('Escape');
+
+	await page.goto(`${n8nUrl}/workflow/new`);
+	await page.waitForTimeout(3000);
+	const addFirstStep = page.getByText(/Add first step/i).first();
+	if ((await addFirstStep.count()) > 0) await addFirstStep.click({ force: true });
+	else await page.keyboard.press('Tab'); // opens the node creator on an empty canvas
+	await page.waitForTimeout(1500);
+	await page.keyboard.type('Neto');
+	await page.waitForTimeout(1500);
+	await page.getByText('Neto Customer Log', { exact: true }).first().click();
+	await page.waitForTimeout(2000);
+	await page.screenshot({ path: path.join(OUT, 'node-creator.png') });
+	for (const event of ['Follow-Up Due', 'Log Updated', 'New Log']) await expectVisible(page, event, "The node creator's list of triggers");
+	if ((await page.getByText(/^On (follow|log|new)/i).count()) > 0) throw new Error('The node creator names an event "On …"');
+}
+
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 async function main() {
@@ -72,6 +115,7 @@ async function main() {
 		await page.waitForSelector('text=Store URL', { timeout: 30_000 });
 		await page.waitForTimeout(1500);
 		await page.screenshot({ path: path.join(OUT, 'credential.png') });
+		await triggerScreenshots(page, n8n.url);
 		process.stdout.write(`Screenshots written to ${path.relative(env.root, OUT)}/\n`);
 	} finally {
 		await browser?.close();

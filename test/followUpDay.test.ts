@@ -94,7 +94,7 @@ describe.each(ZONES)('Follow-Up Due in workflow timezone %s', (zone) => {
 	test('fires when the day begins there (not in UTC), once per log and day, and gives the day back', async () => {
 		const added = await suite.run({ operation: 'add', username: 'tom_k', additionalFields: { dateRequiredFollowUp: '2026-12-15', status: 'Require Recontact' } }, [{}], { timezone: zone });
 		const logId = added.json[0].LogID as number;
-		const trigger = new ActiveTrigger({ event: 'followUpDue' }, suite.credentials(), {}, zone);
+		const trigger = new ActiveTrigger({ event: 'followUpDue' }, suite.credentials(), {}, { timezone: zone });
 		expect((await trigger.poll()).emitted).toBeNull();
 		const begins = startOfThe15th();
 		jest.setSystemTime(begins - 60_000);

@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { searchCustomers } from './methods/listSearch';
 import { testNetoCredential } from './transport/credentialTest';
 import { pollCustomerLogs } from './trigger/poll';
-import { triggerProperties } from './trigger/settings';
+import { eventSubtitle, triggerProperties } from './trigger/settings';
 
 export class NetoCustomerLogTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -12,8 +12,10 @@ export class NetoCustomerLogTrigger implements INodeType {
 		name: 'netoCustomerLogTrigger',
 		icon: { light: 'file:../../icons/neto.svg', dark: 'file:../../icons/neto.dark.svg' },
 		group: ['trigger'],
-		version: 1,
-		subtitle: '={{$parameter["event"]}}',
+		// Version 2: items simplified as Get Many's are, by default; version 1 keeps the store's whole log.
+		version: [1, 2],
+		defaultVersion: 2,
+		subtitle: eventSubtitle(),
 		description: 'Starts the workflow when a Neto customer log is added or changes, or its follow-up falls due',
 		defaults: { name: 'Neto Customer Log Trigger' },
 		polling: true,

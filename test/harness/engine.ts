@@ -177,12 +177,26 @@ export interface RunResult {
 	run: IRun;
 }
 
-function additionalData(hooks: ExecutionLifecycleHooks, credentials: ICredentialDataDecryptedObject) {
+/**
+ * Each run its own execution id, as n8n gives each execution: code that keyed shared things (the
+ * account's limiter, say) by execution id would then fail the tests that run executions at once.
+ */
+let executions = 0;
+function nextExecutionId(): string {
+	executions += 1;
+	return String(executions);
+}
+
+/**
+ * What n8n's server hands the engine. `executionId` undefined for a poll: n8n polls with
+ * additional data that belong to no execution (the execution starts with what the poll emits).
+ */
+function additionalData(hooks: ExecutionLifecycleHooks, credentials: ICredentialDataDecryptedObject, executionId: string | undefined) {
 	const base = 'http://localhost:5678';
 	return {
 		hooks,
 		credentialsHelper: new TestCredentialsHelper(credentials),
-		executionId: 'test',
+		executionId,
 		restApiUrl: `${base}/rest`,
 		instanceBaseUrl: `${base}/`,
 		formWaitingBaseUrl: `${base}/form-waiting`,
@@ -225,7 +239,7 @@ export async function testCredential(credentials: ICredentialDataDecryptedObject
 		const test = nodeType.methods?.credentialTest?.[testedBy];
 		if (!test) throw new Error(`testedBy ${testedBy} names no credentialTest method`);
 		const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes: [], connections: {}, active: false, settings: {} } as never);
-		const context = new CredentialTestContext(additionalData(hooks, credentials));
+		const context = new CredentialTestContext(additionalData(hooks, credentials, undefined));
 		return (await test.call(context, { id: '1', name: 'Neto Sandbox', type: 'netoApi', data: credentials })) as unknown as IDataObject;
 	}
 	throw new Error('No testing function found for this credential.');
@@ -253,9 +267,10 @@ async function runWorkflow(nodeType: string, options: RunOptions): Promise<RunRe
 		nodeTypes,
 		settings: { timezone: options.timezone ?? 'UTC' },
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes, connections: {}, active: false, settings: {} } as never);
+	const executionId = nextExecutionId();
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'test', name: 'test', nodes, connections: {}, active: false, settings: {} } as never);
 	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-	const engine = new WorkflowExecute(additionalData(hooks, options.credentials), 'manual');
+	const engine = new WorkflowExecute(additionalData(hooks, options.credentials, executionId), 'manual');
 	await engine.run({ workflow, startNode: workflow.getNode('Input') as INode });
 	const run = await done;
 	const task = run.data.resultData.runData.Neto?.[0];
@@ -288,8 +303,8 @@ export async function runListSearch(
 		credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
 	};
 	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes, settings: { timezone: 'UTC' } });
-	const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
-	const data = additionalData(hooks, options.credentials);
+	const hooks = new ExecutionLifecycleHooks('manual', 'list-search', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
+	const data = additionalData(hooks, options.credentials, undefined);
 	data.currentNodeParameters = node.parameters;
 	const context = new LoadOptionsContext(workflow, node, data, 'parameters.username');
 	const search = (nodeTypeMap[NODE_TYPE] as NetoCustomerLog).methods.listSearch[method];
@@ -314,12 +329,13 @@ const triggerNodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 };
 
-function triggerNode(name: string, parameters: IDataObject): INode {
+/** The trigger's version in the workflow: 1 unless a test says (as a workflow saved before version 2). */
+function triggerNode(name: string, parameters: IDataObject, typeVersion: number): INode {
 	return {
 		id: 't1',
 		name,
 		type: TRIGGER_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters: parameters as INodeParameters,
 		credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
@@ -333,6 +349,22 @@ export interface PollOutcome {
 	error?: Error;
 }
 
+/** How a test's trigger runs: the workflow's timezone, the node's version, and n8n's durable scheduler. */
+export interface TriggerOptions {
+	/** The workflow's timezone setting (default UTC). */
+	timezone?: string;
+	/** The trigger's version in the workflow (default 1, as a workflow saved before version 2). */
+	typeVersion?: number;
+	/**
+	 * As n8n's durable scheduler runs polls (2.36+, N8N_POLLER_DURABLE_CURSORS_ENABLED): the node's
+	 * static data is a cursor row (`cursor`, JSON) instead, and every poll gets a context of its own
+	 * that reads a copy of it, committed with the execution the poll starts, or alone after a
+	 * scheduled poll that emits nothing; after the poll at activation n8n commits nothing (n8n's
+	 * TriggerExecutionContextFactory and PollTriggerExecutor).
+	 */
+	durableCursors?: boolean;
+}
+
 /**
  * An active workflow with the trigger, polled the way n8n's ActiveWorkflowTriggers and
  * PollTriggerExecutor poll it: one n8n-core PollContext per activation (made when the workflow is
@@ -341,10 +373,14 @@ export interface PollOutcome {
  * and n8n never polls the workflow again (`dead`, and later polls throw). Later polls emit what
  * they return or report what they threw. The static data n8n keeps in its database is modelled as
  * `saved`: written (as JSON) when the poll at activation ends and when a poll emits, as n8n's
- * ActiveWorkflowManager does; `restart()` builds the workflow again from it.
+ * ActiveWorkflowManager does; `restart()` builds the workflow again from it. With `durableCursors`
+ * (TriggerOptions) the state is `cursor` instead.
  */
 export class ActiveTrigger {
 	saved: string;
+
+	/** The durable scheduler's cursor row (TriggerOptions.durableCursors), as JSON. */
+	cursor = '{}';
 
 	/** Why the activation failed, when its test poll threw: n8n would not poll this workflow again. */
 	dead?: Error;
@@ -366,7 +402,7 @@ export class ActiveTrigger {
 		private readonly parameters: IDataObject,
 		private readonly credentials: ICredentialDataDecryptedObject,
 		staticData: IDataObject = {},
-		private readonly timezone = 'UTC',
+		private readonly options: TriggerOptions = {},
 	) {
 		this.saved = JSON.stringify(staticData);
 		this.activate('activate');
@@ -378,7 +414,7 @@ export class ActiveTrigger {
 	}
 
 	private activate(activation: 'activate' | 'init'): void {
-		this.node = triggerNode('Neto Trigger', this.parameters);
+		this.node = triggerNode('Neto Trigger', this.parameters, this.options.typeVersion ?? 1);
 		this.workflow = new Workflow({
 			id: 'trigger-test',
 			nodes: [this.node],
@@ -386,25 +422,42 @@ export class ActiveTrigger {
 			active: true,
 			nodeTypes: triggerNodeTypes,
 			staticData: JSON.parse(this.saved) as IDataObject,
-			settings: { timezone: this.timezone },
+			settings: { timezone: this.options.timezone ?? 'UTC' },
 		});
-		const hooks = new ExecutionLifecycleHooks('trigger', 'test', { id: 'trigger-test', name: 'test', nodes: [this.node], connections: {}, active: true, settings: {} } as never);
-		this.context = new PollContext(
+		this.context = this.pollContext(activation);
+		this.activated = false;
+		this.dead = undefined;
+	}
+
+	/** A poll context as n8n makes one; under the durable scheduler its static data is a staged copy of `cursor`. */
+	private pollContext(activation: 'activate' | 'init'): PollContext {
+		const hooks = new ExecutionLifecycleHooks('trigger', 'poll', { id: 'trigger-test', name: 'test', nodes: [this.node], connections: {}, active: true, settings: {} } as never);
+		const durable = this.options.durableCursors === true;
+		let staged: IDataObject = {};
+		const commit = () => {
+			if (durable) this.cursor = JSON.stringify(staged);
+		};
+		return new PollContext(
 			this.workflow,
 			this.node,
-			additionalData(hooks, this.credentials),
+			additionalData(hooks, this.credentials, undefined),
 			'trigger',
 			activation,
 			(data) => {
-				this.saved = JSON.stringify(this.workflow.staticData);
+				if (durable) commit();
+				else this.saved = JSON.stringify(this.workflow.staticData);
 				this.outcome.emitted = data[0] ?? [];
 			},
 			(error) => {
 				this.outcome.error = error;
 			},
+			async () => commit(),
+			async (run) => {
+				staged = JSON.parse(this.cursor) as IDataObject;
+				return await run();
+			},
+			() => (durable ? staged : this.workflow.getStaticData('node', this.node)),
 		);
-		this.activated = false;
-		this.dead = undefined;
 	}
 
 	/** The node's static data as the running workflow holds it now (not yet saved, maybe). */
@@ -418,21 +471,23 @@ export class ActiveTrigger {
 		this.outcome = outcome;
 		const testing = !this.activated;
 		this.activated = true;
+		const durable = this.options.durableCursors === true;
+		const context = durable ? this.pollContext(testing ? 'activate' : 'init') : this.context;
 		try {
-			await runPollInStagingScope(this.context, async () => {
-				const response = await this.pollers.runPollFunction(this.workflow, this.node, this.context);
-				if (response !== null) this.context.__emit(response);
-				else if (!testing) await commitStagedCursor(this.context);
+			await runPollInStagingScope(context, async () => {
+				const response = await this.pollers.runPollFunction(this.workflow, this.node, context);
+				if (response !== null) context.__emit(response);
+				else if (!testing) await commitStagedCursor(context);
 			});
 		} catch (error) {
-			if (testing) {
+			if (testing && !durable) {
 				this.dead = error as Error;
 				outcome.error = error as Error;
 				return outcome;
 			}
-			this.context.__emitError(error as Error);
+			context.__emitError(error as Error);
 		}
-		if (testing) this.saved = JSON.stringify(this.workflow.staticData);
+		if (testing && !durable) this.saved = JSON.stringify(this.workflow.staticData);
 		return outcome;
 	}
 }
@@ -441,12 +496,14 @@ export class ActiveTrigger {
 export async function fetchTestEvent(
 	parameters: IDataObject,
 	credentials: ICredentialDataDecryptedObject,
+	typeVersion = 1,
 ): Promise<RunResult & { staticData: IDataObject }> {
-	const node = triggerNode('Neto', parameters);
+	const node = triggerNode('Neto', parameters, typeVersion);
 	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes: triggerNodeTypes, settings: { timezone: 'UTC' } });
-	const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
+	const executionId = nextExecutionId();
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
 	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-	await new WorkflowExecute(additionalData(hooks, credentials), 'manual').run({ workflow, startNode: node });
+	await new WorkflowExecute(additionalData(hooks, credentials, executionId), 'manual').run({ workflow, startNode: node });
 	const run = await done;
 	const task = run.data.resultData.runData.Neto?.[0];
 	const items = (task?.data?.main?.[0] ?? []) as INodeExecutionData[];

@@ -104,15 +104,18 @@ export function logIdLocator(description: string, hint: string | undefined, disp
 	};
 }
 
-/** n8n's usual Simplify switch, from node version 2 on (version 1 keeps the store's whole answer). */
-export function simplifyProperty(operation: string): INodeProperties {
+/**
+ * n8n's usual Simplify switch, from node version 2 on (version 1 keeps the store's whole answer),
+ * shown where `show` says (Get and Get Many's operation; everywhere in the trigger).
+ */
+export function simplifyProperty(show: Record<string, string[]> = {}): INodeProperties {
 	return {
 		displayName: 'Simplify',
 		name: 'simplify',
 		type: 'boolean',
 		default: true,
 		description: 'Whether to return a simplified version of the response instead of the raw data',
-		displayOptions: { show: { operation: [operation], '@version': [{ _cnd: { gte: 2 } }] } },
+		displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 2 } }] } },
 	};
 }
 

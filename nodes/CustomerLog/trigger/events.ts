@@ -12,7 +12,7 @@ import type { TriggerSettings } from './settings';
  */
 
 /** Due: its Follow-Up Required By day has begun in the workflow's timezone, and it is not Completed. */
-function isDue(log: IDataObject, now: number, timezone: string): boolean {
+export function isDue(log: IDataObject, now: number, timezone: string): boolean {
 	const due = dueAt(fieldText(log, 'DateRequiredFollowUp'), timezone);
 	return isOpenFollowUp(due, fieldText(log, 'Status')) && due <= now;
 }
@@ -45,15 +45,15 @@ export function compare(
 			const known = previous[id] === undefined ? undefined : decodeEntry(previous[id]);
 			const matches = settings.matches(log);
 			if (!known) {
-				if (settings.event === 'newLog' && matches) events.push(eventItem('newLog', username, log, settings.timezone));
+				if (settings.event === 'newLog' && matches) events.push(eventItem('newLog', settings, username, log));
 			} else if (settings.event === 'logUpdated') {
 				const changes = changesSince(known, log);
-				if (changes.changedFields.length > 0 && matches) events.push(eventItem('logUpdated', username, log, settings.timezone, changes));
+				if (changes.changedFields.length > 0 && matches) events.push(eventItem('logUpdated', settings, username, log, changes));
 			}
 			// Fired once per log and due date: a moved due date may fire again when it comes.
 			let fired = known !== undefined && known.fired && sameDueDate(known, log);
 			if (!fired && settings.event === 'followUpDue' && matches && isDue(log, now, settings.timezone)) {
-				events.push(eventItem('followUpDue', username, log, settings.timezone));
+				events.push(eventItem('followUpDue', settings, username, log));
 				fired = true;
 			}
 			logs[id] = encodeEntry(log, username, fired);

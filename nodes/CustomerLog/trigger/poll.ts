@@ -1,8 +1,9 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { storedDay } from '../log/dates';
 import { isOpenFollowUp } from '../log/fields';
-import { baselineEntries, compare } from './events';
+import { baselineEntries, compare, isDue } from './events';
 import { dueAt, fieldText } from './fingerprint';
 import { eventItem } from './items';
 import { readChanges, readWholeScope } from './read';
@@ -14,31 +15,53 @@ import { commitState, loadState } from './state';
 /** How many logs Fetch Test Event returns. */
 const SAMPLE_SIZE = 3;
 
+type Candidate = { username: string; log: IDataObject };
+
+/** When a candidate's Follow-Up Required By day begins in the workflow's timezone (0 for none). */
+const dueOf = ({ log }: Candidate, timezone: string) => dueAt(fieldText(log, 'DateRequiredFollowUp'), timezone) ?? 0;
+const byNewestLog = (a: Candidate, b: Candidate) => Number(b.log.LogID) - Number(a.log.LogID);
+
 /**
- * Fetch Test Event: the newest few logs in scope that pass the filters (for Follow-Up Due, those
- * with a due date and not Completed), newest by LogID. Reads, and leaves the state alone.
+ * Fetch Test Event for Follow-Up Due: the logs that are due now, as the event would report them
+ * (most recently due first). None due: an error that says so and names the next one to come due,
+ * never an upcoming log dressed as a due one.
+ */
+function dueNow(this: IPollFunctions, candidates: Candidate[], now: number, timezone: string): Candidate[] {
+	const due = candidates.filter(({ log }) => isDue(log, now, timezone));
+	if (due.length > 0) return due.sort((a, b) => dueOf(b, timezone) - dueOf(a, timezone) || byNewestLog(a, b));
+	// None is due: every open log with a due date comes due later.
+	const upcoming = candidates
+		.filter(({ log }) => isOpenFollowUp(dueAt(fieldText(log, 'DateRequiredFollowUp'), timezone), fieldText(log, 'Status')))
+		.sort((a, b) => dueOf(a, timezone) - dueOf(b, timezone) || byNewestLog(b, a));
+	const next = upcoming[0];
+	throw new NodeOperationError(this.getNode(), 'No customer log in scope is due now', {
+		description: next
+			? `The next one comes due on ${storedDay(fieldText(next.log, 'DateRequiredFollowUp'), timezone) ?? ''} (Log ID ${String(next.log.LogID)}, customer ${next.username}). ` +
+				'Fetch Test Event returns only logs that are due now, as the trigger reports them.'
+			: 'No open log in scope that passes the filters has a Follow-Up Required By date.',
+	});
+}
+
+/**
+ * Fetch Test Event: the newest few logs in scope that pass the filters, newest by LogID; for
+ * Follow-Up Due, the logs due now (dueNow). Reads, and leaves the state alone.
  */
 async function sample(this: IPollFunctions, settings: TriggerSettings): Promise<INodeExecutionData[]> {
 	const observation = await readWholeScope.call(this, settings);
-	const candidates: Array<{ username: string; log: IDataObject }> = [];
+	const candidates: Candidate[] = [];
 	for (const [username, logs] of observation.customers) {
-		for (const log of logs) {
-			if (!settings.matches(log)) continue;
-			const open = isOpenFollowUp(dueAt(fieldText(log, 'DateRequiredFollowUp'), settings.timezone), fieldText(log, 'Status'));
-			if (settings.event === 'followUpDue' && !open) continue;
-			candidates.push({ username, log });
-		}
+		for (const log of logs) if (settings.matches(log)) candidates.push({ username, log });
 	}
-	if (candidates.length === 0) {
+	const chosen = settings.event === 'followUpDue' ? dueNow.call(this, candidates, Date.now(), settings.timezone) : candidates.sort(byNewestLog);
+	if (chosen.length === 0) {
 		throw new NodeOperationError(this.getNode(), 'No customer log in scope matches the event and filters', {
 			description: 'Add a log in Neto (or widen the filters) to see what this trigger outputs.',
 		});
 	}
-	return candidates
-		.sort((a, b) => Number(b.log.LogID) - Number(a.log.LogID))
+	return chosen
 		.slice(0, SAMPLE_SIZE)
 		.map(({ username, log }) =>
-			eventItem(settings.event, username, log, settings.timezone, settings.event === 'logUpdated' ? { changedFields: [], previous: {} } : undefined),
+			eventItem(settings.event, settings, username, log, settings.event === 'logUpdated' ? { changedFields: [], previous: {} } : undefined),
 		);
 }
 

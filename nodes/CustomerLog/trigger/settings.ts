@@ -1,7 +1,7 @@
-import type { IDataObject, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { customerLocator } from '../log/properties';
+import { customerLocator, simplifyProperty } from '../log/properties';
 import { LOG_STATUSES } from '../log/fields';
 import { fieldText } from './fingerprint';
 
@@ -10,6 +10,9 @@ import { fieldText } from './fingerprint';
 export type TriggerEvent = 'newLog' | 'logUpdated' | 'followUpDue';
 
 const chosen = { show: { scope: ['chosen'] } };
+
+// Each event's `action` is what n8n's node creator lists it as (without one, it makes "On follow up
+// due" of the name): the words on screen.
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -21,14 +24,16 @@ export const triggerProperties: INodeProperties[] = [
 			{
 				name: 'Follow-Up Due',
 				value: 'followUpDue',
+				action: 'Follow-Up Due',
 				description: "A log's Follow-Up Required By day has begun in the workflow's timezone and its status is not Completed; once per log and day",
 			},
 			{
 				name: 'Log Updated',
 				value: 'logUpdated',
+				action: 'Log Updated',
 				description: 'A known log whose fields changed; the item lists them and what they were before',
 			},
-			{ name: 'New Log', value: 'newLog', description: 'A log that was not there at the previous poll' },
+			{ name: 'New Log', value: 'newLog', action: 'New Log', description: 'A log that was not there at the previous poll' },
 		],
 	},
 	{
@@ -67,6 +72,8 @@ export const triggerProperties: INodeProperties[] = [
 		description:
 			"Each poll reads the customers updated since the previous one. Neto does not say whether a log's change updates its customer, so every this many hours a poll reads every customer to catch what that missed.",
 	},
+	// Version 2: items as Get Many gives them, simplified by default; version 1 keeps the store's whole log.
+	simplifyProperty(),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -94,11 +101,23 @@ export const triggerProperties: INodeProperties[] = [
 	},
 ];
 
+/**
+ * The node's subtitle on the canvas: the chosen event's name on screen (e.g. "Follow-Up Due"), not
+ * its internal value.
+ */
+export function eventSubtitle(): string {
+	const event = triggerProperties.find((property) => property.name === 'event');
+	const names = Object.fromEntries((event?.options as INodePropertyOptions[]).map((option) => [option.value, option.name]));
+	return `={{ ${JSON.stringify(names)}[$parameter["event"]] }}`;
+}
+
 export interface TriggerSettings {
 	event: TriggerEvent;
 	/** Usernames of the chosen customers, or undefined for every customer. */
 	usernames?: string[];
 	fullCheckMs: number;
+	/** Items as Get Many's Simplify gives them (node version 2's default). */
+	simplify: boolean;
 	/** Whether a log, as it is now, passes the filters. */
 	matches(log: IDataObject): boolean;
 	/** The workflow's timezone: a follow-up comes due when its day begins there. */
@@ -133,6 +152,7 @@ export function readSettings(context: IPollFunctions): TriggerSettings {
 		event,
 		usernames,
 		timezone: context.getTimezone(),
+		simplify: context.getNodeParameter('simplify', false) as boolean,
 		fullCheckMs: Math.max(1, Number(context.getNodeParameter('fullCheckHours', 24)) || 24) * 3_600_000,
 		matches: (log) =>
 			(statuses.length === 0 || statuses.includes(fieldText(log, 'Status'))) &&

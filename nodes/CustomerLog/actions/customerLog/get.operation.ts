@@ -26,7 +26,7 @@ export const description: INodeProperties[] = [
 		...logIdLocator('The ID of the log to get (Neto\'s LogID)', 'A positive whole number, at most 10 digits', show),
 		required: true,
 	},
-	simplifyProperty('get'),
+	simplifyProperty({ operation: ['get'] }),
 ];
 
 const NOTHING_READ = 'Nothing was read for this item.';

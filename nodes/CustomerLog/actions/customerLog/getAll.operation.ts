@@ -44,7 +44,7 @@ export const description: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { operation: ['getAll'], returnAll: [false] } },
 	},
-	simplifyProperty('getAll'),
+	simplifyProperty({ operation: ['getAll'] }),
 	{
 		displayName: 'Filters',
 		name: 'filters',
