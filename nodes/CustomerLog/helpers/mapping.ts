@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { notesModeOption } from './appendNotes';
+import { appendWindowNotice, notesModeOption } from './appendNotes';
 import type { LogOperation } from './fields';
 import { CUSTOMER_LOG_FIELDS, fieldsOf } from './fields';
 import type { BatchSteps } from './writeLogs';
@@ -81,7 +81,9 @@ export function withMappingMode(operation: LogOperation, defineBelow: INodePrope
 		mappingModeProperty(operation),
 		...defineBelow.map(onlyWhenDefinedBelow),
 		toolLogProperty(operation),
-		...(operation === 'update' ? [autoMapNotesMode] : []),
+		...(operation === 'update'
+			? [autoMapNotesMode, appendWindowNotice({ operation: ['update'], mappingMode: ['autoMapInputData'], notesMode: ['append'] })]
+			: []),
 	];
 }
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { appendToNotes, notesModeOption } from '../../helpers/appendNotes';
+import { appendToNotes, appendWindowNotice, notesModeOption } from '../../helpers/appendNotes';
 import { customerLocator, logFieldProperties } from '../../helpers/descriptions';
 import { withMappingMode, writeMappedLogs } from '../../helpers/mapping';
 import { parameterReader } from '../../helpers/parameterReader';
@@ -12,6 +12,7 @@ export const description: INodeProperties[] = withMappingMode('update', [
 		{ show: { operation: ['update'] } },
 	),
 	...logFieldProperties('update', 'updateFields', [notesModeOption]),
+	appendWindowNotice({ operation: ['update'], '/updateFields.notesMode': ['append'] }),
 ]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
