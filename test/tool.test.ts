@@ -108,6 +108,8 @@ describe('the node as an AI agent\'s tool', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(JSON.parse(result.results[0])).toEqual([{ error: REFUSAL }]);
+		// The tool's run returns the refusal, it does not throw it: n8n 1.x ends the whole run when a tool throws.
+		expect(result.runs['Add customer log'].map((run) => run.error)).toEqual([undefined]);
 		expect(neto.sandbox.store.logs.size).toBe(before);
 	});
 
