@@ -14,7 +14,7 @@ export { add, get, getAll, update };
  * `resource` parameter and the operation shows for it; without one the model is told the node's
  * description, everything the node can do. Its default fills it in for workflows saved before it.
  */
-export const RESOURCE = 'customerLog';
+const RESOURCE = 'customerLog';
 
 const resourceProperty: INodeProperties = {
 	displayName: 'Resource',
