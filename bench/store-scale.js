@@ -9,8 +9,8 @@
  *   1. activation: the baseline, every customer read;
  *   2. a poll after 10 logs were added (due now) and 5 changed: the update read, events emitted;
  *   3. the next poll, nothing changed;
- *   4. n8n restarted with the state's last full check set a day back: the activation poll then
- *      reads every customer (the full check of "Check Every Customer Every (Hours)").
+ *   4. the next, with the state's last full check set a day back (trace-polls.js): it reads every
+ *      customer (the full check of "Check Every Customer Every (Hours)").
  *
  *   npm run bench -- --store-scale [--customers 20000] [--logs 60000] [--latency 200] [--n8n 2.41.1]
  *
@@ -18,7 +18,6 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 
 const env = require('../scripts/n8n-env');
 const { importSandboxCredential, n8nSync, startN8n, stopChild, SANDBOX_CREDENTIAL_ID } = require('../scripts/n8n-cli');
@@ -76,36 +75,11 @@ async function waitForPolls(traceFile, count, timeoutMs) {
 	return polls(traceFile)[count - 1];
 }
 
-/**
- * Sets the state's last full check back to the epoch in n8n's database (the workflow's static
- * data), as if a day had passed since: the next poll reads every customer. Through the sqlite3
- * module n8n itself uses, under n8n's Node.
- */
-function backdateFullCheck(install, userFolder) {
-	const sqlite = path.join(path.dirname(install.n8n), '..', '..', 'sqlite3');
-	const script = `
-		const sqlite3 = require(${JSON.stringify(sqlite)});
-		const db = new sqlite3.Database(${JSON.stringify(path.join(userFolder, '.n8n', 'database.sqlite'))});
-		db.get('SELECT staticData FROM workflow_entity WHERE id = ?', [${JSON.stringify(WORKFLOW_ID)}], (error, row) => {
-			if (error || !row || !row.staticData) throw error || new Error('no static data saved for the workflow');
-			const data = JSON.parse(row.staticData);
-			const states = Object.values(data).filter((node) => node && node.customerLogTrigger);
-			if (states.length !== 1) throw new Error('no trigger state in the static data');
-			states[0].customerLogTrigger.walkedAt = 0;
-			db.run('UPDATE workflow_entity SET staticData = ? WHERE id = ?', [JSON.stringify(data), ${JSON.stringify(WORKFLOW_ID)}], (failed) => {
-				if (failed) throw failed;
-				db.close();
-			});
-		});`;
-	const result = spawnSync(install.node, ['-e', script], { env: install.env, encoding: 'utf8' });
-	if (result.status !== 0) throw new Error(`could not set the full check back: ${result.stderr}`);
-}
-
 /** Runs n8n until `polls` more polls are noted; returns the n8n process's peak RSS (VmHWM, MB). */
 async function runN8nFor(install, userFolder, traceFile, port, pollsWanted, between) {
 	const preload = path.join(__dirname, 'trace-polls.js');
 	const n8n = await startN8n(install, userFolder, port, {
-		env: { NODE_OPTIONS: `--require ${preload}`, BENCH_POLL_TRACE: traceFile, N8N_RUNNERS_BROKER_PORT: String(port + 1) },
+		env: { NODE_OPTIONS: `--require ${preload}`, BENCH_POLL_TRACE: traceFile, BENCH_FULL_CHECK_POLL: '4', N8N_RUNNERS_BROKER_PORT: String(port + 1) },
 	});
 	try {
 		const first = polls(traceFile).length;
@@ -149,18 +123,16 @@ async function storeScale({ version, customers, logs, latencyMs, portBase }) {
 			}
 			for (let k = 1; k <= 5; k++) await sandbox.editLog({ Notes: `Bench: changed ${k}` }, 1000 + k * 4001);
 		};
-		const peakFirst = await runN8nFor(install, userFolder, traceFile, portBase + 5, 3, changeTheStore);
-		backdateFullCheck(install, userFolder);
-		const peakRestart = await runN8nFor(install, userFolder, traceFile, portBase + 5, 1);
+		const peakMb = await runN8nFor(install, userFolder, traceFile, portBase + 5, 4, changeTheStore);
 		const [baseline, changed, quiet, fullCheck] = polls(traceFile);
-		return { version, customers: size.customers, logs: size.logs, latencyMs, baseline, changed, quiet, fullCheck, peakFirst, peakRestart };
+		return { version, customers: size.customers, logs: size.logs, latencyMs, baseline, changed, quiet, fullCheck, peakMb };
 	} finally {
 		sandbox.child.kill('SIGKILL');
 	}
 }
 
 function report(figures) {
-	const { version, customers, logs, latencyMs, baseline, changed, quiet, fullCheck, peakFirst, peakRestart } = figures;
+	const { version, customers, logs, latencyMs, baseline, changed, quiet, fullCheck, peakMb } = figures;
 	const boundBytes = logs * BOUND_BYTES_PER_LOG;
 	const expectedRequests = Math.floor(customers / CUSTOMERS_PER_REQUEST) + 1;
 	const row = (what, poll) =>
@@ -176,11 +148,11 @@ function report(figures) {
 		row('1. baseline (activation)', baseline),
 		row('2. 10 logs added, 5 changed', changed),
 		row('3. nothing changed', quiet),
-		row('4. full check (after a restart)', fullCheck),
+		row('4. full check', fullCheck),
 		'',
 		`Every customer read: ${fmt(baseline.requests)} GetCustomer requests (floor(${fmt(customers)} / ${CUSTOMERS_PER_REQUEST}) + 1 = ${fmt(expectedRequests)}), within one minute's budget of ${RATE_LIMIT}; the store's answer time sets its wall time (${fmt(baseline.ms / baseline.requests)} ms a request here).`,
 		`State: ${fmt(mb(baseline.stateBytes), 2)} MB for ${fmt(baseline.logsInState)} logs (${fmt(baseline.stateBytes / baseline.logsInState)} bytes a log), against the bound of ${fmt(mb(boundBytes), 2)} MB (1 MB per 10,000 logs).`,
-		`Peak RSS of the n8n process (VmHWM): ${fmt(peakFirst)} MB through polls 1-3, ${fmt(peakRestart)} MB through the restart and its full check; RSS before the first poll ${fmt(baseline.before.rssMb)} MB.`,
+		`Peak RSS of the n8n process (VmHWM) through the four polls: ${fmt(peakMb)} MB; RSS when the first poll started ${fmt(baseline.before.rssMb)} MB.`,
 		`A day of polling every minute: ${fmt(dayRequests)} requests (${fmt((dayRequests / (RATE_LIMIT * 1440)) * 100, 2)}% of the account's ${fmt(RATE_LIMIT * 1440)}) and ${fmt(dayMs / 1000, 1)} s of node time, with 1,439 polls like poll 3 and one full check.`,
 	];
 }

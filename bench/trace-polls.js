@@ -4,8 +4,10 @@
  * wraps the Neto Customer Log Trigger's poll() when n8n loads the package, and appends one JSON
  * line per poll to $BENCH_POLL_TRACE: when it started and how long it took, what it emitted, the
  * requests it sent to Neto's API (and how many were answered 429), the size of the trigger's static
- * data as n8n saves it (JSON), and the process's memory before and after. Only looks: the poll and
- * its requests run unchanged.
+ * data as n8n saves it (JSON), and the process's memory before and after. Only looks, with one
+ * exception: before poll number $BENCH_FULL_CHECK_POLL (counted in this process), it sets the
+ * state's last full check back to the epoch, as if a day had passed, so that this poll reads every
+ * customer (the full check) without the benchmark waiting hours for one.
  */
 const fs = require('node:fs');
 const http = require('node:http');
@@ -32,10 +34,15 @@ if (file) {
 		return { rssMb: rss / 2 ** 20, heapMb: heapUsed / 2 ** 20 };
 	};
 
+	const fullCheckPoll = Number(process.env.BENCH_FULL_CHECK_POLL || 0);
+	let pollCount = 0;
+
 	const wrap = (trigger) => {
 		const poll = trigger.prototype.poll;
 		if (poll.traced) return;
 		trigger.prototype.poll = async function tracedPoll(...args) {
+			const state = this.getWorkflowStaticData('node').customerLogTrigger;
+			if (++pollCount === fullCheckPoll && state) state.walkedAt = 0;
 			const trace = { mode: this.getMode(), startedAt: Date.now(), requests: 0, rateLimited: 0, before: memory() };
 			current = trace;
 			const started = performance.now();
