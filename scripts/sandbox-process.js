@@ -10,7 +10,7 @@ const readline = require('node:readline');
  * spawnSync of n8n) between requests, so a kept-alive connection may have been closed by the
  * sandbox unnoticed, and fetch would fail with "other side closed".
  */
-function requestJson(url, method = 'GET') {
+function requestJson(url, method = 'GET', body) {
 	return new Promise((resolve, reject) => {
 		const request = http.request(url, { method, agent: false }, (response) => {
 			let body = '';
@@ -27,7 +27,7 @@ function requestJson(url, method = 'GET') {
 			});
 		});
 		request.on('error', reject);
-		request.end();
+		request.end(body === undefined ? undefined : JSON.stringify(body));
 	});
 }
 
@@ -55,6 +55,10 @@ function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit, idleStopMs } 
 				stats: () => requestJson(`${url}/__sandbox/stats`),
 				logs: () => requestJson(`${url}/__sandbox/logs`),
 				reset: () => requestJson(`${url}/__sandbox/reset`, 'POST'),
+				/** Adds a merchant-sized store: { customers, logs } (NetoStore.populate). */
+				populate: (size) => requestJson(`${url}/__sandbox/populate`, 'POST', size),
+				/** Adds a log (POST) or changes one (PATCH, with its LogID) as a store user would. */
+				editLog: (fields, logId) => requestJson(`${url}/__sandbox/logs${logId ? `/${logId}` : ''}`, logId ? 'PATCH' : 'POST', fields),
 			});
 		});
 	});

@@ -39,10 +39,10 @@ import { NetoCustomerLog } from '../../nodes/CustomerLog/NetoCustomerLog.node';
 import { NetoCustomerLogTrigger } from '../../nodes/CustomerLog/NetoCustomerLogTrigger.node';
 
 const NODE_TYPE = 'n8n-nodes-neto.netoCustomerLog';
-const INPUT_TYPE = 'test.items';
+export const INPUT_TYPE = 'test.items';
 
 /** The start node: emits the items a test gives it, as a trigger's output would. */
-class TestItems implements INodeType {
+export class TestItems implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Test Items',
 		name: 'items',
@@ -217,7 +217,7 @@ export interface RunResult {
 	run: IRun;
 }
 
-function additionalData(hooks: ExecutionLifecycleHooks, credentials: ICredentialDataDecryptedObject) {
+export function additionalData(hooks: ExecutionLifecycleHooks, credentials: ICredentialDataDecryptedObject) {
 	const base = 'http://localhost:5678';
 	return {
 		hooks,
