@@ -14,6 +14,10 @@
  * --profile: a CPU profile of the node's 1,000 Adds (profile.js); --timeline: where their wall time
  * goes between requests (trace-requests.js, timeline.js).
  *
+ *   npm run bench -- --store-scale [--customers 20000] [--logs 60000] [--latency 200] [--n8n 2.41.1]
+ *
+ * --store-scale: instead, the trigger polling a store of a merchant's size (store-scale.js).
+ *
  * Ports: the sandboxes and n8n's task-runner broker use 5750-5759 (BENCH_PORT_BASE moves them).
  * `npm run bench:in-process` gives the older in-process figures (n8n-core's engine in one process).
  */
@@ -29,6 +33,7 @@ const { startSandboxProcess } = require('../scripts/sandbox-process');
 const { benchWorkflow, UNDER_TEST } = require('./workflows');
 const { summarizeProfile } = require('./profile');
 const { summarizeTimeline } = require('./timeline');
+const { report, storeScale } = require('./store-scale');
 
 const arg = (name, fallback) => {
 	const index = process.argv.indexOf(`--${name}`);
@@ -285,7 +290,19 @@ async function timelineRuns(install, sandbox, profiled) {
 	return lines;
 }
 
-main().catch((error) => {
+/** `--store-scale`: the trigger at a merchant's scale (store-scale.js), with its own figures. */
+async function storeScaleMain() {
+	const figures = await storeScale({
+		version: VERSION,
+		customers: Number(arg('customers', 20_000)),
+		logs: Number(arg('logs', 60_000)),
+		latencyMs: Number(arg('latency', 200)),
+		portBase: PORT_BASE,
+	});
+	process.stdout.write(`${report(figures).join('\n')}\n`);
+}
+
+(process.argv.includes('--store-scale') ? storeScaleMain() : main()).catch((error) => {
 	process.stderr.write(`${error.stack || error}\n`);
 	process.exitCode = 1;
 });

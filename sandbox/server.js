@@ -280,6 +280,12 @@ function startSandbox(userOptions = {}) {
 			const log = logPath[1] ? store.changeLog(logPath[1], fields) : store.insertLog(fields);
 			return log ? send(200, 'application/json', JSON.stringify(log)) : send(404, 'application/json', '{"error":"no such log"}');
 		}
+		if (req.url === '/__sandbox/populate' && req.method === 'POST') {
+			// A store of a merchant's size (the benchmark): { customers, logs }, see NetoStore.populate.
+			requests.pop();
+			store.populate(JSON.parse(body || '{}'));
+			return send(200, 'application/json', JSON.stringify({ customers: store.customers.size, logs: store.logs.size }));
+		}
 		if (req.url === '/__sandbox/options' && req.method === 'POST') {
 			requests.pop();
 			const changes = JSON.parse(body || '{}');

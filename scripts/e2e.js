@@ -2,7 +2,8 @@
 /**
  * `npm run test:e2e`: each example workflow runs headless in real n8n (`n8n execute`) with the built
  * package installed as a community package, against the Neto sandbox; its output items and the
- * sandbox's store are checked; then the credential's Test button through n8n's own tester.
+ * sandbox's store are checked; then the credential's Test button through n8n's own tester, n8n's AI
+ * Agent calling the node as its tool (e2e-agent.js), and the trigger workflows (e2e-trigger.js).
  * `-- --n8n 1.123.81` picks another tested n8n version.
  * Ends with one line "e2e: N passed, N failed".
  */
@@ -15,6 +16,7 @@ const env = require('./n8n-env');
 const { importCredentialAndExamples, executeWorkflow, startN8n, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID } = require('./n8n-cli');
 const { startSandboxProcess } = require('./sandbox-process');
 const trigger = require('./e2e-trigger');
+const agent = require('./e2e-agent');
 
 const versionArg = process.argv.indexOf('--n8n');
 const VERSION = versionArg > 0 ? process.argv[versionArg + 1] : env.DEFAULT_N8N;
@@ -168,6 +170,15 @@ async function main() {
 		} catch (error) {
 			failed++;
 			process.stdout.write(`FAIL credential test (n8n's tester) on n8n ${VERSION}: ${error.stack || error}\n`);
+		}
+		try {
+			const started = Date.now();
+			await agent.checkAgent(install, userFolder, sandbox);
+			passed++;
+			process.stdout.write(`ok   AI Agent with the node as its tool, scripted model (e2e-agent.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`);
+		} catch (error) {
+			failed++;
+			process.stdout.write(`FAIL AI Agent with the node as its tool (e2e-agent.js) on n8n ${VERSION}: ${error.stack || error}\n`);
 		}
 		try {
 			const started = Date.now();

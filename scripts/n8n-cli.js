@@ -53,12 +53,36 @@ function exampleWorkflows() {
 		.map((file) => ({ file, ...JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) }));
 }
 
-/** Runs a workflow headless (`n8n execute --rawOutput`) and returns the run's JSON. */
-function executeWorkflow(install, userFolder, id) {
-	const stdout = n8nSync(install, userFolder, ['execute', `--id=${id}`, '--rawOutput']);
+/** The run's JSON in what `n8n execute --rawOutput` printed. */
+function runOf(stdout) {
 	const start = stdout.indexOf('{');
 	if (start < 0) throw new Error(`n8n execute printed no run:\n${stdout}`);
 	return JSON.parse(stdout.slice(start));
+}
+
+/** Runs a workflow headless (`n8n execute --rawOutput`) and returns the run's JSON. */
+function executeWorkflow(install, userFolder, id) {
+	return runOf(n8nSync(install, userFolder, ['execute', `--id=${id}`, '--rawOutput']));
+}
+
+/**
+ * The same, without blocking this process meanwhile: for a workflow that calls a server this
+ * process runs (a scripted model). Stopped after `timeoutMs`.
+ */
+function executeWorkflowAsync(install, userFolder, id, timeoutMs = 300_000) {
+	const child = spawn(install.n8n, ['execute', `--id=${id}`, '--rawOutput'], { env: n8nEnv(install.env, userFolder), stdio: ['ignore', 'pipe', 'pipe'] });
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', (chunk) => (stdout += chunk));
+	child.stderr.on('data', (chunk) => (stderr += chunk));
+	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+	return new Promise((resolve, reject) => {
+		child.once('close', (code, signal) => {
+			clearTimeout(timer);
+			if (code === 0) return resolve(runOf(stdout));
+			reject(new Error(`n8n execute --id=${id} ${exitReason(code, signal)}:\n${stdout}\n${stderr}`));
+		});
+	});
 }
 
 /**
@@ -179,4 +203,4 @@ function stopChild(child) {
 	});
 }
 
-module.exports = { importCredentialAndExamples, importSandboxCredential, exampleWorkflows, executeWorkflow, startN8n, exitReason, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync, n8nEnv };
+module.exports = { importCredentialAndExamples, importSandboxCredential, exampleWorkflows, executeWorkflow, executeWorkflowAsync, startN8n, exitReason, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync, n8nEnv };

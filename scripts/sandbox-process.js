@@ -58,6 +58,10 @@ function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit, idleStopMs } 
 				/** Queues faults as the sandbox's injectFaults takes them; clearFaults ends them. */
 				injectFaults: (faults) => requestJson(`${url}/__sandbox/faults`, 'POST', faults),
 				clearFaults: () => requestJson(`${url}/__sandbox/faults`, 'DELETE'),
+				/** Adds a merchant-sized store: { customers, logs } (NetoStore.populate). */
+				populate: (size) => requestJson(`${url}/__sandbox/populate`, 'POST', size),
+				/** Adds a log (POST) or changes one (PATCH, with its LogID) as a store user would. */
+				editLog: (fields, logId) => requestJson(`${url}/__sandbox/logs${logId ? `/${logId}` : ''}`, logId ? 'PATCH' : 'POST', fields),
 			});
 		});
 	});

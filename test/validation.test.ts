@@ -1,4 +1,5 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { NetoCustomerLog } from '../nodes/CustomerLog/NetoCustomerLog.node';
 import codex from '../nodes/CustomerLog/NetoCustomerLog.node.json';
@@ -176,5 +177,24 @@ describe('The node as the editor shows it', () => {
 		const customers = node.properties.filter((property) => property.name === 'username');
 		const required = Object.fromEntries(customers.map((property) => [String(property.displayOptions?.show?.operation), property.required ?? false]));
 		expect(required).toEqual({ add: true, update: false, get: true, getAll: false });
+	});
+
+	test('where the user chooses Append, a notice says it waits one Append Window to confirm the text, and how to shorten it; nowhere else', () => {
+		/** The notices the editor shows for these parameters (n8n's own display rules, as the editor applies them). */
+		const noticesFor = (parameters: IDataObject) => {
+			const values = NodeHelpers.getNodeParameters(node.properties, parameters as INodeParameters, true, false, null, node) as INodeParameters;
+			const shownAs = { typeVersion: 2, parameters: values } as unknown as INode;
+			return node.properties
+				.filter((property) => property.type === 'notice' && NodeHelpers.displayParameterPath(values, property, '', shownAs, node))
+				.map((property) => property.displayName);
+		};
+		const appendDefinedBelow = noticesFor({ operation: 'update', updateFields: { notes: 'x', notesMode: 'append' } });
+		expect(appendDefinedBelow).toEqual([expect.stringMatching(/^Append waits one Append Window \(Options, 10 s unless changed\) after writing, then reads the log back to confirm/)]);
+		expect(appendDefinedBelow[0]).toMatch(/only one writing to these logs .*set Options > Append Window to a few seconds/);
+		expect(noticesFor({ operation: 'update', mappingMode: 'autoMapInputData', notesMode: 'append' })).toEqual(appendDefinedBelow);
+		expect(noticesFor({ operation: 'update', updateFields: { notes: 'x', notesMode: 'replace' } })).toEqual([]);
+		expect(noticesFor({ operation: 'update', updateFields: { notes: 'x' } })).toEqual([]);
+		expect(noticesFor({ operation: 'update', mappingMode: 'autoMapInputData' })).toEqual([]);
+		expect(noticesFor({ operation: 'add', additionalFields: { notes: 'x' } })).toEqual([]);
 	});
 });

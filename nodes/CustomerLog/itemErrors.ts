@@ -6,11 +6,40 @@ import { fail } from './failures';
 import { copyMessages } from './log/output';
 
 /**
+ * Whether n8n runs the node as an AI agent's tool (its loader names a node type's tool variant
+ * "<name>Tool"): what the node returns then goes to a model, as text.
+ */
+export function runsAsTool(context: IExecuteFunctions): boolean {
+	return context.getNode().type.endsWith('Tool');
+}
+
+/**
+ * Whether a failed item becomes an error item instead of failing the node: with Continue On Fail,
+ * and as an AI agent's tool unless its On Error is set to Stop Workflow, so that the model reads
+ * why (n8n 1.x ends the whole run when a tool throws; 2.x would give the model the message alone).
+ */
+export function continuesOnFail(context: IExecuteFunctions): boolean {
+	return context.continueOnFail() || (runsAsTool(context) && context.getNode().onError !== 'stopWorkflow');
+}
+
+/**
+ * A failure as its reader needs it. A person gets the item it belongs to ("Item index 2: ...") and
+ * the description beside it, as n8n shows them. A model gets the message and the reason in one
+ * text, as it reads nothing else of an error (n8n gives it the error's message), and no index: a
+ * tool call is one item.
+ */
+function failureText(failure: ItemFailure, itemIndex: number, forModel: boolean): string {
+	if (!forModel) return `Item index ${itemIndex}: ${failure.message}`;
+	const message = /[.!?]$/.test(failure.message) ? failure.message : `${failure.message}.`;
+	return failure.description ? `${message} ${failure.description}` : message;
+}
+
+/**
  * The two forms n8n gets a failed item in: the node's error (without Continue On Fail) or an error
  * item. Every operation uses these, so every failed item has the same shape.
  */
 export function toNodeError(this: IExecuteFunctions, failure: ItemFailure, itemIndex: number) {
-	const message = `Item index ${itemIndex}: ${failure.message}`;
+	const message = failureText(failure, itemIndex, runsAsTool(this));
 	if (failure.kind === 'refused') {
 		return new NodeOperationError(this.getNode(), message, { itemIndex, description: failure.description });
 	}
@@ -31,13 +60,16 @@ export function toNodeError(this: IExecuteFunctions, failure: ItemFailure, itemI
  * HTTP Request node gives its errors), with every key always present (null when it does not apply)
  * so that a downstream node can read any of them. A json of `error` alone is what both n8n 1.x and
  * 2.x route to the error output; an item's own `error` would make n8n replace the json with the message only.
+ * For a model (the node as a tool), `error` is the failure's text alone: the shape n8n gives the
+ * model when a tool fails, so it reads one shape whatever the tool's On Error setting.
  */
-export function errorItem(failure: ItemFailure, itemIndex: number): INodeExecutionData {
+export function errorItem(this: IExecuteFunctions, failure: ItemFailure, itemIndex: number): INodeExecutionData {
+	if (runsAsTool(this)) return { json: { error: failureText(failure, itemIndex, true) }, pairedItem: { item: itemIndex } };
 	const refused = failure.kind === 'refused';
 	return {
 		json: {
 			error: {
-				message: `Item index ${itemIndex}: ${failure.message}`,
+				message: failureText(failure, itemIndex, false),
 				description: failure.description,
 				itemIndex,
 				field: refused ? failure.field || null : null,
@@ -89,7 +121,7 @@ export async function readEachItem(
 	this: IExecuteFunctions,
 	read: (itemIndex: number) => Promise<Result<INodeExecutionData[], ItemFailure>>,
 ): Promise<INodeExecutionData[][]> {
-	const continueOnFail = this.continueOnFail();
+	const continueOnFail = continuesOnFail(this);
 	const output: INodeExecutionData[] = [];
 	const count = this.getInputData().length;
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
@@ -102,7 +134,7 @@ export async function readEachItem(
 			continue;
 		}
 		if (!continueOnFail) throw toNodeError.call(this, result.failure, itemIndex);
-		output.push(errorItem(result.failure, itemIndex));
+		output.push(errorItem.call(this, result.failure, itemIndex));
 	}
 	return [output];
 }

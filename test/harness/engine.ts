@@ -40,10 +40,10 @@ import { NetoCustomerLog } from '../../nodes/CustomerLog/NetoCustomerLog.node';
 import { NetoCustomerLogTrigger } from '../../nodes/CustomerLog/NetoCustomerLogTrigger.node';
 
 const NODE_TYPE = 'n8n-nodes-neto.netoCustomerLog';
-const INPUT_TYPE = 'test.items';
+export const INPUT_TYPE = 'test.items';
 
 /** The start node: emits the items a test gives it, as a trigger's output would. */
-class TestItems implements INodeType {
+export class TestItems implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Test Items',
 		name: 'items',
@@ -182,7 +182,7 @@ export interface RunResult {
  * account's limiter, say) by execution id would then fail the tests that run executions at once.
  */
 let executions = 0;
-function nextExecutionId(): string {
+export function nextExecutionId(): string {
 	executions += 1;
 	return String(executions);
 }
@@ -191,7 +191,7 @@ function nextExecutionId(): string {
  * What n8n's server hands the engine. `executionId` undefined for a poll: n8n polls with
  * additional data that belong to no execution (the execution starts with what the poll emits).
  */
-function additionalData(hooks: ExecutionLifecycleHooks, credentials: ICredentialDataDecryptedObject, executionId: string | undefined) {
+export function additionalData(hooks: ExecutionLifecycleHooks, credentials: ICredentialDataDecryptedObject, executionId: string | undefined) {
 	const base = 'http://localhost:5678';
 	return {
 		hooks,

@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { runsAsTool } from '../itemErrors';
+import { modelOutput } from '../log/output';
 import * as customerLog from './customerLog';
 
 const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>> = {
@@ -16,5 +18,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (execute === undefined) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
-	return await execute.call(this);
+	const output = await execute.call(this);
+	if (!runsAsTool(this)) return output;
+	return output.map((items) => items.map((item) => ({ ...item, json: modelOutput(item.json) })));
 }

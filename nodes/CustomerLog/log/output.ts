@@ -76,3 +76,18 @@ export function storedLogOutput(customer: IDataObject, stored: IDataObject, simp
 	}
 	return { ...clean, iso: isoDates(clean) };
 }
+
+function isEmptyPart(name: string, value: unknown): boolean {
+	if (name === 'iso') return value !== null && typeof value === 'object' && Object.keys(value).length === 0;
+	if (name !== 'Messages' || value === null || typeof value !== 'object') return false;
+	const { Error: errors, Warning: warnings } = value as Partial<NetoMessages>;
+	return (errors?.length ?? 0) === 0 && (warnings?.length ?? 0) === 0;
+}
+
+/**
+ * An output item's json as a model reads it, when the node runs as an AI agent's tool: without the
+ * parts that are empty (`iso` with no dates, `Messages` with no message), which tell it nothing.
+ */
+export function modelOutput(json: IDataObject): IDataObject {
+	return Object.fromEntries(Object.entries(json).filter(([name, value]) => !isEmptyPart(name, value)));
+}

@@ -7,7 +7,7 @@ import type { RequestControl } from '../transport';
 import { sendNetoRequest } from '../transport';
 import { readControl } from '../read/customers';
 import type { LogOperation } from '../log/fields';
-import { errorItem, toNodeError } from '../itemErrors';
+import { continuesOnFail, errorItem, toNodeError } from '../itemErrors';
 import { buildLog, type NetoLog } from '../log/validation';
 import { writtenLogOutput } from '../log/output';
 import type { WriteOptions } from './options';
@@ -219,7 +219,7 @@ export async function writeLogs(
 	const items = this.getInputData();
 	const options = readWriteOptions(this);
 	const timezone = this.getTimezone();
-	const continueOnFail = this.continueOnFail();
+	const continueOnFail = continuesOnFail(this);
 	const control = readControl(options);
 	const sendBatch = operation === 'add' ? addBatch : updateBatch;
 	const outcomes: Array<Outcome | undefined> = new Array(items.length);
@@ -311,7 +311,7 @@ export async function writeLogs(
 		outcomes.map((outcome, index) =>
 			outcome?.ok
 				? { json: outcome.value, pairedItem: { item: index } }
-				: errorItem((outcome as Extract<Outcome, { ok: false }>).failure, index),
+				: errorItem.call(this, (outcome as Extract<Outcome, { ok: false }>).failure, index),
 		),
 	];
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { notesModeOption } from './append/append';
+import { appendWindowNotice, notesModeOption } from './append/append';
 import type { LogOperation } from '../log/fields';
 import { CUSTOMER_LOG_FIELDS, fieldsOf } from '../log/fields';
 import type { BatchSteps } from './batches';
@@ -81,7 +81,9 @@ export function withMappingMode(operation: LogOperation, defineBelow: INodePrope
 		mappingModeProperty(operation),
 		...defineBelow.map(onlyWhenDefinedBelow),
 		toolLogProperty(operation),
-		...(operation === 'update' ? [autoMapNotesMode] : []),
+		...(operation === 'update'
+			? [autoMapNotesMode, appendWindowNotice({ operation: ['update'], mappingMode: ['autoMapInputData'], notesMode: ['append'] })]
+			: []),
 	];
 }
 

@@ -41,7 +41,7 @@ export const optionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0.1, maxValue: 300, numberPrecision: 1 },
 			default: 10,
 			description:
-				'For Notes Mode Append. The longest an append may take from reading the notes to the store\'s answer to its write (a slower one reads again). The node then waits this long before reading the log back, so that any other execution or worker that read the notes before this write has written by then. Use the same value in every workflow that appends to the same logs.',
+				'For Notes Mode Append. The longest an append may take from reading the notes to the store\'s answer to its write (a slower one reads again). The node then waits this long before reading the log back, so that any other execution or worker that read the notes before this write has written by then. Use the same value in every workflow that appends to the same logs. When this n8n process is the only writer of these logs, a few seconds more than the store takes to answer is enough.',
 		},
 		{
 			displayName: 'Batch Size',

@@ -8,12 +8,31 @@ import * as update from './update.operation';
 
 export { add, get, getAll, update };
 
+/**
+ * The node's one resource, never shown. n8n describes a node to an AI agent (and names a new node)
+ * by its operation's `action`, "Add a customer log in Neto Customer Log", only when the node has a
+ * `resource` parameter and the operation shows for it; without one the model is told the node's
+ * description, everything the node can do. Its default fills it in for workflows saved before it.
+ */
+const RESOURCE = 'customerLog';
+
+const resourceProperty: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'hidden',
+	noDataExpression: true,
+	options: [{ name: 'Customer Log', value: RESOURCE }],
+	default: RESOURCE,
+};
+
 export const description: INodeProperties[] = [
+	resourceProperty,
 	{
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
+		displayOptions: { show: { resource: [RESOURCE] } },
 		options: [
 			{
 				name: 'Add',

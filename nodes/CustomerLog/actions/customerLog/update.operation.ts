@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { appendToNotes, notesModeOption } from '../../write/append/append';
+import { appendToNotes, appendWindowNotice, notesModeOption } from '../../write/append/append';
 import { customerLocator, logFieldProperties } from '../../log/properties';
 import { withMappingMode, writeMappedLogs } from '../../write/mapping';
 import { parameterReader } from '../../write/parameterReader';
@@ -12,6 +12,7 @@ export const description: INodeProperties[] = withMappingMode('update', [
 		{ show: { operation: ['update'] } },
 	),
 	...logFieldProperties('update', 'updateFields', [notesModeOption]),
+	appendWindowNotice({ operation: ['update'], '/updateFields.notesMode': ['append'] }),
 ]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
