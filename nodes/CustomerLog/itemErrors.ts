@@ -84,19 +84,17 @@ export function errorItem(this: IExecuteFunctions, failure: ItemFailure, itemInd
 
 /**
  * The error a poll or a list search throws when its read failed (those edges have no items to
- * fail): n8n's NodeApiError, with the failure's message, description and HTTP status, its context's
- * `storeUnavailable` set when the store could not be used for now (see Unavailable; trigger/poll.ts reads it).
+ * fail): n8n's NodeApiError, with the failure's message, description and HTTP status. (The trigger
+ * decides from the failure itself whether its activation survives it: trigger/poll.ts.)
  */
 export function readFailureError(node: INode, failure: ItemFailure): NodeApiError {
 	const { message, description } = failure;
 	const httpCode = failure.kind === 'failed' ? failure.httpCode : undefined;
-	const error = new NodeApiError(node, { message } as JsonObject, {
+	return new NodeApiError(node, { message } as JsonObject, {
 		message,
 		description,
 		...(httpCode === undefined ? {} : { httpCode: String(httpCode) }),
 	});
-	if (failure.kind === 'failed' && failure.unavailable) error.context.storeUnavailable = failure.unavailable;
-	return error;
 }
 
 /**

@@ -1,6 +1,9 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { ItemFailure, Result } from '../failures';
+import { ok } from '../failures';
+import { readFailureError } from '../itemErrors';
 import { storedDay } from '../log/dates';
 import { isOpenFollowUp } from '../log/fields';
 import { baselineEntries, compare, isDue } from './events';
@@ -47,9 +50,10 @@ function dueNow(this: IPollFunctions, candidates: Candidate[], now: number, time
  * Follow-Up Due, the logs due now (dueNow). Reads, and leaves the state alone.
  */
 async function sample(this: IPollFunctions, settings: TriggerSettings): Promise<INodeExecutionData[]> {
-	const observation = await readWholeScope.call(this, settings);
+	const read = await readWholeScope.call(this, settings);
+	if (!read.ok) throw readFailureError(this.getNode(), read.failure);
 	const candidates: Candidate[] = [];
-	for (const [username, logs] of observation.customers) {
+	for (const [username, logs] of read.value.customers) {
 		for (const log of logs) if (settings.matches(log)) candidates.push({ username, log });
 	}
 	const chosen = settings.event === 'followUpDue' ? dueNow.call(this, candidates, Date.now(), settings.timezone) : candidates.sort(byNewestLog);
@@ -72,12 +76,6 @@ async function sample(this: IPollFunctions, settings: TriggerSettings): Promise<
  */
 const polledContexts = new WeakSet<IPollFunctions>();
 
-/** Why the store could not be used for now, when that is why a poll failed (transport's `storeUnavailable`). */
-function storeUnavailable(error: unknown): string | undefined {
-	const context = (error as { context?: { storeUnavailable?: unknown } } | undefined)?.context;
-	return typeof context?.storeUnavailable === 'string' ? context.storeUnavailable : undefined;
-}
-
 /**
  * One poll; see scheduledPoll. n8n deactivates a workflow for good when the poll at its activation
  * throws, so that poll throws only for what the user must fix (a refused key, a bad setting, a
@@ -94,41 +92,43 @@ export async function pollCustomerLogs(this: IPollFunctions): Promise<INodeExecu
 	polledContexts.add(this);
 	const nodeData = this.getWorkflowStaticData('node');
 	const loaded = loadState(nodeData, settings.stateKey);
-	const polled = await scheduledPoll.call(this, settings, nodeData, loaded).then(
-		(emitted) => ({ emitted }),
-		(error: Error) => ({ error }),
-	);
-	if ('emitted' in polled) return polled.emitted;
-	const unavailable = storeUnavailable(polled.error);
+	const polled = await scheduledPoll.call(this, settings, nodeData, loaded);
+	if (polled.ok) return polled.value;
+	const { failure } = polled;
+	const unavailable = failure.kind === 'failed' ? failure.unavailable : undefined;
 	// A name not found before the trigger ever read the store is more likely a mistyped Store URL.
 	const transient = unavailable !== undefined && (unavailable !== 'nameNotFound' || loaded.state !== undefined);
+	const error = readFailureError(this.getNode(), failure);
 	if (activating && transient) {
-		this.__emitError(polled.error);
+		this.__emitError(error);
 		return null;
 	}
-	throw polled.error;
+	throw error;
 }
 
 /**
  * A poll with no state yet records a baseline and emits nothing. Later ones read (read.ts), compare
  * with the state (events.ts), and only when every read succeeded replace the state and emit: a
- * read that fails throws before anything changed, so the next poll sees the same state and emits
- * what this one would have, once.
+ * read that fails returns its failure before anything changed, so the next poll sees the same
+ * state and emits what this one would have, once.
  */
 async function scheduledPoll(
 	this: IPollFunctions,
 	settings: TriggerSettings,
 	nodeData: IDataObject,
 	loaded: LoadedState,
-): Promise<INodeExecutionData[][] | null> {
+): Promise<Result<INodeExecutionData[][] | null, ItemFailure>> {
 	const now = Date.now();
 	const previous = loaded.state;
 	if (!previous) {
-		const observation = await readWholeScope.call(this, settings);
-		commitState(nodeData, loaded, { key: settings.stateKey, polledAt: now, walkedAt: now, logs: baselineEntries(observation, now, settings.timezone) });
-		return null;
+		const whole = await readWholeScope.call(this, settings);
+		if (!whole.ok) return whole;
+		commitState(nodeData, loaded, { key: settings.stateKey, polledAt: now, walkedAt: now, logs: baselineEntries(whole.value, now, settings.timezone) });
+		return ok(null);
 	}
-	const { observation, walked } = await readChanges.call(this, settings, previous, now);
+	const read = await readChanges.call(this, settings, previous, now);
+	if (!read.ok) return read;
+	const { observation, walked } = read.value;
 	const { events, logs } = compare(settings, previous.logs, observation, now);
 	const committed = commitState(nodeData, loaded, {
 		key: settings.stateKey,
@@ -136,5 +136,5 @@ async function scheduledPoll(
 		walkedAt: walked ? now : previous.walkedAt,
 		logs,
 	});
-	return committed && events.length > 0 ? [events] : null;
+	return ok(committed && events.length > 0 ? [events] : null);
 }

@@ -3,7 +3,8 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import type { CustomerQuery } from '../read/customers';
 import { eachCustomer, logsOf, readControl } from '../read/customers';
 import { toNetoDateTime } from '../log/dates';
-import { readFailureError } from '../itemErrors';
+import type { ItemFailure, Result } from '../failures';
+import { ok } from '../failures';
 import { isOpenFollowUp } from '../log/fields';
 import type { RequestControl } from '../transport';
 import { decodeEntry, entryDue, entryStatus } from './fingerprint';
@@ -30,19 +31,20 @@ export interface Observation {
 	complete: boolean;
 }
 
-async function readInto(this: IPollFunctions, query: Omit<CustomerQuery, 'withLogs'>, into: Observation, control: RequestControl) {
-	const read = await eachCustomer.call(this, { ...query, withLogs: true }, { format: 'json', control }, (customer) => {
+/** A read's outcome: what it saw, or why it failed (the poll, n8n's edge, decides what a failure does). */
+export type ReadResult<T> = Promise<Result<T, ItemFailure>>;
+
+function readInto(this: IPollFunctions, query: Omit<CustomerQuery, 'withLogs'>, into: Observation, control: RequestControl): ReadResult<void> {
+	return eachCustomer.call(this, { ...query, withLogs: true }, { format: 'json', control }, (customer) => {
 		into.customers.set(String(customer.Username ?? ''), logsOf(customer));
 	});
-	// A poll is an edge n8n calls: a read that failed is thrown, before the state is touched.
-	if (!read.ok) throw readFailureError(this.getNode(), read.failure);
 }
 
 /** Reads every customer in scope (a baseline, a full check, Fetch Test Event). */
-export async function readWholeScope(this: IPollFunctions, settings: TriggerSettings): Promise<Observation> {
+export async function readWholeScope(this: IPollFunctions, settings: TriggerSettings): ReadResult<Observation> {
 	const observation: Observation = { customers: new Map(), complete: true };
-	await readInto.call(this, settings.usernames ? { usernames: settings.usernames } : {}, observation, readControl());
-	return observation;
+	const read = await readInto.call(this, settings.usernames ? { usernames: settings.usernames } : {}, observation, readControl());
+	return read.ok ? ok(observation) : read;
 }
 
 /**
@@ -68,16 +70,21 @@ export async function readChanges(
 	settings: TriggerSettings,
 	state: TriggerState,
 	now: number,
-): Promise<{ observation: Observation; walked: boolean }> {
+): ReadResult<{ observation: Observation; walked: boolean }> {
 	const walk = settings.usernames !== undefined || now - state.walkedAt >= settings.fullCheckMs;
-	if (walk) return { observation: await readWholeScope.call(this, settings), walked: settings.usernames === undefined };
+	if (walk) {
+		const whole = await readWholeScope.call(this, settings);
+		return whole.ok ? ok({ observation: whole.value, walked: settings.usernames === undefined }) : whole;
+	}
 	const control = readControl();
 	const observation: Observation = { customers: new Map(), complete: false };
 	const since = toNetoDateTime(state.polledAt - UPDATED_OVERLAP_MS, 'UTC');
-	await readInto.call(this, { updatedFrom: since.ok ? since.value : undefined }, observation, control);
+	const updated = await readInto.call(this, { updatedFrom: since.ok ? since.value : undefined }, observation, control);
+	if (!updated.ok) return updated;
 	if (settings.event === 'followUpDue') {
 		const due = comingDue(state, observation.customers, now, settings.timezone);
-		if (due.length > 0) await readInto.call(this, { usernames: due }, observation, control);
+		const dueRead = due.length > 0 ? await readInto.call(this, { usernames: due }, observation, control) : ok(undefined);
+		if (!dueRead.ok) return dueRead;
 	}
-	return { observation, walked: false };
+	return ok({ observation, walked: false });
 }
