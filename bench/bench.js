@@ -48,7 +48,12 @@ const TIMELINE = process.argv.includes('--timeline');
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 5750);
 const OPERATIONS = String(arg('operations', 'add,update')).split(',');
 const MODES = String(arg('modes', 'literal,expressions,auto,http')).split(',').concat('control');
-const MODE_LABELS = { literal: 'Neto, fields as literals', expressions: 'Neto, five expressions', auto: 'Neto, mapped automatically', http: 'HTTP Request node, one per item' };
+const MODE_LABELS = {
+	literal: 'Neto, fields as literals',
+	expressions: 'Neto, five expressions',
+	auto: 'Neto, mapped automatically',
+	http: 'HTTP Request node, one per item',
+};
 /** The account's real limit, and the per-item run that respects it. */
 const RATE_LIMIT = 500;
 const RATE_LIMITED_COUNT = 1000;
@@ -69,7 +74,10 @@ function vmHwmMb(pid) {
 function execute(install, id, extraEnv = {}) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(install.n8n, ['execute', `--id=${id}`, '--rawOutput'], {
-			env: n8nEnv(install.env, userFolder, { N8N_RUNNERS_BROKER_PORT: String(PORT_BASE + 1), ...extraEnv }),
+			env: n8nEnv(install.env, userFolder, {
+				N8N_RUNNERS_BROKER_PORT: String(PORT_BASE + 1),
+				...extraEnv,
+			}),
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		let peakMb = 0;
@@ -87,13 +95,22 @@ function execute(install, id, extraEnv = {}) {
 			clearInterval(sampler);
 			const stdout = Buffer.concat(out).toString();
 			const start = stdout.indexOf('{');
-			if (code !== 0 || start < 0) return reject(new Error(`n8n execute ${id} failed (${code}):\n${stdout.slice(0, 2000)}\n${Buffer.concat(err)}`));
+			if (code !== 0 || start < 0)
+				return reject(
+					new Error(
+						`n8n execute ${id} failed (${code}):\n${stdout.slice(0, 2000)}\n${Buffer.concat(err)}`,
+					),
+				);
 			try {
 				resolve({ run: JSON.parse(stdout.slice(start)), peakMb });
 			} catch (error) {
 				const file = path.join(work, `${id}.stdout`);
 				fs.writeFileSync(file, stdout);
-				reject(new Error(`n8n execute ${id} printed a run that does not parse (${error.message}); its output is in ${file}`));
+				reject(
+					new Error(
+						`n8n execute ${id} printed a run that does not parse (${error.message}); its output is in ${file}`,
+					),
+				);
 			}
 		});
 	});
@@ -102,12 +119,18 @@ function execute(install, id, extraEnv = {}) {
 /** The node under test's task: its executionTime, and its output items (checked, one per input). */
 function nodeTask(run, count, mode) {
 	const task = run.data.resultData.runData[UNDER_TEST]?.[0];
-	if (!task) throw new Error(`"${UNDER_TEST}" did not run: ${JSON.stringify(run.data.resultData.error)}`);
-	if (task.error) throw new Error(`"${UNDER_TEST}" failed: ${JSON.stringify(task.error).slice(0, 500)}`);
+	if (!task)
+		throw new Error(`"${UNDER_TEST}" did not run: ${JSON.stringify(run.data.resultData.error)}`);
+	if (task.error)
+		throw new Error(`"${UNDER_TEST}" failed: ${JSON.stringify(task.error).slice(0, 500)}`);
 	const items = task.data.main[0] ?? [];
-	if (items.length !== count) throw new Error(`${mode}: ${items.length} output items for ${count} input items`);
-	const failed = items.find((item) => item.json.error || (mode !== 'control' && item.json.Ack !== 'Success'));
-	if (failed) throw new Error(`${mode}: an item failed: ${JSON.stringify(failed.json).slice(0, 500)}`);
+	if (items.length !== count)
+		throw new Error(`${mode}: ${items.length} output items for ${count} input items`);
+	const failed = items.find(
+		(item) => item.json.error || (mode !== 'control' && item.json.Ack !== 'Success'),
+	);
+	if (failed)
+		throw new Error(`${mode}: an item failed: ${JSON.stringify(failed.json).slice(0, 500)}`);
 	return task;
 }
 
@@ -125,8 +148,20 @@ async function measure(install, sandbox, spec, extraEnv, attempt = 1) {
 	const { run, peakMb } = executed;
 	const after = await sandbox.stats();
 	const task = nodeTask(run, spec.count, spec.mode);
-	const statuses = Object.fromEntries(Object.entries(after.byStatus ?? {}).map(([status, n]) => [status, n - (before.byStatus?.[status] ?? 0)]));
-	return { ...spec, requests: after.requests - before.requests, statuses, nodeMs: task.executionTime, peakMb, nodeStart: task.startTime };
+	const statuses = Object.fromEntries(
+		Object.entries(after.byStatus ?? {}).map(([status, n]) => [
+			status,
+			n - (before.byStatus?.[status] ?? 0),
+		]),
+	);
+	return {
+		...spec,
+		requests: after.requests - before.requests,
+		statuses,
+		nodeMs: task.executionTime,
+		peakMb,
+		nodeStart: task.startTime,
+	};
 }
 
 /**
@@ -135,15 +170,31 @@ async function measure(install, sandbox, spec, extraEnv, attempt = 1) {
  * by the sandbox while this process was blocked running n8n's CLI).
  */
 function addLogs(sandbox, count, notes) {
-	const log = { Username: 'jsmith', AllocatedTo: 'Sam', FollowUpType: 'Phone Call', Status: 'Require Recontact', Notes: notes };
+	const log = {
+		Username: 'jsmith',
+		AllocatedTo: 'Sam',
+		FollowUpType: 'Phone Call',
+		Status: 'Require Recontact',
+		Notes: notes,
+	};
 	const body = JSON.stringify({ CustomerLogs: { CustomerLog: Array(count).fill(log) } });
-	const headers = { NETOAPI_ACTION: 'AddCustomerLog', NETOAPI_USERNAME: sandbox.credentials.apiUsername, NETOAPI_KEY: sandbox.credentials.apiKey, Accept: 'application/json', 'Content-Type': 'application/json' };
+	const headers = {
+		NETOAPI_ACTION: 'AddCustomerLog',
+		NETOAPI_USERNAME: sandbox.credentials.apiUsername,
+		NETOAPI_KEY: sandbox.credentials.apiKey,
+		Accept: 'application/json',
+		'Content-Type': 'application/json',
+	};
 	return new Promise((resolve, reject) => {
-		const request = http.request(`${sandbox.url}/do/WS/NetoAPI`, { method: 'POST', headers, agent: false }, (response) => {
-			const chunks = [];
-			response.on('data', (chunk) => chunks.push(chunk));
-			response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-		});
+		const request = http.request(
+			`${sandbox.url}/do/WS/NetoAPI`,
+			{ method: 'POST', headers, agent: false },
+			(response) => {
+				const chunks = [];
+				response.on('data', (chunk) => chunks.push(chunk));
+				response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+			},
+		);
 		request.on('error', reject);
 		request.end(body);
 	});
@@ -171,7 +222,8 @@ async function measuredRoundTripMs(sandbox, rounds = 10) {
 	return (performance.now() - start) / rounds;
 }
 
-const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (value, digits = 0) =>
+	value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function setUp(install, sandboxes, firstLogId) {
 	fs.rmSync(work, { recursive: true, force: true });
@@ -181,23 +233,56 @@ function setUp(install, sandboxes, firstLogId) {
 		id,
 		name: id,
 		type: 'netoApi',
-		data: { storeUrl: sandbox.url, authType: 'apiKey', apiUsername: sandbox.credentials.apiUsername, apiKey: sandbox.credentials.apiKey },
+		data: {
+			storeUrl: sandbox.url,
+			authType: 'apiKey',
+			apiUsername: sandbox.credentials.apiUsername,
+			apiKey: sandbox.credentials.apiKey,
+		},
 	}));
 	fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify(credentials));
-	n8nSync(install, userFolder, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
+	n8nSync(install, userFolder, [
+		'import:credentials',
+		`--input=${path.join(work, 'credentials.json')}`,
+	]);
 
 	const specs = [];
 	for (const count of SIZES) {
 		for (const operation of OPERATIONS) {
-			for (const mode of MODES) specs.push({ id: `bench-${operation}-${count}-${mode}`, operation, mode, count, credentialId: 'fast', firstLogId });
+			for (const mode of MODES)
+				specs.push({
+					id: `bench-${operation}-${count}-${mode}`,
+					operation,
+					mode,
+					count,
+					credentialId: 'fast',
+					firstLogId,
+				});
 		}
 	}
-	const limited = { id: 'bench-limited', operation: 'add', mode: 'auto', count: RATE_LIMITED_COUNT, credentialId: 'limited', batchSize: BATCH };
-	const profiled = ['expressions', 'auto', 'http'].map((mode) => ({ id: `bench-profile-${mode}`, operation: 'add', mode, count: 1000, credentialId: 'fast' }));
+	const limited = {
+		id: 'bench-limited',
+		operation: 'add',
+		mode: 'auto',
+		count: RATE_LIMITED_COUNT,
+		credentialId: 'limited',
+		batchSize: BATCH,
+	};
+	const profiled = ['expressions', 'auto', 'http'].map((mode) => ({
+		id: `bench-profile-${mode}`,
+		operation: 'add',
+		mode,
+		count: 1000,
+		credentialId: 'fast',
+	}));
 	const folder = path.join(work, 'workflows');
 	fs.mkdirSync(folder);
 	for (const spec of [...specs, limited, ...profiled]) {
-		const workflow = benchWorkflow({ batchSize: BATCH, ...spec, sandbox: sandboxes[spec.credentialId] });
+		const workflow = benchWorkflow({
+			batchSize: BATCH,
+			...spec,
+			sandbox: sandboxes[spec.credentialId],
+		});
 		fs.writeFileSync(path.join(folder, `${spec.id}.json`), JSON.stringify(workflow));
 	}
 	n8nSync(install, userFolder, ['import:workflow', '--separate', `--input=${folder}`]);
@@ -210,7 +295,9 @@ function table(rows, roundTripMs) {
 		'|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
 	];
 	for (const row of rows.filter((r) => r.mode !== 'control')) {
-		const control = rows.find((r) => r.mode === 'control' && r.count === row.count && r.operation === row.operation);
+		const control = rows.find(
+			(r) => r.mode === 'control' && r.count === row.count && r.operation === row.operation,
+		);
 		// The floor: the node's round trips one after another; the HTTP Request node sends all at once.
 		const roundTrips = row.mode === 'http' ? 1 : Math.ceil(row.count / BATCH);
 		const floorMs = roundTrips * LATENCY_MS;
@@ -224,13 +311,23 @@ function table(rows, roundTripMs) {
 async function main() {
 	const install = env.ensureN8n(VERSION);
 	const sandboxes = {
-		fast: await startSandboxProcess({ port: PORT_BASE + 2, latencyMs: LATENCY_MS, rateLimit: 1_000_000_000 }),
-		limited: await startSandboxProcess({ port: PORT_BASE + 3, latencyMs: LATENCY_MS, rateLimit: RATE_LIMIT }),
+		fast: await startSandboxProcess({
+			port: PORT_BASE + 2,
+			latencyMs: LATENCY_MS,
+			rateLimit: 1_000_000_000,
+		}),
+		limited: await startSandboxProcess({
+			port: PORT_BASE + 3,
+			latencyMs: LATENCY_MS,
+			rateLimit: RATE_LIMIT,
+		}),
 	};
 	const rows = [];
 	const load = [os.loadavg()[0]];
 	try {
-		const firstLogId = OPERATIONS.includes('update') ? await addLogsToUpdate(sandboxes.fast, Math.max(...SIZES)) : undefined;
+		const firstLogId = OPERATIONS.includes('update')
+			? await addLogsToUpdate(sandboxes.fast, Math.max(...SIZES))
+			: undefined;
 		const { specs, limited, profiled } = setUp(install, sandboxes, firstLogId);
 		const roundTrips = [await measuredRoundTripMs(sandboxes.fast)];
 		for (const spec of specs) {
@@ -263,29 +360,49 @@ async function main() {
 
 /** The same 1,000 Adds with V8's CPU profiler on the n8n process: where the node's time goes. */
 async function profileRuns(install, sandbox, profiled) {
-	const lines = ['CPU profile of the node under test (1,000 Adds; samples inside its execute, by whose code ran):', ''];
+	const lines = [
+		'CPU profile of the node under test (1,000 Adds; samples inside its execute, by whose code ran):',
+		'',
+	];
 	for (const spec of profiled) {
 		const dir = path.join(work, 'profiles', spec.mode);
 		fs.mkdirSync(dir, { recursive: true });
-		const row = await measure(install, sandbox, spec, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
+		const row = await measure(install, sandbox, spec, {
+			NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}`,
+		});
 		const files = fs.readdirSync(dir).map((file) => path.join(dir, file));
 		// The main n8n process wrote the largest profile (the task runner's is small).
 		const main = files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
-		lines.push(`${MODE_LABELS[spec.mode]}: node time ${fmt(row.nodeMs)} ms (profiled)`, ...summarizeProfile(JSON.parse(fs.readFileSync(main, 'utf8')), spec.mode === 'http'), '');
+		lines.push(
+			`${MODE_LABELS[spec.mode]}: node time ${fmt(row.nodeMs)} ms (profiled)`,
+			...summarizeProfile(JSON.parse(fs.readFileSync(main, 'utf8')), spec.mode === 'http'),
+			'',
+		);
 	}
 	return lines;
 }
 
 /** The same 1,000 Adds with each request's times noted in the n8n process: where the time between them goes. */
 async function timelineRuns(install, sandbox, profiled) {
-	const lines = ['Where the node time of 1,000 Adds goes, request by request (times noted in the n8n process):', ''];
+	const lines = [
+		'Where the node time of 1,000 Adds goes, request by request (times noted in the n8n process):',
+		'',
+	];
 	const dir = path.join(work, 'traces');
 	fs.mkdirSync(dir, { recursive: true });
 	for (const spec of profiled.filter((s) => s.mode !== 'http')) {
 		const traceFile = path.join(dir, spec.mode);
 		const preload = path.join(__dirname, 'trace-requests.js');
-		const row = await measure(install, sandbox, spec, { NODE_OPTIONS: `--require ${preload}`, BENCH_TRACE_FILE: traceFile });
-		lines.push(`${MODE_LABELS[spec.mode]}:`, '', ...summarizeTimeline({ startTime: row.nodeStart, executionTime: row.nodeMs }, traceFile), '');
+		const row = await measure(install, sandbox, spec, {
+			NODE_OPTIONS: `--require ${preload}`,
+			BENCH_TRACE_FILE: traceFile,
+		});
+		lines.push(
+			`${MODE_LABELS[spec.mode]}:`,
+			'',
+			...summarizeTimeline({ startTime: row.nodeStart, executionTime: row.nodeMs }, traceFile),
+			'',
+		);
 	}
 	return lines;
 }

@@ -30,10 +30,17 @@ async function loadHarness() {
 	// Inside the repo (in the ignored .cache/) so the bundle's packages resolve from node_modules.
 	const outfile = path.join(root, '.cache', 'bench', 'engine.js');
 	require(path.join(root, 'test/setup-env.js'));
-	await esbuild.build({ entryPoints: [path.join(root, 'test/harness/engine.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile, logLevel: 'error' });
+	await esbuild.build({
+		entryPoints: [path.join(root, 'test/harness/engine.ts')],
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		packages: 'external',
+		outfile,
+		logLevel: 'error',
+	});
 	return require(outfile);
 }
-
 
 async function measure(run) {
 	let peakRss = process.memoryUsage().rss;
@@ -47,21 +54,36 @@ async function measure(run) {
 	const used = process.cpuUsage(cpu);
 	clearInterval(sampler);
 	peakRss = Math.max(peakRss, process.memoryUsage().rss);
-	return { requests, wallMs, cpuMs: (used.user + used.system) / 1000, peakRssMb: peakRss / 2 ** 20 };
+	return {
+		requests,
+		wallMs,
+		cpuMs: (used.user + used.system) / 1000,
+		peakRssMb: peakRss / 2 ** 20,
+	};
 }
 
 /** One request per item, sequentially, as the HTTP Request node sends them. */
 async function baseline(sandbox, action, count) {
 	const before = (await sandbox.stats()).requests;
 	for (let n = 0; n < count; n++) {
-		const log = action === 'AddCustomerLog' ? { Username: 'jsmith', Notes: `baseline ${n}` } : { LogID: 1000 + (n % 3), Notes: `baseline ${n}` };
+		const log =
+			action === 'AddCustomerLog'
+				? { Username: 'jsmith', Notes: `baseline ${n}` }
+				: { LogID: 1000 + (n % 3), Notes: `baseline ${n}` };
 		const response = await fetch(`${sandbox.url}/do/WS/NetoAPI`, {
 			method: 'POST',
-			headers: { NETOAPI_ACTION: action, NETOAPI_USERNAME: sandbox.credentials.apiUsername, NETOAPI_KEY: sandbox.credentials.apiKey, Accept: 'application/json', 'Content-Type': 'application/json' },
+			headers: {
+				NETOAPI_ACTION: action,
+				NETOAPI_USERNAME: sandbox.credentials.apiUsername,
+				NETOAPI_KEY: sandbox.credentials.apiKey,
+				Accept: 'application/json',
+				'Content-Type': 'application/json',
+			},
 			body: JSON.stringify({ CustomerLogs: { CustomerLog: [log] } }),
 		});
 		const answer = await response.json();
-		if (answer.Ack !== 'Success') throw new Error(`baseline request failed: ${JSON.stringify(answer)}`);
+		if (answer.Ack !== 'Success')
+			throw new Error(`baseline request failed: ${JSON.stringify(answer)}`);
 	}
 	return (await sandbox.stats()).requests - before;
 }
@@ -70,20 +92,37 @@ function workflowFor(sandbox, operation, count) {
 	const items = Array.from({ length: count }, (_, n) => ({ n, id: 1000 + (n % 3) }));
 	const parameters =
 		operation === 'add'
-			? { operation, username: 'jsmith', additionalFields: { notes: '={{ "node " + $json.n }}' }, options: { batchSize: BATCH } }
-			: { operation, logId: '={{ $json.id }}', updateFields: { notes: '={{ "node " + $json.n }}' }, options: { batchSize: BATCH } };
-	const credentials = { storeUrl: sandbox.url, authType: 'apiKey', apiUsername: sandbox.credentials.apiUsername, apiKey: sandbox.credentials.apiKey };
+			? {
+					operation,
+					username: 'jsmith',
+					additionalFields: { notes: '={{ "node " + $json.n }}' },
+					options: { batchSize: BATCH },
+				}
+			: {
+					operation,
+					logId: '={{ $json.id }}',
+					updateFields: { notes: '={{ "node " + $json.n }}' },
+					options: { batchSize: BATCH },
+				};
+	const credentials = {
+		storeUrl: sandbox.url,
+		authType: 'apiKey',
+		apiUsername: sandbox.credentials.apiUsername,
+		apiKey: sandbox.credentials.apiKey,
+	};
 	return { parameters, items, credentials };
 }
 
 async function nodeRun(harness, sandbox, operation, count) {
 	const before = (await sandbox.stats()).requests;
 	const result = await harness.runCustomerLog(workflowFor(sandbox, operation, count));
-	if (result.error || result.json.length !== count || result.json.some((json) => json.error)) throw new Error(`node run failed: ${result.error?.message}`);
+	if (result.error || result.json.length !== count || result.json.some((json) => json.error))
+		throw new Error(`node run failed: ${result.error?.message}`);
 	return (await sandbox.stats()).requests - before;
 }
 
-const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (value, digits = 0) =>
+	value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main() {
 	const harness = await loadHarness();
@@ -100,15 +139,38 @@ async function main() {
 			for (const operation of ['add', 'update']) {
 				// Control first, then the node, each after a collection, so neither pays for the other's garbage.
 				global.gc?.();
-				const control = await measure(async () => (await harness.runParameterReader(workflowFor(sandbox, operation, count))) && 0);
+				const control = await measure(
+					async () =>
+						(await harness.runParameterReader(workflowFor(sandbox, operation, count))) && 0,
+				);
 				global.gc?.();
 				const node = await measure(() => nodeRun(harness, sandbox, operation, count));
 				const floorRequests = Math.ceil(count / BATCH);
 				const floorMs = floorRequests * LATENCY_MS;
 				const baseCount = Math.min(count, BASELINE_MAX);
-				const base = await measure(() => baseline(sandbox, operation === 'add' ? 'AddCustomerLog' : 'UpdateCustomerLog', baseCount));
+				const base = await measure(() =>
+					baseline(
+						sandbox,
+						operation === 'add' ? 'AddCustomerLog' : 'UpdateCustomerLog',
+						baseCount,
+					),
+				);
 				const scale = count / baseCount;
-				rows.push({ count, operation, node, control, floorRequests, floorMs, base: { ...base, requests: base.requests * scale, wallMs: base.wallMs * scale, cpuMs: base.cpuMs * scale }, extrapolated: scale !== 1 });
+				rows.push({
+					count,
+					operation,
+					node,
+					control,
+					floorRequests,
+					floorMs,
+					base: {
+						...base,
+						requests: base.requests * scale,
+						wallMs: base.wallMs * scale,
+						cpuMs: base.cpuMs * scale,
+					},
+					extrapolated: scale !== 1,
+				});
 				process.stderr.write(`${operation} ${count}: done\n`);
 			}
 		}
@@ -129,9 +191,10 @@ async function main() {
 	}
 	lines.push(
 		'',
-		'Node overhead = CPU of the whole run minus a control run through the same engine that only reads the same parameters (n8n evaluating the expressions): the node\'s own validation, encoding, HTTP client and answer reading.',
+		"Node overhead = CPU of the whole run minus a control run through the same engine that only reads the same parameters (n8n evaluating the expressions): the node's own validation, encoding, HTTP client and answer reading.",
 	);
-	if (rows.some((row) => row.extrapolated)) lines.push('', `* baseline measured on ${fmt(BASELINE_MAX)} items and scaled.`);
+	if (rows.some((row) => row.extrapolated))
+		lines.push('', `* baseline measured on ${fmt(BASELINE_MAX)} items and scaled.`);
 	process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -19,7 +19,8 @@ function summarizeProfile(profile, isHttpNode = false) {
 	const own = isHttpNode ? OWN.http : OWN.neto;
 	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 	const parent = new Map();
-	for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+	for (const node of profile.nodes)
+		for (const child of node.children ?? []) parent.set(child, node.id);
 
 	const charged = new Map();
 	const leafPackages = new Map();
@@ -41,9 +42,14 @@ function summarizeProfile(profile, isHttpNode = false) {
 		// Loading the node's module (n8n loads community nodes on first use) is not its run.
 		if (node.callFrame.lineNumber === 0 && node.callFrame.functionName === '') return;
 		inside += micros;
-		const key = node === leaf ? "the node's own code" : `${callee.callFrame.functionName || '(anonymous)'} (${packageOf(callee.callFrame.url)})`;
+		const key =
+			node === leaf
+				? "the node's own code"
+				: `${callee.callFrame.functionName || '(anonymous)'} (${packageOf(callee.callFrame.url)})`;
 		charged.set(key, (charged.get(key) ?? 0) + micros);
-		const leafKey = own.test(leaf.callFrame.url) ? "the node's own code" : packageOf(leaf.callFrame.url);
+		const leafKey = own.test(leaf.callFrame.url)
+			? "the node's own code"
+			: packageOf(leaf.callFrame.url);
 		leafPackages.set(leafKey, (leafPackages.get(leafKey) ?? 0) + micros);
 	});
 	const ms = (micros) => `${(micros / 1000).toFixed(0)} ms`;
@@ -63,5 +69,7 @@ module.exports = { summarizeProfile };
 if (require.main === module) {
 	const fs = require('node:fs');
 	const [file, kind] = process.argv.slice(2);
-	process.stdout.write(`${summarizeProfile(JSON.parse(fs.readFileSync(file, 'utf8')), kind === 'http').join('\n')}\n`);
+	process.stdout.write(
+		`${summarizeProfile(JSON.parse(fs.readFileSync(file, 'utf8')), kind === 'http').join('\n')}\n`,
+	);
 }

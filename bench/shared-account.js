@@ -29,10 +29,17 @@ async function child() {
 	const harness = require(ENGINE);
 	const [url, apiUsername, apiKey] = [arg('url'), arg('user'), arg('key')];
 	const index = Number(arg('index'));
-	const items = Array.from({ length: Number(arg('adds')) }, (_, n) => ({ marker: `shared ${index} ${n}` }));
+	const items = Array.from({ length: Number(arg('adds')) }, (_, n) => ({
+		marker: `shared ${index} ${n}`,
+	}));
 	const started = Date.now();
 	const result = await harness.runCustomerLog({
-		parameters: { operation: 'add', username: 'jsmith', additionalFields: { notes: '={{ $json.marker }}' }, options: { batchSize: 1, requestsPerMinute: Number(arg('rpm')) } },
+		parameters: {
+			operation: 'add',
+			username: 'jsmith',
+			additionalFields: { notes: '={{ $json.marker }}' },
+			options: { batchSize: 1, requestsPerMinute: Number(arg('rpm')) },
+		},
 		items,
 		credentials: { storeUrl: url, authType: 'apiKey', apiUsername, apiKey },
 		onError: 'continueRegularOutput',
@@ -53,7 +60,15 @@ async function parent() {
 	const { startSandboxProcess } = require('../scripts/sandbox-process');
 
 	// The tests' engine harness (TypeScript) bundled for plain node, inside the repo so its packages resolve.
-	await esbuild.build({ entryPoints: [path.join(root, 'test/harness/engine.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile: ENGINE, logLevel: 'error' });
+	await esbuild.build({
+		entryPoints: [path.join(root, 'test/harness/engine.ts')],
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		packages: 'external',
+		outfile: ENGINE,
+		logLevel: 'error',
+	});
 	const sandbox = await startSandboxProcess({ latencyMs: LATENCY_MS, rateLimit: LIMIT });
 	const children = [];
 	const stop = () => {
@@ -70,7 +85,22 @@ async function parent() {
 			Array.from({ length: PROCESSES }, (_, index) => {
 				const proc = spawn(
 					process.execPath,
-					[__filename, '--child', '--index', String(index), '--adds', String(ADDS), '--rpm', String(RPM), '--url', sandbox.url, '--user', sandbox.credentials.apiUsername, '--key', sandbox.credentials.apiKey],
+					[
+						__filename,
+						'--child',
+						'--index',
+						String(index),
+						'--adds',
+						String(ADDS),
+						'--rpm',
+						String(RPM),
+						'--url',
+						sandbox.url,
+						'--user',
+						sandbox.credentials.apiUsername,
+						'--key',
+						sandbox.credentials.apiKey,
+					],
 					{ stdio: ['ignore', 'pipe', 'inherit'] },
 				);
 				children.push(proc);
@@ -79,7 +109,11 @@ async function parent() {
 					readline.createInterface({ input: proc.stdout }).on('line', (line) => {
 						if (line.startsWith('{"index"')) report = JSON.parse(line);
 					});
-					proc.once('exit', (code) => (report ? resolve(report) : reject(new Error(`process ${index} exited (${code}) without a report`))));
+					proc.once('exit', (code) =>
+						report
+							? resolve(report)
+							: reject(new Error(`process ${index} exited (${code}) without a report`)),
+					);
 				});
 			}),
 		);
@@ -87,7 +121,9 @@ async function parent() {
 		const stats = await sandbox.stats();
 		const logs = await sandbox.logs();
 		const stored = new Map();
-		for (const log of logs) if (String(log.Notes).startsWith('shared ')) stored.set(log.Notes, (stored.get(log.Notes) ?? 0) + 1);
+		for (const log of logs)
+			if (String(log.Notes).startsWith('shared '))
+				stored.set(log.Notes, (stored.get(log.Notes) ?? 0) + 1);
 		let twice = 0;
 		let missing = 0;
 		for (let index = 0; index < PROCESSES; index++) {
@@ -100,7 +136,11 @@ async function parent() {
 		const total = PROCESSES * ADDS;
 		const failed = runs.reduce((sum, run) => sum + run.failed, 0);
 		const floorMs = (total / LIMIT) * 60_000;
-		const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+		const fmt = (value, digits = 0) =>
+			value.toLocaleString('en-US', {
+				maximumFractionDigits: digits,
+				minimumFractionDigits: digits,
+			});
 		const minutes = (ms) => `${fmt(ms / 60_000, 1)} min`;
 		process.stdout.write(
 			[

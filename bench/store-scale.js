@@ -20,7 +20,13 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const env = require('../scripts/n8n-env');
-const { importSandboxCredential, n8nSync, startN8n, stopChild, SANDBOX_CREDENTIAL_ID } = require('../scripts/n8n-cli');
+const {
+	importSandboxCredential,
+	n8nSync,
+	startN8n,
+	stopChild,
+	SANDBOX_CREDENTIAL_ID,
+} = require('../scripts/n8n-cli');
 const { activate } = require('../scripts/e2e-trigger');
 const { startSandboxProcess } = require('../scripts/sandbox-process');
 
@@ -47,7 +53,11 @@ function triggerWorkflow() {
 				type: 'n8n-nodes-neto.netoCustomerLogTrigger',
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'followUpDue', scope: 'all' },
+				parameters: {
+					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					event: 'followUpDue',
+					scope: 'all',
+				},
 				credentials: { netoApi: { id: SANDBOX_CREDENTIAL_ID, name: 'Neto Sandbox' } },
 			},
 		],
@@ -69,7 +79,8 @@ function polls(traceFile) {
 async function waitForPolls(traceFile, count, timeoutMs) {
 	const started = Date.now();
 	while (polls(traceFile).length < count) {
-		if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for poll ${count} (${polls(traceFile).length} noted)`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(`timed out waiting for poll ${count} (${polls(traceFile).length} noted)`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	return polls(traceFile)[count - 1];
@@ -79,7 +90,12 @@ async function waitForPolls(traceFile, count, timeoutMs) {
 async function runN8nFor(install, userFolder, traceFile, port, pollsWanted, between) {
 	const preload = path.join(__dirname, 'trace-polls.js');
 	const n8n = await startN8n(install, userFolder, port, {
-		env: { NODE_OPTIONS: `--require ${preload}`, BENCH_POLL_TRACE: traceFile, BENCH_FULL_CHECK_POLL: '4', N8N_RUNNERS_BROKER_PORT: String(port + 1) },
+		env: {
+			NODE_OPTIONS: `--require ${preload}`,
+			BENCH_POLL_TRACE: traceFile,
+			BENCH_FULL_CHECK_POLL: '4',
+			N8N_RUNNERS_BROKER_PORT: String(port + 1),
+		},
 	});
 	try {
 		const first = polls(traceFile).length;
@@ -94,7 +110,8 @@ async function runN8nFor(install, userFolder, traceFile, port, pollsWanted, betw
 	}
 }
 
-const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (value, digits = 0) =>
+	value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes) => bytes / 2 ** 20;
 
 async function storeScale({ version, customers, logs, latencyMs, portBase }) {
@@ -104,7 +121,11 @@ async function storeScale({ version, customers, logs, latencyMs, portBase }) {
 	const traceFile = path.join(work, 'polls.jsonl');
 	fs.rmSync(work, { recursive: true, force: true });
 	fs.mkdirSync(userFolder, { recursive: true });
-	const sandbox = await startSandboxProcess({ port: portBase + 4, latencyMs, rateLimit: RATE_LIMIT });
+	const sandbox = await startSandboxProcess({
+		port: portBase + 4,
+		latencyMs,
+		rateLimit: RATE_LIMIT,
+	});
 	try {
 		const size = await sandbox.populate({ customers, logs });
 		env.installPackage(env.buildAndPack(), userFolder);
@@ -119,20 +140,38 @@ async function storeScale({ version, customers, logs, latencyMs, portBase }) {
 			if (n !== 1) return;
 			const now = new Date().toISOString().slice(0, 19).replace('T', ' ');
 			for (let k = 1; k <= 10; k++) {
-				await sandbox.editLog({ Username: `shopper${k * 997}`, AllocatedTo: 'Sam', Status: 'Require Recontact', Notes: `Bench: new log ${k}`, DateRequiredFollowUp: now });
+				await sandbox.editLog({
+					Username: `shopper${k * 997}`,
+					AllocatedTo: 'Sam',
+					Status: 'Require Recontact',
+					Notes: `Bench: new log ${k}`,
+					DateRequiredFollowUp: now,
+				});
 			}
-			for (let k = 1; k <= 5; k++) await sandbox.editLog({ Notes: `Bench: changed ${k}` }, 1000 + k * 4001);
+			for (let k = 1; k <= 5; k++)
+				await sandbox.editLog({ Notes: `Bench: changed ${k}` }, 1000 + k * 4001);
 		};
 		const peakMb = await runN8nFor(install, userFolder, traceFile, portBase + 5, 4, changeTheStore);
 		const [baseline, changed, quiet, fullCheck] = polls(traceFile);
-		return { version, customers: size.customers, logs: size.logs, latencyMs, baseline, changed, quiet, fullCheck, peakMb };
+		return {
+			version,
+			customers: size.customers,
+			logs: size.logs,
+			latencyMs,
+			baseline,
+			changed,
+			quiet,
+			fullCheck,
+			peakMb,
+		};
 	} finally {
 		sandbox.child.kill('SIGKILL');
 	}
 }
 
 function report(figures) {
-	const { version, customers, logs, latencyMs, baseline, changed, quiet, fullCheck, peakMb } = figures;
+	const { version, customers, logs, latencyMs, baseline, changed, quiet, fullCheck, peakMb } =
+		figures;
 	const boundBytes = logs * BOUND_BYTES_PER_LOG;
 	const expectedRequests = Math.floor(customers / CUSTOMERS_PER_REQUEST) + 1;
 	const row = (what, poll) =>

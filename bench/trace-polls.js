@@ -43,7 +43,13 @@ if (file) {
 		trigger.prototype.poll = async function tracedPoll(...args) {
 			const state = this.getWorkflowStaticData('node').customerLogTrigger;
 			if (++pollCount === fullCheckPoll && state) state.walkedAt = 0;
-			const trace = { mode: this.getMode(), startedAt: Date.now(), requests: 0, rateLimited: 0, before: memory() };
+			const trace = {
+				mode: this.getMode(),
+				startedAt: Date.now(),
+				requests: 0,
+				rateLimited: 0,
+				before: memory(),
+			};
 			current = trace;
 			const started = performance.now();
 			let emitted = null;
@@ -58,7 +64,9 @@ if (file) {
 				current = undefined;
 				trace.emitted = emitted ? emitted[0].length : 0;
 				trace.stateBytes = Buffer.byteLength(JSON.stringify(this.getWorkflowStaticData('node')));
-				trace.logsInState = Object.keys(this.getWorkflowStaticData('node').customerLogTrigger?.logs ?? {}).length;
+				trace.logsInState = Object.keys(
+					this.getWorkflowStaticData('node').customerLogTrigger?.logs ?? {},
+				).length;
 				trace.after = memory();
 				fs.appendFileSync(file, `${JSON.stringify(trace)}\n`);
 			}
@@ -69,7 +77,8 @@ if (file) {
 	const load = Module._load;
 	Module._load = function tracedLoad(requested, ...rest) {
 		const exported = load.call(this, requested, ...rest);
-		if (/NetoCustomerLogTrigger\.node(\.js)?$/.test(requested) && exported?.NetoCustomerLogTrigger) wrap(exported.NetoCustomerLogTrigger);
+		if (/NetoCustomerLogTrigger\.node(\.js)?$/.test(requested) && exported?.NetoCustomerLogTrigger)
+			wrap(exported.NetoCustomerLogTrigger);
 		return exported;
 	};
 }

@@ -31,5 +31,7 @@ if (file) {
 		requests.push(entry);
 		return req;
 	};
-	process.once('exit', () => fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify({ clock, requests })));
+	process.once('exit', () =>
+		fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify({ clock, requests })),
+	);
 }

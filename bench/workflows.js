@@ -6,8 +6,18 @@
 
 const NETO_TYPE = 'n8n-nodes-neto.netoCustomerLog';
 const FIVE = ['AllocatedTo', 'FollowUpType', 'Status', 'Notes'];
-const PARAMS = { AllocatedTo: 'allocatedTo', FollowUpType: 'followUpType', Status: 'status', Notes: 'notes' };
-const LITERAL = { AllocatedTo: 'Sam', FollowUpType: 'Phone Call', Status: 'Require Recontact', Notes: 'bench' };
+const PARAMS = {
+	AllocatedTo: 'allocatedTo',
+	FollowUpType: 'followUpType',
+	Status: 'status',
+	Notes: 'notes',
+};
+const LITERAL = {
+	AllocatedTo: 'Sam',
+	FollowUpType: 'Phone Call',
+	Status: 'Require Recontact',
+	Notes: 'bench',
+};
 
 /**
  * The Code node's items: five fields per log (the target and four others). Updates change
@@ -25,11 +35,21 @@ function netoParameters(operation, mode, batchSize) {
 	const fields = Object.fromEntries(FIVE.map((key) => [PARAMS[key], value(key)]));
 	if (operation === 'add') {
 		const username = mode === 'literal' ? 'jsmith' : '={{ $json.Username }}';
-		return { operation, username: { __rl: true, mode: 'username', value: username }, additionalFields: fields, options };
+		return {
+			operation,
+			username: { __rl: true, mode: 'username', value: username },
+			additionalFields: fields,
+			options,
+		};
 	}
 	// Which log an item changes comes from the item in every mode; the four fields are the literals.
 	const logId = '={{ $json.LogID }}';
-	return { operation, logId: { __rl: true, mode: 'id', value: logId }, updateFields: fields, options };
+	return {
+		operation,
+		logId: { __rl: true, mode: 'id', value: logId },
+		updateFields: fields,
+		options,
+	};
 }
 
 /**
@@ -37,7 +57,8 @@ function netoParameters(operation, mode, batchSize) {
  * fields, written as users write a JSON body: a template with five `{{ $json.… }}`.
  */
 function httpParameters(operation, sandbox) {
-	const target = operation === 'add' ? '"Username": "{{ $json.Username }}"' : '"LogID": {{ $json.LogID }}';
+	const target =
+		operation === 'add' ? '"Username": "{{ $json.Username }}"' : '"LogID": {{ $json.LogID }}';
 	const header = (name, value) => ({ name, value });
 	return {
 		method: 'POST',
@@ -64,10 +85,25 @@ const UNDER_TEST = 'Under test';
  * One benchmark workflow. `mode`: literal | expressions | auto (the Neto node), http (n8n's HTTP
  * Request node), control (a No Op node: n8n and the Code node's items alone, for memory).
  */
-function benchWorkflow({ id, operation, mode, count, batchSize, sandbox, credentialId, firstLogId }) {
+function benchWorkflow({
+	id,
+	operation,
+	mode,
+	count,
+	batchSize,
+	sandbox,
+	credentialId,
+	firstLogId,
+}) {
 	const node = { id: 'c', name: UNDER_TEST, position: [400, 0] };
-	if (mode === 'http') Object.assign(node, { type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, parameters: httpParameters(operation, sandbox) });
-	else if (mode === 'control') Object.assign(node, { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} });
+	if (mode === 'http')
+		Object.assign(node, {
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: httpParameters(operation, sandbox),
+		});
+	else if (mode === 'control')
+		Object.assign(node, { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} });
 	else {
 		Object.assign(node, {
 			type: NETO_TYPE,
@@ -82,8 +118,22 @@ function benchWorkflow({ id, operation, mode, count, batchSize, sandbox, credent
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: 'a', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'b', name: 'Make items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: makeItemsCode(operation, count, firstLogId) } },
+			{
+				id: 'a',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'b',
+				name: 'Make items',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [200, 0],
+				parameters: { jsCode: makeItemsCode(operation, count, firstLogId) },
+			},
 			node,
 		],
 		connections: {

@@ -6,7 +6,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { authHeaders, netoEndpoint } from '../shared/storeUrl';
+import { authHeaders, netoEndpoint } from '../nodes/Neto/transport/storeUrl';
 
 /** Tested by the nodes' `netoApiConnection` (transport/credentialTest.ts), which says network failures in words. */
 export class NetoApi implements ICredentialType {
@@ -28,15 +28,23 @@ export class NetoApi implements ICredentialType {
 			required: true,
 			placeholder: 'mystore.com.au',
 			description:
-				'Your store\'s address: mystore.com.au, https://www.mystore.com.au/ or the full https://www.mystore.com.au/do/WS/NetoAPI all work',
+				"Your store's address: mystore.com.au, https://www.mystore.com.au/ or the full https://www.mystore.com.au/do/WS/NetoAPI all work",
 		},
 		{
 			displayName: 'Authentication',
 			name: 'authType',
 			type: 'options',
 			options: [
-				{ name: 'API Key', value: 'apiKey', description: 'A staff user\'s API key (recommended for your own store)' },
-				{ name: 'OAuth Access Token', value: 'oAuthToken', description: 'For Neto add-ons: client ID and access token' },
+				{
+					name: 'API Key',
+					value: 'apiKey',
+					description: "A staff user's API key (recommended for your own store)",
+				},
+				{
+					name: 'OAuth Access Token',
+					value: 'oAuthToken',
+					description: 'For Neto add-ons: client ID and access token',
+				},
 			],
 			default: 'apiKey',
 		},
@@ -46,7 +54,7 @@ export class NetoApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'The staff user the API key belongs to (Neto\'s NETOAPI_USERNAME)',
+			description: "The staff user the API key belongs to (Neto's NETOAPI_USERNAME)",
 			displayOptions: { show: { authType: ['apiKey'] } },
 		},
 		{
@@ -57,7 +65,7 @@ export class NetoApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'In the Neto control panel: Settings & tools > All settings & tools > API (global key), or a staff user\'s own API key',
+				"In the Neto control panel: Settings & tools > All settings & tools > API (global key), or a staff user's own API key",
 			displayOptions: { show: { authType: ['apiKey'] } },
 		},
 		{
@@ -66,7 +74,7 @@ export class NetoApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'Your add-on\'s client ID, from the Neto partner team (sent as X_ACCESS_KEY)',
+			description: "Your add-on's client ID, from the Neto partner team (sent as X_ACCESS_KEY)",
 			displayOptions: { show: { authType: ['oAuthToken'] } },
 		},
 		{
@@ -76,7 +84,7 @@ export class NetoApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The merchant\'s OAuth access token (sent as X_SECRET_KEY)',
+			description: "The merchant's OAuth access token (sent as X_SECRET_KEY)",
 			displayOptions: { show: { authType: ['oAuthToken'] } },
 		},
 	];

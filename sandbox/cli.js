@@ -6,9 +6,13 @@ const port = Number(process.env.NETO_SANDBOX_PORT ?? 8787);
 const options = {
 	port,
 	latencyMs: Number(process.env.NETO_SANDBOX_LATENCY_MS || 0),
-	...(process.env.NETO_SANDBOX_RATE_LIMIT ? { rateLimitPerMinute: Number(process.env.NETO_SANDBOX_RATE_LIMIT) } : {}),
+	...(process.env.NETO_SANDBOX_RATE_LIMIT
+		? { rateLimitPerMinute: Number(process.env.NETO_SANDBOX_RATE_LIMIT) }
+		: {}),
 	// 0: never stop for lack of requests (npm start keeps it as long as n8n runs).
-	...(process.env.NETO_SANDBOX_IDLE_STOP_MS ? { idleStopMs: Number(process.env.NETO_SANDBOX_IDLE_STOP_MS) } : {}),
+	...(process.env.NETO_SANDBOX_IDLE_STOP_MS
+		? { idleStopMs: Number(process.env.NETO_SANDBOX_IDLE_STOP_MS) }
+		: {}),
 };
 startSandbox(options).then((sandbox) => {
 	const c = sandbox.options.credentials;

@@ -36,8 +36,30 @@ function selfSignedServer() {
 	try {
 		const key = path.join(dir, 'key.pem');
 		const cert = path.join(dir, 'cert.pem');
-		execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
-		return listen(https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (_req, res) => res.end('{}')));
+		execFileSync(
+			'openssl',
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'rsa:2048',
+				'-nodes',
+				'-subj',
+				'/CN=127.0.0.1',
+				'-days',
+				'1',
+				'-keyout',
+				key,
+				'-out',
+				cert,
+			],
+			{ stdio: 'ignore' },
+		);
+		return listen(
+			https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (_req, res) =>
+				res.end('{}'),
+			),
+		);
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}

@@ -32,7 +32,13 @@ export declare class NetoStore {
 	constructor(options?: { seed?: boolean });
 	customers: Map<string, SandboxCustomer>;
 	logs: Map<number, SandboxLog>;
-	addCustomer(customer: { Username: string; EmailAddress?: string; Name?: string; Type?: 'Prospect' | 'Customer'; Active?: 'True' | 'False' }): SandboxCustomer;
+	addCustomer(customer: {
+		Username: string;
+		EmailAddress?: string;
+		Name?: string;
+		Type?: 'Prospect' | 'Customer';
+		Active?: 'True' | 'False';
+	}): SandboxCustomer;
 	insertLog(fields: Partial<SandboxLog>): SandboxLog;
 	changeLog(logId: number, fields: Partial<SandboxLog>): SandboxLog | undefined;
 	logsTouchCustomer: boolean;
@@ -61,7 +67,12 @@ export interface SandboxOptions {
 	port?: number;
 	seed?: boolean;
 	store?: NetoStore;
-	credentials?: Partial<{ apiUsername: string; apiKey: string; clientId: string; accessToken: string }>;
+	credentials?: Partial<{
+		apiUsername: string;
+		apiKey: string;
+		clientId: string;
+		accessToken: string;
+	}>;
 	rateLimitPerMinute?: number;
 	/** The rate limit's window, 60,000 ms (Neto's minute) unless a test shortens it. */
 	rateWindowMs?: number;

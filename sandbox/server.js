@@ -20,7 +20,12 @@ const DEFAULTS = {
 	host: '127.0.0.1',
 	port: 0,
 	seed: true,
-	credentials: { apiUsername: 'sandbox', apiKey: 'sandbox-key', clientId: 'sandbox-client', accessToken: 'sandbox-token' },
+	credentials: {
+		apiUsername: 'sandbox',
+		apiKey: 'sandbox-key',
+		clientId: 'sandbox-client',
+		accessToken: 'sandbox-token',
+	},
 	rateLimitPerMinute: 500,
 	/** Neto's minute; tests shorten it (with the node's, see accountLimiters) to see several in a test. */
 	rateWindowMs: 60_000,
@@ -48,14 +53,42 @@ const DEFAULTS = {
 function dayIn(utc, timeZone) {
 	const instant = new Date(`${utc.replace(' ', 'T')}Z`);
 	if (Number.isNaN(instant.getTime())) return utc.slice(0, 10);
-	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+	return new Intl.DateTimeFormat('en-CA', {
+		timeZone,
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+	}).format(instant);
 }
 
-const xmlParser = new XMLParser({ ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: true });
+const xmlParser = new XMLParser({
+	ignoreAttributes: true,
+	ignoreDeclaration: true,
+	parseTagValue: false,
+	trimValues: false,
+	processEntities: true,
+	htmlEntities: true,
+});
 // The same XML with its elements' order kept (the parser above loses it), for the schema's order check.
-const orderedXmlParser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, ignoreDeclaration: true, parseTagValue: false });
-const escapes = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
-const xmlBuilder = new XMLBuilder({ processEntities: false, suppressEmptyNode: false, tagValueProcessor: (_n, v) => String(v).replace(/[&<>"'\r]/g, (c) => escapes[c]) });
+const orderedXmlParser = new XMLParser({
+	preserveOrder: true,
+	ignoreAttributes: true,
+	ignoreDeclaration: true,
+	parseTagValue: false,
+});
+const escapes = {
+	'&': '&amp;',
+	'<': '&lt;',
+	'>': '&gt;',
+	'"': '&quot;',
+	"'": '&apos;',
+	'\r': '&#13;',
+};
+const xmlBuilder = new XMLBuilder({
+	processEntities: false,
+	suppressEmptyNode: false,
+	tagValueProcessor: (_n, v) => String(v).replace(/[&<>"'\r]/g, (c) => escapes[c]),
+});
 
 function asList(value) {
 	if (value === undefined || value === null || value === '') return [];
@@ -89,12 +122,16 @@ function quirky(value) {
  */
 function outOfOrderElements(text, action) {
 	const nameOf = (node) => Object.keys(node).find((key) => key !== ':@' && key !== '#text');
-	const childrenNamed = (nodes, name) => nodes.filter((node) => nameOf(node) === name).map((node) => node[name]);
+	const childrenNamed = (nodes, name) =>
+		nodes.filter((node) => nameOf(node) === name).map((node) => node[name]);
 	const problems = [];
 	const check = (nodes, parent, order) => {
 		let last = -1;
 		for (const name of nodes.map(nameOf).filter((n) => order.includes(n))) {
-			if (order.indexOf(name) < last) problems.push(`Element ${name} is not expected after ${order[last]} in ${parent}; the schema's order is ${order.join(', ')}.`);
+			if (order.indexOf(name) < last)
+				problems.push(
+					`Element ${name} is not expected after ${order[last]} in ${parent}; the schema's order is ${order.join(', ')}.`,
+				);
 			else last = order.indexOf(name);
 		}
 	};
@@ -103,7 +140,8 @@ function outOfOrderElements(text, action) {
 		for (const filter of childrenNamed(root, 'Filter')) check(filter, 'Filter', FILTER_ELEMENTS);
 	} else if (LOG_RULES[action]) {
 		for (const logs of childrenNamed(root, 'CustomerLogs')) {
-			for (const log of childrenNamed(logs, 'CustomerLog')) check(log, 'CustomerLog', Object.keys(LOG_RULES[action]));
+			for (const log of childrenNamed(logs, 'CustomerLog'))
+				check(log, 'CustomerLog', Object.keys(LOG_RULES[action]));
 		}
 	}
 	return problems;
@@ -114,7 +152,11 @@ function htmlPage(status, title) {
 }
 
 function startSandbox(userOptions = {}) {
-	const options = { ...DEFAULTS, ...userOptions, credentials: { ...DEFAULTS.credentials, ...(userOptions.credentials || {}) } };
+	const options = {
+		...DEFAULTS,
+		...userOptions,
+		credentials: { ...DEFAULTS.credentials, ...(userOptions.credentials || {}) },
+	};
 	const store = userOptions.store || new NetoStore({ seed: options.seed });
 	store.logsTouchCustomer = options.logsTouchCustomer;
 	const requests = [];
@@ -134,10 +176,14 @@ function startSandbox(userOptions = {}) {
 	function account(headers) {
 		const c = options.credentials;
 		if (headers.netoapi_username !== undefined || headers.netoapi_key !== undefined) {
-			return headers.netoapi_username === c.apiUsername && headers.netoapi_key === c.apiKey ? `key:${c.apiUsername}` : null;
+			return headers.netoapi_username === c.apiUsername && headers.netoapi_key === c.apiKey
+				? `key:${c.apiUsername}`
+				: null;
 		}
 		if (headers.x_access_key !== undefined || headers.x_secret_key !== undefined) {
-			return headers.x_access_key === c.clientId && headers.x_secret_key === c.accessToken ? `oauth:${c.clientId}` : null;
+			return headers.x_access_key === c.clientId && headers.x_secret_key === c.accessToken
+				? `oauth:${c.clientId}`
+				: null;
 		}
 		return null;
 	}
@@ -148,13 +194,16 @@ function startSandbox(userOptions = {}) {
 		const windowMs = options.rateWindowMs;
 		const starts = (windows.get(key) || []).filter((t) => t > now - windowMs);
 		windows.set(key, starts);
-		if (starts.length >= options.rateLimitPerMinute) return Math.max(1, Math.ceil((starts[0] + windowMs - now) / 1000));
+		if (starts.length >= options.rateLimitPerMinute)
+			return Math.max(1, Math.ceil((starts[0] + windowMs - now) / 1000));
 		starts.push(now);
 		return 0;
 	}
 
 	function takeFault(action, phase) {
-		const index = faults.findIndex((f) => (f.phase || 'before') === phase && (!f.action || f.action === action));
+		const index = faults.findIndex(
+			(f) => (f.phase || 'before') === phase && (!f.action || f.action === action),
+		);
 		if (index < 0) return undefined;
 		const fault = faults[index];
 		if (fault.skip > 0) {
@@ -174,7 +223,11 @@ function startSandbox(userOptions = {}) {
 			const document = xmlParser.parse(text, true);
 			const root = document[action];
 			if (root === undefined) throw new Error(`The XML root element must be ${action}`);
-			return { format: 'xml', payload: root === '' ? {} : root, outOfOrder: outOfOrderElements(text, action) };
+			return {
+				format: 'xml',
+				payload: root === '' ? {} : root,
+				outOfOrder: outOfOrderElements(text, action),
+			};
 		}
 		return { format: 'json', payload: JSON.parse(text || '{}'), outOfOrder: [] };
 	}
@@ -182,13 +235,18 @@ function startSandbox(userOptions = {}) {
 	/** DateRequiredFollowUp as GetCustomer answers it, by the followUpDates switch. */
 	function followUpAnswer(stored) {
 		if (!stored || options.followUpDates === 'dateTime') return stored;
-		return options.followUpDates === 'shopZone' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(stored) && !stored.startsWith('0000') ? dayIn(stored, options.shopTimezone) : stored.slice(0, 10);
+		return options.followUpDates === 'shopZone' &&
+			/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(stored) &&
+			!stored.startsWith('0000')
+			? dayIn(stored, options.shopTimezone)
+			: stored.slice(0, 10);
 	}
 
 	function handleAction(action, payload) {
 		if (action === 'GetCustomer') {
 			const refused = checkGetCustomer(payload);
-			if (refused.length > 0) return { Ack: 'Error', Messages: { Error: refused, Warning: [] }, brokeRule: true };
+			if (refused.length > 0)
+				return { Ack: 'Error', Messages: { Error: refused, Warning: [] }, brokeRule: true };
 			const filter = payload.Filter;
 			const selectors = asList(filter.OutputSelector).map(String);
 			const customers = store.findCustomers(filter, options.firstPage).map((customer) => {
@@ -217,9 +275,24 @@ function startSandbox(userOptions = {}) {
 			});
 			return { Ack: 'Success', Customer: customers, Messages: { Error: [], Warning: [] } };
 		}
-		const logs = asList(payload && payload.CustomerLogs ? payload.CustomerLogs.CustomerLog : undefined);
+		const logs = asList(
+			payload && payload.CustomerLogs ? payload.CustomerLogs.CustomerLog : undefined,
+		);
 		if (logs.length === 0) {
-			return { Ack: 'Error', brokeRule: true, Messages: { Error: [{ Message: 'No CustomerLog given', SeverityCode: 'Error', Description: 'Send at least one CustomerLog.' }], Warning: [] } };
+			return {
+				Ack: 'Error',
+				brokeRule: true,
+				Messages: {
+					Error: [
+						{
+							Message: 'No CustomerLog given',
+							SeverityCode: 'Error',
+							Description: 'Send at least one CustomerLog.',
+						},
+					],
+					Warning: [],
+				},
+			};
 		}
 		const checked = logs.map((log) => ({ log, errors: store.validateLog(action, log) }));
 		const errors = checked.flatMap((entry) => entry.errors);
@@ -233,7 +306,8 @@ function startSandbox(userOptions = {}) {
 			}
 		};
 		if (errors.length === 0) checked.forEach((entry) => apply(entry.log));
-		else if (options.batchFailure === 'addValid') checked.filter((e) => e.errors.length === 0).forEach((e) => apply(e.log));
+		else if (options.batchFailure === 'addValid')
+			checked.filter((e) => e.errors.length === 0).forEach((e) => apply(e.log));
 		const ack = errors.length > 0 ? 'Error' : warnings.length > 0 ? 'Warning' : 'Success';
 		const answer = { Ack: ack };
 		// Data the store does not hold is the store's answer, not a broken rule of the pages.
@@ -246,21 +320,40 @@ function startSandbox(userOptions = {}) {
 	/** The answer with the request's key quoted in an error (the store refused it) or a warning (it applied it). */
 	function echoKey(answer, where, headers) {
 		const secret = headers.netoapi_key || headers.x_secret_key || '';
-		const message = { Message: `Key ${secret} is not allowed here`, SeverityCode: where === 'warning' ? 'Warning' : 'Error', Description: `The key ${secret} was logged.` };
-		if (where === 'warning') return { ...answer, Ack: 'Warning', Messages: { Error: [], Warning: [message] } };
+		const message = {
+			Message: `Key ${secret} is not allowed here`,
+			SeverityCode: where === 'warning' ? 'Warning' : 'Error',
+			Description: `The key ${secret} was logged.`,
+		};
+		if (where === 'warning')
+			return { ...answer, Ack: 'Warning', Messages: { Error: [], Warning: [message] } };
 		return { Ack: 'Error', Messages: { Error: [message], Warning: [] } };
 	}
 
 	function render(action, answer, format) {
 		const full = { ...answer, CurrentTime: nowUtc() };
-		if (format === 'json') return { type: 'application/json', body: JSON.stringify(options.jsonQuirks ? quirky(full) : full) };
-		return { type: 'application/xml; charset=utf-8', body: `<?xml version="1.0" encoding="utf-8"?>${xmlBuilder.build({ [action]: full })}` };
+		if (format === 'json')
+			return {
+				type: 'application/json',
+				body: JSON.stringify(options.jsonQuirks ? quirky(full) : full),
+			};
+		return {
+			type: 'application/xml; charset=utf-8',
+			body: `<?xml version="1.0" encoding="utf-8"?>${xmlBuilder.build({ [action]: full })}`,
+		};
 	}
 
 	async function handle(req, res, body) {
 		const headers = req.headers;
 		const action = headers.netoapi_action;
-		const record = { action, status: 200, format: undefined, logs: 0, at: Date.now(), headerNames: Object.keys(headers) };
+		const record = {
+			action,
+			status: 200,
+			format: undefined,
+			logs: 0,
+			at: Date.now(),
+			headerNames: Object.keys(headers),
+		};
 		requests.push(record);
 		const send = (status, type, text, extra = {}) => {
 			record.status = status;
@@ -278,19 +371,30 @@ function startSandbox(userOptions = {}) {
 			requests.pop();
 			const fields = JSON.parse(body || '{}');
 			const log = logPath[1] ? store.changeLog(logPath[1], fields) : store.insertLog(fields);
-			return log ? send(200, 'application/json', JSON.stringify(log)) : send(404, 'application/json', '{"error":"no such log"}');
+			return log
+				? send(200, 'application/json', JSON.stringify(log))
+				: send(404, 'application/json', '{"error":"no such log"}');
 		}
 		if (req.url === '/__sandbox/populate' && req.method === 'POST') {
 			// A store of a merchant's size (the benchmark): { customers, logs }, see NetoStore.populate.
 			requests.pop();
 			store.populate(JSON.parse(body || '{}'));
-			return send(200, 'application/json', JSON.stringify({ customers: store.customers.size, logs: store.logs.size }));
+			return send(
+				200,
+				'application/json',
+				JSON.stringify({ customers: store.customers.size, logs: store.logs.size }),
+			);
 		}
 		if (req.url === '/__sandbox/options' && req.method === 'POST') {
 			requests.pop();
 			const changes = JSON.parse(body || '{}');
-			if ('logsTouchCustomer' in changes) store.logsTouchCustomer = Boolean(changes.logsTouchCustomer);
-			return send(200, 'application/json', JSON.stringify({ logsTouchCustomer: store.logsTouchCustomer }));
+			if ('logsTouchCustomer' in changes)
+				store.logsTouchCustomer = Boolean(changes.logsTouchCustomer);
+			return send(
+				200,
+				'application/json',
+				JSON.stringify({ logsTouchCustomer: store.logsTouchCustomer }),
+			);
 		}
 		if (req.url === '/__sandbox/faults' && (req.method === 'POST' || req.method === 'DELETE')) {
 			// Queues faults (POST, a JSON list as injectFaults takes) or clears them (DELETE), for
@@ -317,11 +421,23 @@ function startSandbox(userOptions = {}) {
 				byStatus[r.status] = (byStatus[r.status] || 0) + 1;
 			}
 			const brokeRule = requests.filter((r) => r.brokeRule).length;
-			return send(200, 'application/json', JSON.stringify({ requests: requests.length, byAction, byStatus, brokeRule, logs: store.logs.size }));
+			return send(
+				200,
+				'application/json',
+				JSON.stringify({
+					requests: requests.length,
+					byAction,
+					byStatus,
+					brokeRule,
+					logs: store.logs.size,
+				}),
+			);
 		}
-		if (req.url.split('?')[0] !== API_PATH) return send(404, 'text/html', htmlPage(404, 'Page Not Found'));
+		if (req.url.split('?')[0] !== API_PATH)
+			return send(404, 'text/html', htmlPage(404, 'Page Not Found'));
 		if (req.method !== 'POST') return send(405, 'text/html', htmlPage(405, 'Method Not Allowed'));
-		if (options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+		if (options.latencyMs > 0)
+			await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
 		const barrier = barriers.get(action);
 		if (barrier) {
 			await new Promise((resolve) => {
@@ -340,7 +456,11 @@ function startSandbox(userOptions = {}) {
 				return true;
 			}
 			if (fault.kind === 'html') {
-				send(fault.status || 200, 'text/html', htmlPage(fault.status || 200, 'Store Temporarily Unavailable'));
+				send(
+					fault.status || 200,
+					'text/html',
+					htmlPage(fault.status || 200, 'Store Temporarily Unavailable'),
+				);
 				return true;
 			}
 			if (fault.kind === 'malformed') {
@@ -351,13 +471,18 @@ function startSandbox(userOptions = {}) {
 				// A careless store or proxy quoting the request's secret back, in a page or in its messages.
 				const secret = headers.netoapi_key || headers.x_secret_key || '';
 				if (fault.in === 'page') {
-					send(fault.status || 500, 'text/html', `<html><body><h1>Error</h1><p>Request with NETOAPI_KEY=${secret} failed</p></body></html>`);
+					send(
+						fault.status || 500,
+						'text/html',
+						`<html><body><h1>Error</h1><p>Request with NETOAPI_KEY=${secret} failed</p></body></html>`,
+					);
 					return true;
 				}
 				return false;
 			}
 			if (fault.kind === 'status') {
-				const extra = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
+				const extra =
+					fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
 				send(fault.status, 'text/plain', fault.body || `HTTP ${fault.status}`, extra);
 				return true;
 			}
@@ -374,32 +499,88 @@ function startSandbox(userOptions = {}) {
 		let format = acceptJson ? 'json' : 'xml';
 		const who = account(headers);
 		if (!ACTIONS.includes(action)) {
-			const answer = { Ack: 'Error', Messages: { Error: [{ Message: `Unknown NETOAPI_ACTION ${action || '(none)'}`, SeverityCode: 'Error', Description: 'Send a supported action.' }], Warning: [] } };
-			record.brokeRule = [`${answer.Messages.Error[0].Message}: the NETOAPI_ACTION header must be included`];
+			const answer = {
+				Ack: 'Error',
+				Messages: {
+					Error: [
+						{
+							Message: `Unknown NETOAPI_ACTION ${action || '(none)'}`,
+							SeverityCode: 'Error',
+							Description: 'Send a supported action.',
+						},
+					],
+					Warning: [],
+				},
+			};
+			record.brokeRule = [
+				`${answer.Messages.Error[0].Message}: the NETOAPI_ACTION header must be included`,
+			];
 			const out = render(action || 'NetoAPI', answer, format);
 			return send(200, out.type, out.body);
 		}
 		if (!who) {
-			const answer = { Ack: 'Error', Messages: { Error: [{ Message: 'Invalid API credentials', SeverityCode: 'Error', Description: 'The API username and key (or client ID and access token) were not accepted.' }], Warning: [] } };
+			const answer = {
+				Ack: 'Error',
+				Messages: {
+					Error: [
+						{
+							Message: 'Invalid API credentials',
+							SeverityCode: 'Error',
+							Description:
+								'The API username and key (or client ID and access token) were not accepted.',
+						},
+					],
+					Warning: [],
+				},
+			};
 			const out = render(action, answer, format);
 			return send(200, out.type, out.body);
 		}
 		const wait = rateLimited(who);
-		if (wait > 0) return send(429, 'text/plain', 'Too Many Requests', { 'Retry-After': String(wait) });
+		if (wait > 0)
+			return send(429, 'text/plain', 'Too Many Requests', { 'Retry-After': String(wait) });
 
 		let parsed;
 		try {
 			parsed = readRequest(body, headers['content-type'], action);
 		} catch (error) {
-			const answer = { Ack: 'Error', Messages: { Error: [{ Message: 'The request could not be read', SeverityCode: 'Error', Description: error.message }], Warning: [] } };
+			const answer = {
+				Ack: 'Error',
+				Messages: {
+					Error: [
+						{
+							Message: 'The request could not be read',
+							SeverityCode: 'Error',
+							Description: error.message,
+						},
+					],
+					Warning: [],
+				},
+			};
 			const out = render(action, answer, format);
 			return send(200, out.type, out.body);
 		}
 		record.format = parsed.format;
-		record.logs = asList(parsed.payload && parsed.payload.CustomerLogs ? parsed.payload.CustomerLogs.CustomerLog : undefined).length;
-		let answer = parsed.outOfOrder.length > 0
-			? { Ack: 'Error', Messages: { Error: parsed.outOfOrder.map((problem) => ({ Message: 'The request does not match the schema', SeverityCode: 'Error', Description: problem })), Warning: [] }, brokeRule: true }
-			: handleAction(action, parsed.payload);
+		record.logs = asList(
+			parsed.payload && parsed.payload.CustomerLogs
+				? parsed.payload.CustomerLogs.CustomerLog
+				: undefined,
+		).length;
+		let answer =
+			parsed.outOfOrder.length > 0
+				? {
+						Ack: 'Error',
+						Messages: {
+							Error: parsed.outOfOrder.map((problem) => ({
+								Message: 'The request does not match the schema',
+								SeverityCode: 'Error',
+								Description: problem,
+							})),
+							Warning: [],
+						},
+						brokeRule: true,
+					}
+				: handleAction(action, parsed.payload);
 		// A request that breaks one of the vendor pages' rules (not a data error such as an unknown
 		// customer): recorded, so the test suites can check the node never sends one.
 		if (answer.brokeRule) {

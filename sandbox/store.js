@@ -52,15 +52,57 @@ const FILTER_RULES = {
 	DateUpdatedTo: { kind: 'dateTime' },
 	Page: { kind: 'integer' },
 	Limit: { kind: 'integer' },
-	OutputSelector: { kind: 'enum', list: true, values: [
-		'Username', 'ID', 'Type', 'Password', 'EmailAddress', 'SecondaryEmailAddress', 'NewsletterSubscriber', 'BillingAddress', 'ShippingAddress',
-		'ShippingAddressBook', 'ParentUsername', 'ApprovalUsername', 'ReferralUsername', 'ReferralCommission', 'Gender', 'DateOfBirth',
-		'IdentificationType', 'IdentificationDetails', 'DefaultDiscounts', 'DefaultDocumentTemplate', 'RegistrationDate', 'InternalNotes', 'ABN',
-		'WebsiteURL', 'CreditLimit', 'DefaultInvoiceTerms', 'Classification1', 'Classification2', 'SalesChannel', 'DefaultShippingAddress', 'Active',
-		'OnCreditHold', 'UserGroup', 'AccountBalance', 'AvailableCredit', 'AccountManager', 'DefaultOrderType',
-		...Array.from({ length: 50 }, (_, n) => `UserCustom${n + 1}`),
-		'DateAdded', 'DateAddedLocal', 'DateAddedUTC', 'DateUpdated', 'DateUpdatedLocal', 'DateUpdatedUTC', 'CustomerLog',
-	] },
+	OutputSelector: {
+		kind: 'enum',
+		list: true,
+		values: [
+			'Username',
+			'ID',
+			'Type',
+			'Password',
+			'EmailAddress',
+			'SecondaryEmailAddress',
+			'NewsletterSubscriber',
+			'BillingAddress',
+			'ShippingAddress',
+			'ShippingAddressBook',
+			'ParentUsername',
+			'ApprovalUsername',
+			'ReferralUsername',
+			'ReferralCommission',
+			'Gender',
+			'DateOfBirth',
+			'IdentificationType',
+			'IdentificationDetails',
+			'DefaultDiscounts',
+			'DefaultDocumentTemplate',
+			'RegistrationDate',
+			'InternalNotes',
+			'ABN',
+			'WebsiteURL',
+			'CreditLimit',
+			'DefaultInvoiceTerms',
+			'Classification1',
+			'Classification2',
+			'SalesChannel',
+			'DefaultShippingAddress',
+			'Active',
+			'OnCreditHold',
+			'UserGroup',
+			'AccountBalance',
+			'AvailableCredit',
+			'AccountManager',
+			'DefaultOrderType',
+			...Array.from({ length: 50 }, (_, n) => `UserCustom${n + 1}`),
+			'DateAdded',
+			'DateAddedLocal',
+			'DateAddedUTC',
+			'DateUpdated',
+			'DateUpdatedLocal',
+			'DateUpdatedUTC',
+			'CustomerLog',
+		],
+	},
 };
 const FILTER_ELEMENTS = Object.keys(FILTER_RULES);
 /** Filter elements that select nothing: paging, and what to return. */
@@ -75,42 +117,78 @@ function checkGetCustomer(payload) {
 	const errors = [];
 	const filter = payload && typeof payload === 'object' ? payload.Filter : undefined;
 	if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) {
-		return [error('Filter is required', 'You must specify at least one filter and one OutputSelector in your GetCustomer request.')];
+		return [
+			error(
+				'Filter is required',
+				'You must specify at least one filter and one OutputSelector in your GetCustomer request.',
+			),
+		];
 	}
 	const present = (value) => asValues(value).some((v) => String(v) !== '');
 	for (const name of Object.keys(payload)) {
-		if (name !== 'Filter') errors.push(error(`Unknown element ${name}`, `${name} is not an element of GetCustomer.`));
+		if (name !== 'Filter')
+			errors.push(error(`Unknown element ${name}`, `${name} is not an element of GetCustomer.`));
 	}
 	for (const [name, value] of Object.entries(filter)) {
 		const rule = FILTER_RULES[name];
 		if (!rule) {
-			errors.push(error(`Unknown filter ${name}`, `${name} is not a Filter element of GetCustomer.`));
+			errors.push(
+				error(`Unknown filter ${name}`, `${name} is not a Filter element of GetCustomer.`),
+			);
 			continue;
 		}
 		const values = asValues(value);
-		if (!rule.list && Array.isArray(value)) errors.push(error(`${name} takes one value`, `${name} does not support multiple elements.`));
+		if (!rule.list && Array.isArray(value))
+			errors.push(error(`${name} takes one value`, `${name} does not support multiple elements.`));
 		for (const item of values) {
 			if (item !== null && typeof item === 'object') {
 				errors.push(error(`Invalid value for ${name}`, `${name} must be a simple value.`));
 				continue;
 			}
 			const text = String(item);
-			if (rule.kind === 'integer' && !(rule.digits ? new RegExp(`^\\d{1,${rule.digits}}$`) : /^\d+$/).test(text)) {
-				errors.push(error(`Invalid ${name} ${text}`, `${name} is an Integer${rule.digits ? `(${rule.digits})` : ''}.`));
+			if (
+				rule.kind === 'integer' &&
+				!(rule.digits ? new RegExp(`^\\d{1,${rule.digits}}$`) : /^\d+$/).test(text)
+			) {
+				errors.push(
+					error(
+						`Invalid ${name} ${text}`,
+						`${name} is an Integer${rule.digits ? `(${rule.digits})` : ''}.`,
+					),
+				);
 			} else if (rule.kind === 'dateTime' && !isRealDateTime(text)) {
 				errors.push(error(`Invalid DateTime for ${name}`, `${name} must be YYYY-MM-DD HH:MM:SS.`));
 			} else if (rule.kind === 'enum' && !rule.values.includes(text)) {
-				errors.push(error(`Invalid ${name} ${text}`, `${name} must be one of ${rule.values.slice(0, 8).join(', ')}${rule.values.length > 8 ? ', ...' : ''}.`));
+				errors.push(
+					error(
+						`Invalid ${name} ${text}`,
+						`${name} must be one of ${rule.values.slice(0, 8).join(', ')}${rule.values.length > 8 ? ', ...' : ''}.`,
+					),
+				);
 			} else if (rule.kind === 'string' && [...text].length > rule.max) {
 				errors.push(error(`${name} is too long`, `${name} is a String(${rule.max}).`));
 			}
 		}
 	}
-	if (!Object.keys(filter).some((name) => FILTER_RULES[name] && !NOT_FILTERS.includes(name) && present(filter[name]))) {
-		errors.push(error('No filter given', 'You must specify at least one filter and one OutputSelector in your GetCustomer request (Page and Limit select nothing).'));
+	if (
+		!Object.keys(filter).some(
+			(name) => FILTER_RULES[name] && !NOT_FILTERS.includes(name) && present(filter[name]),
+		)
+	) {
+		errors.push(
+			error(
+				'No filter given',
+				'You must specify at least one filter and one OutputSelector in your GetCustomer request (Page and Limit select nothing).',
+			),
+		);
 	}
 	if (!present(filter.OutputSelector)) {
-		errors.push(error('No OutputSelector given', 'You must specify at least one filter and one OutputSelector in your GetCustomer request.'));
+		errors.push(
+			error(
+				'No OutputSelector given',
+				'You must specify at least one filter and one OutputSelector in your GetCustomer request.',
+			),
+		);
 	}
 	return errors;
 }
@@ -129,7 +207,14 @@ function isRealDateTime(text) {
 	if (!match) return false;
 	const [, y, mo, d, h, mi, s] = match.map(Number);
 	const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-	return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+	return (
+		date.getUTCFullYear() === y &&
+		date.getUTCMonth() === mo - 1 &&
+		date.getUTCDate() === d &&
+		h < 24 &&
+		mi < 60 &&
+		s < 60
+	);
 }
 
 function error(message, description) {
@@ -165,21 +250,69 @@ class NetoStore {
 
 	seed() {
 		for (const customer of SEED_CUSTOMERS) this.addCustomer(customer);
-		this.insertLog({ Username: 'jsmith', CustomerName: 'Jane Smith', AllocatedTo: 'Sam', FollowUpType: 'Phone Call', Status: 'Require Recontact', Notes: 'Asked about bulk pricing', LastContacted: '2026-01-10 02:30:00', DateRequiredFollowUp: '2026-01-17 00:00:00' });
-		this.insertLog({ Username: 'jsmith', CustomerName: 'Jane Smith', AllocatedTo: 'Sam', FollowUpType: 'Email', Status: 'Completed', Notes: 'Sent the catalogue', LastContacted: '2026-02-01 05:00:00', DateRequiredFollowUp: '' });
-		this.insertLog({ Username: 'acme_buyer', CustomerName: 'Acme Pty Ltd', AllocatedTo: 'Priya', FollowUpType: 'Visit', Status: 'Recontacting', Notes: '', LastContacted: '2026-03-03 23:15:00', DateRequiredFollowUp: '2026-03-10 00:00:00' });
+		this.insertLog({
+			Username: 'jsmith',
+			CustomerName: 'Jane Smith',
+			AllocatedTo: 'Sam',
+			FollowUpType: 'Phone Call',
+			Status: 'Require Recontact',
+			Notes: 'Asked about bulk pricing',
+			LastContacted: '2026-01-10 02:30:00',
+			DateRequiredFollowUp: '2026-01-17 00:00:00',
+		});
+		this.insertLog({
+			Username: 'jsmith',
+			CustomerName: 'Jane Smith',
+			AllocatedTo: 'Sam',
+			FollowUpType: 'Email',
+			Status: 'Completed',
+			Notes: 'Sent the catalogue',
+			LastContacted: '2026-02-01 05:00:00',
+			DateRequiredFollowUp: '',
+		});
+		this.insertLog({
+			Username: 'acme_buyer',
+			CustomerName: 'Acme Pty Ltd',
+			AllocatedTo: 'Priya',
+			FollowUpType: 'Visit',
+			Status: 'Recontacting',
+			Notes: '',
+			LastContacted: '2026-03-03 23:15:00',
+			DateRequiredFollowUp: '2026-03-10 00:00:00',
+		});
 	}
 
 	addCustomer({ Username, EmailAddress = '', Name = '', Type = 'Customer', Active = 'True' }) {
 		const now = nowUtc();
-		const customer = { ID: String(this.nextCustomerId++), Username, EmailAddress, Name, Type, Active, DateAdded: now, DateUpdated: now };
+		const customer = {
+			ID: String(this.nextCustomerId++),
+			Username,
+			EmailAddress,
+			Name,
+			Type,
+			Active,
+			DateAdded: now,
+			DateUpdated: now,
+		};
 		this.customers.set(Username, customer);
 		return customer;
 	}
 
 	insertLog(fields) {
 		const LogID = this.nextLogId++;
-		const log = { LogID, Username: '', CustomerName: '', AllocatedTo: '', FollowUpType: '', LastContacted: '', DateRequiredFollowUp: '', Status: '', Notes: '', ...fields, DateAdded: nowUtc() };
+		const log = {
+			LogID,
+			Username: '',
+			CustomerName: '',
+			AllocatedTo: '',
+			FollowUpType: '',
+			LastContacted: '',
+			DateRequiredFollowUp: '',
+			Status: '',
+			Notes: '',
+			...fields,
+			DateAdded: nowUtc(),
+		};
 		this.logs.set(LogID, log);
 		this.touchCustomerOf(log);
 		return log;
@@ -194,7 +327,8 @@ class NetoStore {
 	changeLog(logId, fields) {
 		const target = this.logs.get(Number(logId));
 		if (!target) return undefined;
-		for (const [name, value] of Object.entries(fields)) if (name !== 'LogID') target[name] = String(value);
+		for (const [name, value] of Object.entries(fields))
+			if (name !== 'LogID') target[name] = String(value);
 		target.DateUpdated = nowUtc();
 		this.changes = (this.changes ?? 0) + 1;
 		this.touchCustomerOf(target);
@@ -219,18 +353,34 @@ class NetoStore {
 				continue;
 			}
 			const text = String(value);
-			if (rule.kind === 'integer' && !/^\d{1,10}$/.test(text)) errors.push(error(`Invalid LogID ${text}`, 'LogID is an Integer(10).'));
-			else if (rule.kind === 'dateTime' && text !== '' && !isRealDateTime(text)) errors.push(error(`Invalid DateTime for ${name}`, `${name} must be YYYY-MM-DD HH:MM:SS.`));
-			else if (rule.kind === 'status' && text !== '' && !STATUSES.includes(text)) errors.push(error(`Invalid Status ${text}`, `Status must be one of ${STATUSES.join(', ')}.`));
-			else if (rule.max && [...text].length > rule.max) errors.push(error(`${name} is too long`, `${name} is a String(${rule.max}).`));
+			if (rule.kind === 'integer' && !/^\d{1,10}$/.test(text))
+				errors.push(error(`Invalid LogID ${text}`, 'LogID is an Integer(10).'));
+			else if (rule.kind === 'dateTime' && text !== '' && !isRealDateTime(text))
+				errors.push(error(`Invalid DateTime for ${name}`, `${name} must be YYYY-MM-DD HH:MM:SS.`));
+			else if (rule.kind === 'status' && text !== '' && !STATUSES.includes(text))
+				errors.push(
+					error(`Invalid Status ${text}`, `Status must be one of ${STATUSES.join(', ')}.`),
+				);
+			else if (rule.max && [...text].length > rule.max)
+				errors.push(error(`${name} is too long`, `${name} is a String(${rule.max}).`));
 		}
-		if (action === 'AddCustomerLog' && log.Username !== undefined && log.Username !== '' && !this.customers.has(String(log.Username))) {
+		if (
+			action === 'AddCustomerLog' &&
+			log.Username !== undefined &&
+			log.Username !== '' &&
+			!this.customers.has(String(log.Username))
+		) {
 			errors.push(error('Customer not found', `No customer has the username ${log.Username}.`));
 		}
 		if (action === 'UpdateCustomerLog') {
-			if (log.LogID === undefined) errors.push(error('LogID is required', 'UpdateCustomerLog needs the LogID of the log to change.'));
+			if (log.LogID === undefined)
+				errors.push(
+					error('LogID is required', 'UpdateCustomerLog needs the LogID of the log to change.'),
+				);
 			else if (/^\d{1,10}$/.test(String(log.LogID)) && !this.logs.has(Number(log.LogID))) {
-				errors.push(error('Customer log not found', `There is no customer log with LogID ${log.LogID}.`));
+				errors.push(
+					error('Customer log not found', `There is no customer log with LogID ${log.LogID}.`),
+				);
 			}
 		}
 		return errors;
@@ -251,7 +401,12 @@ class NetoStore {
 	 * `firstPage` (the contract does not say: 0 or 1); a page below it is the first page.
 	 */
 	findCustomers(filter, firstPage = 0) {
-		const list = (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
+		const list = (value) =>
+			value === undefined || value === ''
+				? []
+				: Array.isArray(value)
+					? value.map(String)
+					: [String(value)];
 		const usernames = list(filter.Username);
 		const ids = list(filter.ID);
 		const emails = list(filter.Email).map((email) => email.toLowerCase());
@@ -304,7 +459,11 @@ class NetoStore {
 		const staff = ['Sam', 'Priya', 'Alex Morgan', 'Jordan', 'Chris Taylor-Nguyen'];
 		const usernames = [];
 		for (let n = 1; n <= customers; n++) {
-			const customer = this.addCustomer({ Username: `shopper${n}`, EmailAddress: `shopper${n}@example.com`, Name: `Shopper ${n}` });
+			const customer = this.addCustomer({
+				Username: `shopper${n}`,
+				EmailAddress: `shopper${n}@example.com`,
+				Name: `Shopper ${n}`,
+			});
 			customer.DateAdded = updatedAt;
 			customer.DateUpdated = updatedAt;
 			usernames.push(customer.Username);
@@ -327,4 +486,12 @@ class NetoStore {
 	}
 }
 
-module.exports = { NetoStore, STATUSES, LOG_RULES, FILTER_ELEMENTS, FILTER_RULES, checkGetCustomer, isRealDateTime };
+module.exports = {
+	NetoStore,
+	STATUSES,
+	LOG_RULES,
+	FILTER_ELEMENTS,
+	FILTER_RULES,
+	checkGetCustomer,
+	isRealDateTime,
+};

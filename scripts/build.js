@@ -27,7 +27,9 @@ function licences(metafile) {
 		const dir = path.join(root, 'node_modules', name);
 		const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
 		const file = fs.readdirSync(dir).find((entry) => /^licen[cs]e/i.test(entry));
-		const text = file ? fs.readFileSync(path.join(dir, file), 'utf8').trim() : `Licence: ${manifest.license}`;
+		const text = file
+			? fs.readFileSync(path.join(dir, file), 'utf8').trim()
+			: `Licence: ${manifest.license}`;
 		return `${name}@${manifest.version} (${manifest.license})\n\n${text}`;
 	});
 	return `This package bundles the following third-party code.\n\n${sections.join('\n\n' + '-'.repeat(72) + '\n\n')}\n`;
@@ -39,7 +41,7 @@ async function main() {
 	const result = await esbuild.build({
 		absWorkingDir: root,
 		entryPoints: {
-			'nodes/CustomerLog/nodes.bundle': 'nodes/CustomerLog/nodes.bundle.ts',
+			'nodes/Neto/nodes.bundle': 'nodes/Neto/nodes.bundle.ts',
 			'credentials/NetoApi.credentials': 'credentials/NetoApi.credentials.ts',
 		},
 		outdir: 'dist',
@@ -54,8 +56,11 @@ async function main() {
 		logLevel: 'warning',
 	});
 	for (const node of NODES) {
-		const file = path.join(root, 'dist', 'nodes', 'CustomerLog', `${node}.node.js`);
-		fs.writeFileSync(file, `'use strict';\nexports.${node} = require('./nodes.bundle.js').${node};\n`);
+		const file = path.join(root, 'dist', 'nodes', 'Neto', `${node}.node.js`);
+		fs.writeFileSync(
+			file,
+			`'use strict';\nexports.${node} = require('./nodes.bundle.js').${node};\n`,
+		);
 	}
 	fs.writeFileSync(path.join(root, 'dist', 'THIRD-PARTY-LICENSES.txt'), licences(result.metafile));
 	execFileSync(bin('gulp'), ['build:static'], { cwd: root, stdio: 'inherit' });

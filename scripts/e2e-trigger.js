@@ -24,7 +24,12 @@ const TIMEZONE = 'Australia/Sydney';
 
 /** Today's date in a timezone, as YYYY-MM-DD. */
 function todayIn(timeZone) {
-	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+	return new Intl.DateTimeFormat('en-CA', {
+		timeZone,
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+	}).format(new Date());
 }
 
 function isTriggerExample(workflow) {
@@ -56,15 +61,27 @@ function triggerWorkflow(id, event, typeVersion = 1) {
 /** The workflows made active: the example (polling every minute here) and one per other event. */
 function workflowsToActivate(examples) {
 	const example = JSON.parse(fs.readFileSync(path.join(examples, TRIGGER_EXAMPLE), 'utf8'));
-	example.nodes.find((node) => node.type === 'n8n-nodes-neto.netoCustomerLogTrigger').parameters.pollTimes = EVERY_MINUTE;
+	example.nodes.find(
+		(node) => node.type === 'n8n-nodes-neto.netoCustomerLogTrigger',
+	).parameters.pollTimes = EVERY_MINUTE;
 	example.settings = { ...(example.settings ?? {}), timezone: TIMEZONE };
-	return [example, triggerWorkflow('netoE2eNewLog', 'newLog'), triggerWorkflow('netoE2eLogUpdated', 'logUpdated')];
+	return [
+		example,
+		triggerWorkflow('netoE2eNewLog', 'newLog'),
+		triggerWorkflow('netoE2eLogUpdated', 'logUpdated'),
+	];
 }
 
 function activate(install, userFolder, id) {
 	// n8n 2.x publishes a version of the workflow; 1.x sets its active flag.
 	const major = Number(String(install.version).split('.')[0]);
-	n8nSync(install, userFolder, major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
+	n8nSync(
+		install,
+		userFolder,
+		major >= 2
+			? ['publish:workflow', `--id=${id}`]
+			: ['update:workflow', `--id=${id}`, '--active=true'],
+	);
 }
 
 async function waitFor(what, check, timeoutMs) {
@@ -72,7 +89,8 @@ async function waitFor(what, check, timeoutMs) {
 	for (;;) {
 		const value = await check();
 		if (value) return value;
-		if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
 }
@@ -87,13 +105,16 @@ function restClient(install, n8n, cookie) {
 	};
 	return {
 		async executions(workflowId) {
-			const list = await get(`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+			const list = await get(
+				`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
+			);
 			return list.results;
 		},
 		/** The items one node of a recorded execution output. */
 		async output(executionId, nodeName) {
 			const execution = await get(`/executions/${executionId}`);
-			const data = typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
+			const data =
+				typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
 			const task = data.resultData.runData[nodeName];
 			assert.ok(task, `execution ${executionId} did not run "${nodeName}"`);
 			return task[0].data.main[0].map((item) => item.json);
@@ -108,9 +129,15 @@ function restClient(install, n8n, cookie) {
  */
 function staffLogs(json) {
 	for (const list of ['appended_Username', 'appended_DateRequiredFollowUp', 'appended_Notes']) {
-		assert.equal(json[list].length, json.appended_LogID.length, `${json.AllocatedTo}: ${list} does not line up with appended_LogID: ${JSON.stringify(json)}`);
+		assert.equal(
+			json[list].length,
+			json.appended_LogID.length,
+			`${json.AllocatedTo}: ${list} does not line up with appended_LogID: ${JSON.stringify(json)}`,
+		);
 	}
-	return json.appended_LogID.map((id, at) => [id, json.appended_Username[at], json.appended_Notes[at] ?? '']).sort();
+	return json.appended_LogID
+		.map((id, at) => [id, json.appended_Username[at], json.appended_Notes[at] ?? ''])
+		.sort();
 }
 
 async function checkTriggers(install, userFolder, sandbox, examples) {
@@ -134,50 +161,101 @@ async function checkTriggers(install, userFolder, sandbox, examples) {
 		// A day that has begun in the workflows' timezone (in UTC it may still be the day before).
 		const due = `${todayIn(TIMEZONE)} 00:00:00`;
 		const send = sendLog(sandbox);
-		const forSam = await send('POST', '', { Username: 'tom_k', AllocatedTo: 'Sam', Status: 'Require Recontact', Notes: 'Call about the order', DateRequiredFollowUp: due });
+		const forSam = await send('POST', '', {
+			Username: 'tom_k',
+			AllocatedTo: 'Sam',
+			Status: 'Require Recontact',
+			Notes: 'Call about the order',
+			DateRequiredFollowUp: due,
+		});
 		// No notes: n8n's Summarize leaves empty values out of its lists unless told to keep them.
-		const alsoSam = await send('POST', '', { Username: 'ellie.w', AllocatedTo: 'Sam', Status: 'Recontacting', Notes: '', DateRequiredFollowUp: due });
+		const alsoSam = await send('POST', '', {
+			Username: 'ellie.w',
+			AllocatedTo: 'Sam',
+			Status: 'Recontacting',
+			Notes: '',
+			DateRequiredFollowUp: due,
+		});
 		await send('PATCH', '/1002', { DateRequiredFollowUp: due, Notes: 'Moved to today' });
 
 		const executionsOf = async (id) => rest.executions(id);
-		await waitFor('an execution of each workflow', async () => {
-			const counts = await Promise.all(workflows.map(async (workflow) => (await executionsOf(workflow.id)).length));
-			return counts.every((count) => count > 0);
-		}, 150_000);
+		await waitFor(
+			'an execution of each workflow',
+			async () => {
+				const counts = await Promise.all(
+					workflows.map(async (workflow) => (await executionsOf(workflow.id)).length),
+				);
+				return counts.every((count) => count > 0);
+			},
+			150_000,
+		);
 		// One more scheduled poll of every workflow: it must emit nothing.
 		const polled = await gets();
-		await waitFor('the next poll of every workflow', async () => (await gets()) >= polled + workflows.length, 90_000);
+		await waitFor(
+			'the next poll of every workflow',
+			async () => (await gets()) >= polled + workflows.length,
+			90_000,
+		);
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 
 		const only = async (workflow) => {
 			const executions = await executionsOf(workflow.id);
 			assert.equal(executions.length, 1, `${workflow.name}: ${executions.length} executions`);
-			assert.equal(executions[0].status, 'success', `${workflow.name}: ${JSON.stringify(executions[0])}`);
+			assert.equal(
+				executions[0].status,
+				'success',
+				`${workflow.name}: ${JSON.stringify(executions[0])}`,
+			);
 			return executions[0].id;
 		};
 		// Every request the node sent followed the vendor pages' rules: the sandbox refused none.
-		assert.equal((await sandbox.stats()).brokeRule, 0, 'the sandbox refused a request that broke a documented rule');
+		assert.equal(
+			(await sandbox.stats()).brokeRule,
+			0,
+			'the sandbox refused a request that broke a documented rule',
+		);
 		const [example, newLog, logUpdated] = workflows;
 		const added = await rest.output(await only(newLog), 'Trigger');
-		assert.deepEqual(added.map((json) => [json.event, json.LogID, json.Username]).sort(), [
-			['newLog', forSam.LogID, 'tom_k'],
-			['newLog', alsoSam.LogID, 'ellie.w'],
-		].sort());
-		const updated = await rest.output(await only(logUpdated), 'Trigger');
-		assert.deepEqual(updated.map((json) => [json.event, json.LogID, json.changedFields, json.previous]), [
-			['logUpdated', 1002, ['DateRequiredFollowUp', 'Notes'], { DateRequiredFollowUp: '2026-03-10', Notes: '' }],
-		]);
-		const executionId = await only(example);
-		const dueItems = await rest.output(executionId, 'Follow-ups due');
-		assert.deepEqual(dueItems.map((json) => [json.event, json.LogID]).sort(), [['followUpDue', 1002], ['followUpDue', forSam.LogID], ['followUpDue', alsoSam.LogID]].sort());
-		const perStaff = await rest.output(executionId, 'One item per staff member');
 		assert.deepEqual(
-			perStaff.map((json) => [json.AllocatedTo, staffLogs(json)]).sort(),
+			added.map((json) => [json.event, json.LogID, json.Username]).sort(),
 			[
-				['Priya', [[1002, 'acme_buyer', 'Moved to today']]],
-				['Sam', [[forSam.LogID, 'tom_k', 'Call about the order'], [alsoSam.LogID, 'ellie.w', '']].sort()],
+				['newLog', forSam.LogID, 'tom_k'],
+				['newLog', alsoSam.LogID, 'ellie.w'],
+			].sort(),
+		);
+		const updated = await rest.output(await only(logUpdated), 'Trigger');
+		assert.deepEqual(
+			updated.map((json) => [json.event, json.LogID, json.changedFields, json.previous]),
+			[
+				[
+					'logUpdated',
+					1002,
+					['DateRequiredFollowUp', 'Notes'],
+					{ DateRequiredFollowUp: '2026-03-10', Notes: '' },
+				],
 			],
 		);
+		const executionId = await only(example);
+		const dueItems = await rest.output(executionId, 'Follow-ups due');
+		assert.deepEqual(
+			dueItems.map((json) => [json.event, json.LogID]).sort(),
+			[
+				['followUpDue', 1002],
+				['followUpDue', forSam.LogID],
+				['followUpDue', alsoSam.LogID],
+			].sort(),
+		);
+		const perStaff = await rest.output(executionId, 'One item per staff member');
+		assert.deepEqual(perStaff.map((json) => [json.AllocatedTo, staffLogs(json)]).sort(), [
+			['Priya', [[1002, 'acme_buyer', 'Moved to today']]],
+			[
+				'Sam',
+				[
+					[forSam.LogID, 'tom_k', 'Call about the order'],
+					[alsoSam.LogID, 'ellie.w', ''],
+				].sort(),
+			],
+		]);
 	} finally {
 		await stopChild(n8n.child);
 	}
@@ -187,7 +265,10 @@ async function checkTriggers(install, userFolder, sandbox, examples) {
 /** Adds (POST '') or changes (PATCH '/<LogID>') a log through the sandbox's own endpoint. */
 function sendLog(sandbox) {
 	return async (method, route, body) => {
-		const response = await fetch(`${sandbox.url}/__sandbox/logs${route}`, { method, body: JSON.stringify(body) });
+		const response = await fetch(`${sandbox.url}/__sandbox/logs${route}`, {
+			method,
+			body: JSON.stringify(body),
+		});
 		assert.equal(response.status, 200);
 		return response.json();
 	};
@@ -202,29 +283,64 @@ async function checkRestartDuringOutage(install, userFolder, sandbox, workflows)
 	const [, newLog] = workflows;
 	await sandbox.injectFaults([{ kind: 'status', status: 503, times: 1_000_000 }]);
 	const unavailable = async () => (await sandbox.stats()).byStatus['503'] ?? 0;
-	const during = await sendLog(sandbox)('POST', '', { Username: 'acme_buyer', AllocatedTo: 'Priya', Status: 'Require Recontact', Notes: 'Added while the store was down' });
+	const during = await sendLog(sandbox)('POST', '', {
+		Username: 'acme_buyer',
+		AllocatedTo: 'Priya',
+		Status: 'Require Recontact',
+		Notes: 'Added while the store was down',
+	});
 	n8nSync(install, userFolder, ['user-management:reset']);
 	const n8n = await startN8n(install, userFolder, Number(process.env.E2E_TRIGGER_N8N_PORT || 5682));
 	try {
 		const { cookie } = await setupOwner(n8n.url);
 		const rest = restClient(install, n8n, cookie);
-		const successes = async (workflow) => (await rest.executions(workflow.id)).filter((execution) => execution.status === 'success');
-		const before = await Promise.all(workflows.map(async (workflow) => (await successes(workflow)).length));
+		const successes = async (workflow) =>
+			(await rest.executions(workflow.id)).filter((execution) => execution.status === 'success');
+		const before = await Promise.all(
+			workflows.map(async (workflow) => (await successes(workflow)).length),
+		);
 		// Every workflow's activation poll met the outage (each read is tried four times).
-		await waitFor('the activation polls to meet the outage', async () => (await unavailable()) >= workflows.length * 4, 120_000);
+		await waitFor(
+			'the activation polls to meet the outage',
+			async () => (await unavailable()) >= workflows.length * 4,
+			120_000,
+		);
 		// And the first scheduled poll after it too, so the polling went on through the outage.
 		const atActivation = await unavailable();
-		await waitFor('a scheduled poll during the outage', async () => (await unavailable()) > atActivation, 90_000);
+		await waitFor(
+			'a scheduled poll during the outage',
+			async () => (await unavailable()) > atActivation,
+			90_000,
+		);
 		await sandbox.clearFaults();
-		await waitFor('the log added during the outage', async () => (await successes(newLog)).length > before[1], 150_000);
+		await waitFor(
+			'the log added during the outage',
+			async () => (await successes(newLog)).length > before[1],
+			150_000,
+		);
 		const polled = (await sandbox.stats()).byAction.GetCustomer ?? 0;
-		await waitFor('the next poll of every workflow', async () => ((await sandbox.stats()).byAction.GetCustomer ?? 0) >= polled + workflows.length, 90_000);
+		await waitFor(
+			'the next poll of every workflow',
+			async () => ((await sandbox.stats()).byAction.GetCustomer ?? 0) >= polled + workflows.length,
+			90_000,
+		);
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		const after = await Promise.all(workflows.map(async (workflow) => await successes(workflow)));
-		assert.deepEqual(after.map((list, index) => list.length - before[index]), [0, 1, 0], 'new executions per workflow after the outage');
+		assert.deepEqual(
+			after.map((list, index) => list.length - before[index]),
+			[0, 1, 0],
+			'new executions per workflow after the outage',
+		);
 		const emitted = await rest.output(after[1][0].id, 'Trigger');
-		assert.deepEqual(emitted.map((json) => [json.event, json.LogID, json.Username]), [['newLog', during.LogID, 'acme_buyer']]);
-		assert.equal((await sandbox.stats()).brokeRule, 0, 'the sandbox refused a request that broke a documented rule');
+		assert.deepEqual(
+			emitted.map((json) => [json.event, json.LogID, json.Username]),
+			[['newLog', during.LogID, 'acme_buyer']],
+		);
+		assert.equal(
+			(await sandbox.stats()).brokeRule,
+			0,
+			'the sandbox refused a request that broke a documented rule',
+		);
 	} finally {
 		await sandbox.clearFaults();
 		await stopChild(n8n.child);
@@ -244,10 +360,21 @@ const DURABLE_SCHEDULER_ENV = {
 	N8N_LOG_LEVEL: 'debug',
 };
 /** A simplified log's keys, as Get Many gives them (the event's own fields follow). */
-const SIMPLIFIED_KEYS = ['LogID', 'AllocatedTo', 'Username', 'LastContacted', 'DateRequiredFollowUp', 'Status', 'Notes', 'iso', 'event'];
+const SIMPLIFIED_KEYS = [
+	'LogID',
+	'AllocatedTo',
+	'Username',
+	'LastContacted',
+	'DateRequiredFollowUp',
+	'Status',
+	'Notes',
+	'iso',
+	'event',
+];
 /** What n8n's scheduler logs when a poll it ran handed its items to an execution, or had none. */
 const SCHEDULER_DISPATCHED = 'Poll returned new data; handed off to a new execution';
-const SCHEDULER_POLLED = /Poll returned (?:no new data; nothing to hand off|new data; handed off to a new execution)/;
+const SCHEDULER_POLLED =
+	/Poll returned (?:no new data; nothing to hand off|new data; handed off to a new execution)/;
 
 /** Signs the owner in again (after a restart, n8n's owner exists already). */
 async function signIn(n8nUrl, owner) {
@@ -284,12 +411,21 @@ async function checkTriggersDurable(install, tarball, sandbox) {
 		const file = path.join(userFolder, 'durable-workflows.json');
 		fs.writeFileSync(file, JSON.stringify(workflows));
 		n8nSync(install, userFolder, ['import:workflow', `--input=${file}`], DURABLE_SCHEDULER_ENV);
-		for (const workflow of workflows) n8nSync(install, userFolder, ['publish:workflow', `--id=${workflow.id}`], DURABLE_SCHEDULER_ENV);
+		for (const workflow of workflows)
+			n8nSync(
+				install,
+				userFolder,
+				['publish:workflow', `--id=${workflow.id}`],
+				DURABLE_SCHEDULER_ENV,
+			);
 
 		const port = Number(process.env.E2E_DURABLE_N8N_PORT || 5683);
 		const gets = async () => (await sandbox.stats()).byAction.GetCustomer ?? 0;
 		const send = async (method, route, body) => {
-			const response = await fetch(`${sandbox.url}/__sandbox/logs${route}`, { method, body: JSON.stringify(body) });
+			const response = await fetch(`${sandbox.url}/__sandbox/logs${route}`, {
+				method,
+				body: JSON.stringify(body),
+			});
 			assert.equal(response.status, 200);
 			return response.json();
 		};
@@ -297,52 +433,110 @@ async function checkTriggersDurable(install, tarball, sandbox) {
 		const logFile = (run) => path.join(userFolder, `n8n-${run}.log`);
 
 		// First run: the baselines, then one of each event.
-		let n8n = await startN8n(install, userFolder, port, { env: DURABLE_SCHEDULER_ENV, logFile: logFile(1) });
+		let n8n = await startN8n(install, userFolder, port, {
+			env: DURABLE_SCHEDULER_ENV,
+			logFile: logFile(1),
+		});
 		children.push(n8n.child);
 		const { cookie, owner } = await setupOwner(n8n.url);
 		let rest = restClient(install, n8n, cookie);
-		const counts = async () => Promise.all(workflows.map(async (workflow) => (await rest.executions(workflow.id)).length));
+		const counts = async () =>
+			Promise.all(workflows.map(async (workflow) => (await rest.executions(workflow.id)).length));
 		// n8n polls each workflow once when it activates it, but under the durable scheduler it keeps
 		// nothing that poll stored: the baseline is each workflow's first scheduled poll.
-		const scheduledPolls = () => fs.readFileSync(logFile(1), 'utf8').split(SCHEDULER_POLLED).length - 1;
-		await waitFor("the three baselines (each workflow's first scheduled poll)", async () => scheduledPolls() >= workflows.length, 180_000);
+		const scheduledPolls = () =>
+			fs.readFileSync(logFile(1), 'utf8').split(SCHEDULER_POLLED).length - 1;
+		await waitFor(
+			"the three baselines (each workflow's first scheduled poll)",
+			async () => scheduledPolls() >= workflows.length,
+			180_000,
+		);
 		await new Promise((resolve) => setTimeout(resolve, 2000));
-		const before = await send('POST', '', { Username: 'tom_k', AllocatedTo: 'Sam', Status: 'Require Recontact', Notes: 'Before the restart', DateRequiredFollowUp: today });
+		const before = await send('POST', '', {
+			Username: 'tom_k',
+			AllocatedTo: 'Sam',
+			Status: 'Require Recontact',
+			Notes: 'Before the restart',
+			DateRequiredFollowUp: today,
+		});
 		await send('PATCH', '/1002', { Notes: 'Changed before the restart' });
-		await waitFor('an execution of each workflow, finished', async () => {
-			const lists = await Promise.all(workflows.map((workflow) => rest.executions(workflow.id)));
-			return lists.every((list) => list.length >= 1 && list.every((execution) => execution.status === 'success'));
-		}, 180_000);
+		await waitFor(
+			'an execution of each workflow, finished',
+			async () => {
+				const lists = await Promise.all(workflows.map((workflow) => rest.executions(workflow.id)));
+				return lists.every(
+					(list) => list.length >= 1 && list.every((execution) => execution.status === 'success'),
+				);
+			},
+			180_000,
+		);
 		await stopChild(n8n.child);
 
 		// While n8n is stopped: one more of each event.
-		const whileDown = await send('POST', '', { Username: 'ellie.w', AllocatedTo: 'Priya', Status: 'Recontacting', Notes: 'While n8n was stopped', DateRequiredFollowUp: today });
+		const whileDown = await send('POST', '', {
+			Username: 'ellie.w',
+			AllocatedTo: 'Priya',
+			Status: 'Recontacting',
+			Notes: 'While n8n was stopped',
+			DateRequiredFollowUp: today,
+		});
 		await send('PATCH', '/1001', { Status: 'Recontacting' });
 		await send('PATCH', '/1000', { DateRequiredFollowUp: today }); // long overdue, fired at the baseline: due again today
 
 		// Second run: those come once; the polls after emit nothing.
-		n8n = await startN8n(install, userFolder, port, { env: DURABLE_SCHEDULER_ENV, logFile: logFile(2) });
+		n8n = await startN8n(install, userFolder, port, {
+			env: DURABLE_SCHEDULER_ENV,
+			logFile: logFile(2),
+		});
 		children.push(n8n.child);
 		rest = restClient(install, n8n, await signIn(n8n.url, owner));
-		await waitFor('a second execution of each workflow', async () => (await counts()).every((count) => count >= 2), 240_000);
+		await waitFor(
+			'a second execution of each workflow',
+			async () => (await counts()).every((count) => count >= 2),
+			240_000,
+		);
 		const polled = await gets();
-		await waitFor('two more polls of every workflow', async () => (await gets()) >= polled + 2 * workflows.length, 180_000);
+		await waitFor(
+			'two more polls of every workflow',
+			async () => (await gets()) >= polled + 2 * workflows.length,
+			180_000,
+		);
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 
 		const events = async (workflow) => {
 			const executions = await rest.executions(workflow.id);
-			assert.equal(executions.length, 2, `${workflow.name}: ${executions.length} executions, expected one before and one after the restart`);
+			assert.equal(
+				executions.length,
+				2,
+				`${workflow.name}: ${executions.length} executions, expected one before and one after the restart`,
+			);
 			const items = [];
 			for (const execution of executions.sort((a, b) => Number(a.id) - Number(b.id))) {
 				assert.equal(execution.status, 'success', `${workflow.name}: ${JSON.stringify(execution)}`);
 				const output = await rest.output(execution.id, 'Trigger');
-				for (const json of output) assert.deepEqual(Object.keys(json).slice(0, SIMPLIFIED_KEYS.length), SIMPLIFIED_KEYS, `${workflow.name}: not a simplified log`);
-				items.push(output.map((json) => [json.event, json.LogID, ...(json.changedFields ? [json.changedFields] : [])]).sort((a, b) => a[1] - b[1]));
+				for (const json of output)
+					assert.deepEqual(
+						Object.keys(json).slice(0, SIMPLIFIED_KEYS.length),
+						SIMPLIFIED_KEYS,
+						`${workflow.name}: not a simplified log`,
+					);
+				items.push(
+					output
+						.map((json) => [
+							json.event,
+							json.LogID,
+							...(json.changedFields ? [json.changedFields] : []),
+						])
+						.sort((a, b) => a[1] - b[1]),
+				);
 			}
 			return items;
 		};
 		const [newLog, logUpdated, followUpDue] = workflows;
-		assert.deepEqual(await events(newLog), [[['newLog', before.LogID]], [['newLog', whileDown.LogID]]]);
+		assert.deepEqual(await events(newLog), [
+			[['newLog', before.LogID]],
+			[['newLog', whileDown.LogID]],
+		]);
 		assert.deepEqual(await events(logUpdated), [
 			[['logUpdated', 1002, ['Notes']]],
 			[
@@ -350,12 +544,25 @@ async function checkTriggersDurable(install, tarball, sandbox) {
 				['logUpdated', 1001, ['Status']],
 			],
 		]);
-		assert.deepEqual(await events(followUpDue), [[['followUpDue', before.LogID]], [['followUpDue', 1000], ['followUpDue', whileDown.LogID]]]);
+		assert.deepEqual(await events(followUpDue), [
+			[['followUpDue', before.LogID]],
+			[
+				['followUpDue', 1000],
+				['followUpDue', whileDown.LogID],
+			],
+		]);
 		assert.ok(before.LogID > 1002 && whileDown.LogID > before.LogID); // the sort above: LogIDs in this order
 		// The scheduler ran the polls (after the restart n8n's poll at activation may be the one that
 		// finds what changed while it was stopped).
-		assert.ok(fs.readFileSync(logFile(1), 'utf8').includes(SCHEDULER_DISPATCHED), "n8n's durable scheduler ran no poll that started an execution");
-		assert.match(fs.readFileSync(logFile(2), 'utf8'), SCHEDULER_POLLED, "n8n's durable scheduler ran no poll after the restart");
+		assert.ok(
+			fs.readFileSync(logFile(1), 'utf8').includes(SCHEDULER_DISPATCHED),
+			"n8n's durable scheduler ran no poll that started an execution",
+		);
+		assert.match(
+			fs.readFileSync(logFile(2), 'utf8'),
+			SCHEDULER_POLLED,
+			"n8n's durable scheduler ran no poll after the restart",
+		);
 		fs.rmSync(userFolder, { recursive: true, force: true });
 	} catch (error) {
 		error.message += `\n(n8n's logs are kept in ${userFolder}: n8n-1.log, n8n-2.log)`;
@@ -371,7 +578,13 @@ function hasDurableScheduler(version) {
 	return major > 2 || (major === 2 && minor >= 36);
 }
 
-module.exports = { activate, checkTriggers, checkTriggersDurable, hasDurableScheduler, isTriggerExample };
+module.exports = {
+	activate,
+	checkTriggers,
+	checkTriggersDurable,
+	hasDurableScheduler,
+	isTriggerExample,
+};
 
 /** `node scripts/e2e-trigger.js [--n8n <version>]`: this check alone (npm run test:e2e runs it too). */
 if (require.main === module) {
@@ -392,7 +605,9 @@ if (require.main === module) {
 			process.stdout.write(`ok   trigger workflows on n8n ${version}\n`);
 			if (hasDurableScheduler(version)) {
 				await checkTriggersDurable(install, env.buildAndPack(), sandbox);
-				process.stdout.write(`ok   trigger workflows under the durable scheduler, through a restart, on n8n ${version}\n`);
+				process.stdout.write(
+					`ok   trigger workflows under the durable scheduler, through a restart, on n8n ${version}\n`,
+				);
 			}
 		} finally {
 			sandbox.stop();

@@ -13,7 +13,14 @@ const os = require('node:os');
 const path = require('node:path');
 
 const env = require('./n8n-env');
-const { importCredentialAndExamples, executeWorkflow, startN8n, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID } = require('./n8n-cli');
+const {
+	importCredentialAndExamples,
+	executeWorkflow,
+	startN8n,
+	setupOwner,
+	stopChild,
+	SANDBOX_CREDENTIAL_ID,
+} = require('./n8n-cli');
 const { startSandboxProcess } = require('./sandbox-process');
 const trigger = require('./e2e-trigger');
 const agent = require('./e2e-agent');
@@ -25,7 +32,11 @@ const VERSION = versionArg > 0 ? process.argv[versionArg + 1] : env.DEFAULT_N8N;
 function outputOf(run, nodeName, output = 0) {
 	const task = run.data.resultData.runData[nodeName];
 	assert.ok(task, `node "${nodeName}" did not run`);
-	assert.equal(task[0].error, undefined, `node "${nodeName}" failed: ${JSON.stringify(task[0].error)}`);
+	assert.equal(
+		task[0].error,
+		undefined,
+		`node "${nodeName}" failed: ${JSON.stringify(task[0].error)}`,
+	);
 	return (task[0].data.main[output] ?? []).map((item) => item.json);
 }
 
@@ -33,28 +44,46 @@ const CHECKS = {
 	'add-log-per-order.json': async (run, sandbox) => {
 		const out = outputOf(run, 'Add follow-up log');
 		assert.equal(out.length, 3);
-		assert.deepEqual(out.map((json) => [json.Username, json.Ack, typeof json.LogID]), [
-			['jsmith', 'Success', 'number'],
-			['acme_buyer', 'Success', 'number'],
-			['ellie.w', 'Success', 'number'],
-		]);
+		assert.deepEqual(
+			out.map((json) => [json.Username, json.Ack, typeof json.LogID]),
+			[
+				['jsmith', 'Success', 'number'],
+				['acme_buyer', 'Success', 'number'],
+				['ellie.w', 'Success', 'number'],
+			],
+		);
 		// The same dates as ISO 8601 under iso, as Get and Get Many give them.
-		assert.equal(out[0].iso.DateRequiredFollowUp, `${out[0].DateRequiredFollowUp.replace(' ', 'T')}.000Z`);
+		assert.equal(
+			out[0].iso.DateRequiredFollowUp,
+			`${out[0].DateRequiredFollowUp.replace(' ', 'T')}.000Z`,
+		);
 		const logs = await sandbox.logs();
 		const added = logs.filter((log) => out.some((json) => json.LogID === log.LogID));
 		assert.equal(added.length, 3);
 		assert.equal(added[0].Notes, 'Order N10041 for $129.5: call to check it arrived');
 		assert.equal(added[0].Status, 'Require Recontact');
 		// Follow-Up Required By is a calendar day: the day in three days in the workflow's timezone.
-		const inThreeDays = new Intl.DateTimeFormat('en-CA', { timeZone: 'Australia/Sydney', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + 3 * 86_400_000));
-		assert.equal(added[0].DateRequiredFollowUp, `${inThreeDays} 00:00:00`, `due date ${added[0].DateRequiredFollowUp} is not the day in three days in Sydney`);
+		const inThreeDays = new Intl.DateTimeFormat('en-CA', {
+			timeZone: 'Australia/Sydney',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+		}).format(new Date(Date.now() + 3 * 86_400_000));
+		assert.equal(
+			added[0].DateRequiredFollowUp,
+			`${inThreeDays} 00:00:00`,
+			`due date ${added[0].DateRequiredFollowUp} is not the day in three days in Sydney`,
+		);
 	},
 	'update-status-from-list.json': async (run, sandbox) => {
 		const out = outputOf(run, 'Update log');
-		assert.deepEqual(out.map((json) => [json.LogID, json.Status, json.Ack]), [
-			[1000, 'Completed', 'Success'],
-			[1002, 'Recontacting', 'Success'],
-		]);
+		assert.deepEqual(
+			out.map((json) => [json.LogID, json.Status, json.Ack]),
+			[
+				[1000, 'Completed', 'Success'],
+				[1002, 'Recontacting', 'Success'],
+			],
+		);
 		const logs = await sandbox.logs();
 		const byId = new Map(logs.map((log) => [log.LogID, log]));
 		assert.equal(byId.get(1000).Status, 'Completed');
@@ -65,29 +94,58 @@ const CHECKS = {
 	'route-failed-items.json': async (run, sandbox) => {
 		const added = outputOf(run, 'Added');
 		const failed = outputOf(run, 'Failed');
-		assert.deepEqual(added.map((json) => json.Username), ['jsmith', 'tom_k']);
+		assert.deepEqual(
+			added.map((json) => json.Username),
+			['jsmith', 'tom_k'],
+		);
 		assert.equal(failed.length, 2);
 		assert.match(failed[0].error.message, /^Item index 1: Customer not found/);
 		assert.equal(failed[0].customer, 'no_such_customer');
-		assert.match(failed[1].error.message, /^Item index 2: "Customer" \(Username\) is 40 characters long; Add allows at most 25/);
+		assert.match(
+			failed[1].error.message,
+			/^Item index 2: "Customer" \(Username\) is 40 characters long; Add allows at most 25/,
+		);
 		assert.equal(failed[1].error.field, 'Username');
 		// One shape for every error item: the store's error and the node's refusal carry the same keys.
 		assert.deepEqual(Object.keys(failed[0].error).sort(), Object.keys(failed[1].error).sort());
 		assert.equal(failed[0].error.Ack, 'Error');
 		const logs = await sandbox.logs();
-		assert.equal(logs.filter((log) => log.Notes === 'Unknown to the store' || log.Notes === 'Refused before sending').length, 0);
+		assert.equal(
+			logs.filter(
+				(log) => log.Notes === 'Unknown to the store' || log.Notes === 'Refused before sending',
+			).length,
+			0,
+		);
 		assert.equal(logs.filter((log) => log.Notes === 'Asked for a catalogue').length, 1);
 	},
 	'close-open-logs.json': async (run, sandbox) => {
 		const open = outputOf(run, 'Get open logs');
-		assert.deepEqual(open.map((json) => [json.Username, json.LogID, json.Status]), [['jsmith', 1000, 'Require Recontact']]);
+		assert.deepEqual(
+			open.map((json) => [json.Username, json.LogID, json.Status]),
+			[['jsmith', 1000, 'Require Recontact']],
+		);
 		// Version 2 simplifies: one clean log, no repeated customer or LastContacted variants.
-		assert.deepEqual(Object.keys(open[0]), ['LogID', 'AllocatedTo', 'Username', 'LastContacted', 'DateRequiredFollowUp', 'Status', 'Notes', 'iso']);
+		assert.deepEqual(Object.keys(open[0]), [
+			'LogID',
+			'AllocatedTo',
+			'Username',
+			'LastContacted',
+			'DateRequiredFollowUp',
+			'Status',
+			'Notes',
+			'iso',
+		]);
 		const done = outputOf(run, 'Mark done');
-		assert.deepEqual(done.map((json) => [json.LogID, json.Status]), [[1000, 'Completed']]);
+		assert.deepEqual(
+			done.map((json) => [json.LogID, json.Status]),
+			[[1000, 'Completed']],
+		);
 		const log = (await sandbox.logs()).find((entry) => entry.LogID === 1000);
 		assert.equal(log.Status, 'Completed');
-		assert.match(log.Notes, /^Asked about bulk pricing\n--- \d{4}-\d\d-\d\d \d\d:\d\d UTC ---\nClosed by n8n$/);
+		assert.match(
+			log.Notes,
+			/^Asked about bulk pricing\n--- \d{4}-\d\d-\d\d \d\d:\d\d UTC ---\nClosed by n8n$/,
+		);
 	},
 };
 
@@ -100,12 +158,19 @@ async function checkCredentialTest(install, userFolder, sandbox) {
 	const n8n = await startN8n(install, userFolder, Number(process.env.E2E_N8N_PORT || 5681));
 	try {
 		const { cookie } = await setupOwner(n8n.url);
-		const good = { storeUrl: sandbox.url, authType: 'apiKey', apiUsername: sandbox.credentials.apiUsername, apiKey: sandbox.credentials.apiKey };
+		const good = {
+			storeUrl: sandbox.url,
+			authType: 'apiKey',
+			apiUsername: sandbox.credentials.apiUsername,
+			apiKey: sandbox.credentials.apiKey,
+		};
 		const test = async (data) => {
 			const response = await fetch(`${n8n.url}/rest/credentials/test`, {
 				method: 'POST',
 				headers: { 'Content-Type': 'application/json', cookie },
-				body: JSON.stringify({ credentials: { id: SANDBOX_CREDENTIAL_ID, name: 'Neto Sandbox', type: 'netoApi', data } }),
+				body: JSON.stringify({
+					credentials: { id: SANDBOX_CREDENTIAL_ID, name: 'Neto Sandbox', type: 'netoApi', data },
+				}),
 			});
 			assert.equal(response.status, 200);
 			return (await response.json()).data;
@@ -118,11 +183,17 @@ async function checkCredentialTest(install, userFolder, sandbox) {
 		assert.equal(notNeto.status, 'Error');
 		assert.match(notNeto.message, /^No Neto API answer came from this Store URL/);
 		const ftp = await test({ ...good, storeUrl: 'ftp://mystore.com.au' });
-		assert.deepEqual(ftp, { status: 'Error', message: 'The Store URL must be a web address (http or https); "ftp:" is not supported' });
+		assert.deepEqual(ftp, {
+			status: 'Error',
+			message: 'The Store URL must be a web address (http or https); "ftp:" is not supported',
+		});
 		// Network failures in words, naming the Store URL, never a bare ENOTFOUND or ECONNREFUSED.
 		const unknownName = await test({ ...good, storeUrl: 'https://no-such-store.invalid' });
 		assert.equal(unknownName.status, 'Error');
-		assert.match(unknownName.message, /^No answer came from the Store URL https:\/\/no-such-store\.invalid\/do\/WS\/NetoAPI: the host name was not found/);
+		assert.match(
+			unknownName.message,
+			/^No answer came from the Store URL https:\/\/no-such-store\.invalid\/do\/WS\/NetoAPI: the host name was not found/,
+		);
 		const closedPort = new URL(sandbox.url);
 		closedPort.port = String(Number(process.env.E2E_N8N_PORT || 5681) + 100);
 		const refused = await test({ ...good, storeUrl: closedPort.origin });
@@ -130,7 +201,10 @@ async function checkCredentialTest(install, userFolder, sandbox) {
 		assert.match(refused.message, /: the connection was refused/);
 		const plainHttp = await test({ ...good, storeUrl: 'http://mystore.com.au' });
 		assert.equal(plainHttp.status, 'Error');
-		assert.match(plainHttp.message, /^The Store URL "http:\/\/mystore\.com\.au" uses plain http, which would send the API key unencrypted/);
+		assert.match(
+			plainHttp.message,
+			/^The Store URL "http:\/\/mystore\.com\.au" uses plain http, which would send the API key unencrypted/,
+		);
 	} finally {
 		await stopChild(n8n.child);
 	}
@@ -154,10 +228,16 @@ async function main() {
 				assert.ok(check, `no check is written for ${workflow.file}`);
 				await sandbox.reset();
 				const run = executeWorkflow(install, userFolder, workflow.id);
-				assert.equal(run.data.resultData.error, undefined, `the run failed: ${JSON.stringify(run.data.resultData.error)}`);
+				assert.equal(
+					run.data.resultData.error,
+					undefined,
+					`the run failed: ${JSON.stringify(run.data.resultData.error)}`,
+				);
 				await check(run, sandbox);
 				passed++;
-				process.stdout.write(`ok   ${workflow.file} on n8n ${VERSION} (${Date.now() - started} ms)\n`);
+				process.stdout.write(
+					`ok   ${workflow.file} on n8n ${VERSION} (${Date.now() - started} ms)\n`,
+				);
 			} catch (error) {
 				failed++;
 				process.stdout.write(`FAIL ${workflow.file} on n8n ${VERSION}: ${error.stack || error}\n`);
@@ -169,35 +249,49 @@ async function main() {
 			process.stdout.write(`ok   credential test (n8n's tester) on n8n ${VERSION}\n`);
 		} catch (error) {
 			failed++;
-			process.stdout.write(`FAIL credential test (n8n's tester) on n8n ${VERSION}: ${error.stack || error}\n`);
+			process.stdout.write(
+				`FAIL credential test (n8n's tester) on n8n ${VERSION}: ${error.stack || error}\n`,
+			);
 		}
 		try {
 			const started = Date.now();
 			await agent.checkAgent(install, userFolder, sandbox);
 			passed++;
-			process.stdout.write(`ok   AI Agent with the node as its tool, scripted model (e2e-agent.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`);
+			process.stdout.write(
+				`ok   AI Agent with the node as its tool, scripted model (e2e-agent.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`,
+			);
 		} catch (error) {
 			failed++;
-			process.stdout.write(`FAIL AI Agent with the node as its tool (e2e-agent.js) on n8n ${VERSION}: ${error.stack || error}\n`);
+			process.stdout.write(
+				`FAIL AI Agent with the node as its tool (e2e-agent.js) on n8n ${VERSION}: ${error.stack || error}\n`,
+			);
 		}
 		try {
 			const started = Date.now();
 			await trigger.checkTriggers(install, userFolder, sandbox, path.join(env.root, 'examples'));
 			passed++;
-			process.stdout.write(`ok   trigger workflows, active and polling (e2e-trigger.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`);
+			process.stdout.write(
+				`ok   trigger workflows, active and polling (e2e-trigger.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`,
+			);
 		} catch (error) {
 			failed++;
-			process.stdout.write(`FAIL trigger workflows (e2e-trigger.js) on n8n ${VERSION}: ${error.stack || error}\n`);
+			process.stdout.write(
+				`FAIL trigger workflows (e2e-trigger.js) on n8n ${VERSION}: ${error.stack || error}\n`,
+			);
 		}
 		if (trigger.hasDurableScheduler(install.version)) {
 			try {
 				const started = Date.now();
 				await trigger.checkTriggersDurable(install, tarball, sandbox);
 				passed++;
-				process.stdout.write(`ok   trigger workflows under n8n's durable scheduler, each event once through a restart (e2e-trigger.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`);
+				process.stdout.write(
+					`ok   trigger workflows under n8n's durable scheduler, each event once through a restart (e2e-trigger.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`,
+				);
 			} catch (error) {
 				failed++;
-				process.stdout.write(`FAIL trigger workflows under n8n's durable scheduler (e2e-trigger.js) on n8n ${VERSION}: ${error.stack || error}\n`);
+				process.stdout.write(
+					`FAIL trigger workflows under n8n's durable scheduler (e2e-trigger.js) on n8n ${VERSION}: ${error.stack || error}\n`,
+				);
 			}
 		}
 	} finally {

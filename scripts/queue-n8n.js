@@ -13,19 +13,26 @@ const { startN8n, stopChild } = require('./n8n-cli');
 async function waitFor(url, child, output, ms) {
 	const started = Date.now();
 	for (;;) {
-		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`n8n exited (${child.exitCode ?? child.signalCode}):\n${output.join('')}`);
+		if (child.exitCode !== null || child.signalCode !== null)
+			throw new Error(`n8n exited (${child.exitCode ?? child.signalCode}):\n${output.join('')}`);
 		try {
 			if ((await fetch(url)).ok) return;
 		} catch {
 			/* not up yet */
 		}
-		if (Date.now() - started > ms) throw new Error(`${url} did not answer in ${ms / 1000} s:\n${output.join('')}`);
+		if (Date.now() - started > ms)
+			throw new Error(`${url} did not answer in ${ms / 1000} s:\n${output.join('')}`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 }
 
 /** `n8n worker --concurrency=N`; resolves once its health check says it is ready (DB and Redis up). */
-async function startWorker(install, userFolder, env, { name, concurrency, healthPort, brokerPort }) {
+async function startWorker(
+	install,
+	userFolder,
+	env,
+	{ name, concurrency, healthPort, brokerPort },
+) {
 	const child = spawn(install.n8n, ['worker', `--concurrency=${concurrency}`], {
 		env: {
 			...install.env,
@@ -52,7 +59,9 @@ async function startWorker(install, userFolder, env, { name, concurrency, health
 
 /** The main process (editor, webhooks; in queue mode it only enqueues). */
 async function startMain(install, userFolder, env, { port, brokerPort }) {
-	const main = await startN8n(install, userFolder, port, { env: { ...env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) } });
+	const main = await startN8n(install, userFolder, port, {
+		env: { ...env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) },
+	});
 	// The REST API answers before the live workflows' webhooks are registered; n8n prints this after.
 	for (const started = Date.now(); !main.output.join('').includes('Editor is now accessible'); ) {
 		if (main.child.exitCode !== null || Date.now() - started > 180_000) {
@@ -66,7 +75,9 @@ async function startMain(install, userFolder, env, { port, brokerPort }) {
 
 /** The execution ids a worker says it finished ("Worker finished execution N (job N)"). */
 function finishedExecutions(worker) {
-	return [...worker.output.join('').matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]);
+	return [...worker.output.join('').matchAll(/Worker finished execution (\d+)/g)].map(
+		(match) => match[1],
+	);
 }
 
 /**
@@ -77,21 +88,31 @@ function finishedExecutions(worker) {
 function postJson(url, data, timeoutMs = 10 * 60_000) {
 	const body = JSON.stringify(data);
 	return new Promise((resolve, reject) => {
-		const request = http.request(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }, timeout: timeoutMs }, (response) => {
-			const chunks = [];
-			response.on('data', (chunk) => chunks.push(chunk));
-			response.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let parsed = text;
-				try {
-					parsed = JSON.parse(text);
-				} catch {
-					/* not JSON: kept as text for the failure message */
-				}
-				resolve({ status: response.statusCode, body: parsed });
-			});
-		});
-		request.on('timeout', () => request.destroy(new Error(`no answer from ${url} in ${timeoutMs / 1000} s`)));
+		const request = http.request(
+			url,
+			{
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+				timeout: timeoutMs,
+			},
+			(response) => {
+				const chunks = [];
+				response.on('data', (chunk) => chunks.push(chunk));
+				response.on('end', () => {
+					const text = Buffer.concat(chunks).toString('utf8');
+					let parsed = text;
+					try {
+						parsed = JSON.parse(text);
+					} catch {
+						/* not JSON: kept as text for the failure message */
+					}
+					resolve({ status: response.statusCode, body: parsed });
+				});
+			},
+		);
+		request.on('timeout', () =>
+			request.destroy(new Error(`no answer from ${url} in ${timeoutMs / 1000} s`)),
+		);
 		request.on('error', reject);
 		request.end(body);
 	});

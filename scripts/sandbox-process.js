@@ -33,18 +33,24 @@ function requestJson(url, method = 'GET', body = undefined) {
 
 /** `idleStopMs: 0` keeps it up until stopped (by default it stops after 15 minutes without a request). */
 function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit, idleStopMs } = {}) {
-	const child = spawn(process.execPath, [path.join(__dirname, '..', 'sandbox', 'cli.js'), '--json'], {
-		env: {
-			...process.env,
-			NETO_SANDBOX_PORT: String(port),
-			NETO_SANDBOX_LATENCY_MS: String(latencyMs),
-			...(rateLimit ? { NETO_SANDBOX_RATE_LIMIT: String(rateLimit) } : {}),
-			...(idleStopMs === undefined ? {} : { NETO_SANDBOX_IDLE_STOP_MS: String(idleStopMs) }),
+	const child = spawn(
+		process.execPath,
+		[path.join(__dirname, '..', 'sandbox', 'cli.js'), '--json'],
+		{
+			env: {
+				...process.env,
+				NETO_SANDBOX_PORT: String(port),
+				NETO_SANDBOX_LATENCY_MS: String(latencyMs),
+				...(rateLimit ? { NETO_SANDBOX_RATE_LIMIT: String(rateLimit) } : {}),
+				...(idleStopMs === undefined ? {} : { NETO_SANDBOX_IDLE_STOP_MS: String(idleStopMs) }),
+			},
+			stdio: ['ignore', 'pipe', 'inherit'],
 		},
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	);
 	return new Promise((resolve, reject) => {
-		child.once('exit', (code) => reject(new Error(`the sandbox exited (${code}) before it listened`)));
+		child.once('exit', (code) =>
+			reject(new Error(`the sandbox exited (${code}) before it listened`)),
+		);
 		readline.createInterface({ input: child.stdout }).once('line', (line) => {
 			const { url, credentials } = JSON.parse(line);
 			resolve({
@@ -61,7 +67,12 @@ function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit, idleStopMs } 
 				/** Adds a merchant-sized store: { customers, logs } (NetoStore.populate). */
 				populate: (size) => requestJson(`${url}/__sandbox/populate`, 'POST', size),
 				/** Adds a log (POST) or changes one (PATCH, with its LogID) as a store user would. */
-				editLog: (fields, logId) => requestJson(`${url}/__sandbox/logs${logId ? `/${logId}` : ''}`, logId ? 'PATCH' : 'POST', fields),
+				editLog: (fields, logId) =>
+					requestJson(
+						`${url}/__sandbox/logs${logId ? `/${logId}` : ''}`,
+						logId ? 'PATCH' : 'POST',
+						fields,
+					),
 			});
 		});
 	});

@@ -24,7 +24,8 @@ async function openNode(page, name) {
 /** Fails unless the page shows `text` (exactly, somewhere visible). */
 async function expectVisible(page, text, where) {
 	const found = page.getByText(text, { exact: true });
-	if ((await found.count()) === 0 || !(await found.first().isVisible())) throw new Error(`${where} does not show "${text}"`);
+	if ((await found.count()) === 0 || !(await found.first().isVisible()))
+		throw new Error(`${where} does not show "${text}"`);
 }
 
 /**
@@ -38,11 +39,15 @@ async function triggerScreenshots(page, n8nUrl) {
 	await page.waitForTimeout(1500);
 	await page.screenshot({ path: path.join(OUT, 'trigger-canvas.png') });
 	await expectVisible(page, 'Follow-Up Due', "The trigger's subtitle on the canvas");
-	if ((await page.getByText('followUpDue', { exact: true }).count()) > 0) throw new Error('The canvas shows the internal value followUpDue');
+	if ((await page.getByText('followUpDue', { exact: true }).count()) > 0)
+		throw new Error('The canvas shows the internal value followUpDue');
 
 	await openNode(page, 'Follow-ups due');
 	await page.waitForTimeout(1500);
-	await page.getByRole('button', { name: /Fetch Test Event/i }).first().click();
+	await page
+		.getByRole('button', { name: /Fetch Test Event/i })
+		.first()
+		.click();
 	await page.waitForTimeout(4000);
 	await page.screenshot({ path: path.join(OUT, 'trigger-fetch-test-event.png') });
 	await page.waitForSelector('text=LogID', { timeout: 30_000 });
@@ -60,11 +65,21 @@ async function triggerScreenshots(page, n8nUrl) {
 	await page.getByText('Neto Customer Log', { exact: true }).first().click();
 	await page.waitForTimeout(2000);
 	await page.screenshot({ path: path.join(OUT, 'node-creator.png') });
-	for (const event of ['Follow-Up Due', 'Log Updated', 'New Log']) await expectVisible(page, event, "The node creator's list of triggers");
-	if ((await page.getByText(/^On (follow|log|new)/i).count()) > 0) throw new Error('The node creator names an event "On …"');
+	for (const event of ['Follow-Up Due', 'Log Updated', 'New Log'])
+		await expectVisible(page, event, "The node creator's list of triggers");
+	if ((await page.getByText(/^On (follow|log|new)/i).count()) > 0)
+		throw new Error('The node creator names an event "On …"');
 }
 
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
 
 async function main() {
 	const install = env.ensureN8n(env.DEFAULT_N8N);
@@ -102,7 +117,10 @@ async function main() {
 
 		// A run's output: execute the workflow, then open the node again.
 		await page.waitForTimeout(1000);
-		await page.getByRole('button', { name: /Execute workflow|Test workflow/i }).first().click({ force: true });
+		await page
+			.getByRole('button', { name: /Execute workflow|Test workflow/i })
+			.first()
+			.click({ force: true });
 		await page.waitForTimeout(6000);
 		await openNode(page, 'Add follow-up log');
 		await page.waitForSelector('text=LogID', { timeout: 30_000 });

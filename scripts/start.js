@@ -44,7 +44,10 @@ async function main() {
 	env.installPackage(tarball, userFolder, install);
 
 	// The sandbox stays up as long as n8n does (by default it stops after 15 idle minutes).
-	const sandbox = await startSandboxProcess({ port: Number(process.env.NETO_SANDBOX_PORT || 8787), idleStopMs: 0 });
+	const sandbox = await startSandboxProcess({
+		port: Number(process.env.NETO_SANDBOX_PORT || 8787),
+		idleStopMs: 0,
+	});
 	const children = new Map([['the sandbox', sandbox.child]]);
 	// Stops every child, waiting for n8n's graceful shutdown (forced after 10 s), then exits.
 	stop = async (why, exitCode) => {
@@ -52,7 +55,9 @@ async function main() {
 		stopping = true;
 		process.stdout.write(`${why}: stopping ${[...children.keys()].reverse().join(' and ')}...\n`);
 		await Promise.all([...children.values()].map(stopChild));
-		const ends = [...children].reverse().map(([name, child]) => `${name} ${exitReason(child.exitCode, child.signalCode)}`);
+		const ends = [...children]
+			.reverse()
+			.map(([name, child]) => `${name} ${exitReason(child.exitCode, child.signalCode)}`);
 		process.stdout.write(`Stopped: ${ends.join(', ')}.\n`);
 		process.exit(exitCode);
 	};
@@ -66,7 +71,9 @@ async function main() {
 	const workflows = importCredentialAndExamples(install, userFolder, sandbox);
 	const port = Number(process.env.N8N_PORT || 5678);
 	const logFile = path.join(userFolder, 'n8n.log');
-	process.stdout.write(`Starting n8n ${install.version} (its log: ${env.shownPath(logFile)}; warnings and errors show here)...\n`);
+	process.stdout.write(
+		`Starting n8n ${install.version} (its log: ${env.shownPath(logFile)}; warnings and errors show here)...\n`,
+	);
 	let ready = false;
 	const n8n = await startN8n(install, userFolder, port, {
 		logFile,

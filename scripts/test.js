@@ -1,7 +1,7 @@
 'use strict';
 /**
  * `npm test`: everything a change must pass, in one command on a fresh clone.
- * Installs the dev dependencies when they are missing, type-checks, runs n8n's lint for community
+ * Installs the dev dependencies when they are missing, type-checks, checks formatting, runs n8n's lint for community
  * nodes on the source, builds, runs n8n's pre-verification scan on the packed tarball, then the
  * jest suites (the node through n8n-core's engine against the Neto sandbox), the date suites
  * again in two machine timezones far from UTC, and the calendar-day suite in Neto's merchants'
@@ -18,7 +18,11 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
 function step(title, command, args, options = {}) {
 	process.stdout.write(`\n== ${title}\n`);
-	const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...options.env } });
+	const result = spawnSync(command, args, {
+		cwd: root,
+		stdio: 'inherit',
+		env: { ...process.env, ...options.env },
+	});
 	if (result.status !== 0) {
 		process.stdout.write(`\n${title} failed.\n`);
 		process.stdout.write('tests: 0 passed, 1 failed\n');
@@ -28,7 +32,15 @@ function step(title, command, args, options = {}) {
 
 ensureDevDependencies();
 step('Type check', bin('tsc'), ['-p', 'tsconfig.json']);
-step("n8n's lint for community nodes (n8n-node lint)", bin('n8n-node'), ['lint'], { env: { CI: 'true' } });
+step('Formatting (Prettier, n8n-nodes-starter settings)', bin('prettier'), [
+	'--check',
+	'--log-level',
+	'warn',
+	'.',
+]);
+step("n8n's lint for community nodes (n8n-node lint)", bin('n8n-node'), ['lint'], {
+	env: { CI: 'true' },
+});
 step('Build', 'node', ['scripts/build.js']);
 step("n8n's pre-verification scan of the packed tarball", 'node', ['scripts/scan-package.mjs']);
 
@@ -38,7 +50,10 @@ step("n8n's pre-verification scan of the packed tarball", 'node', ['scripts/scan
  */
 function jestRun(title, args, timezone) {
 	process.stdout.write(`\n== ${title}\n`);
-	const report = path.join(os.tmpdir(), `n8n-nodes-neto-jest-${process.pid}-${timezone.replace('/', '-')}.json`);
+	const report = path.join(
+		os.tmpdir(),
+		`n8n-nodes-neto-jest-${process.pid}-${timezone.replace('/', '-')}.json`,
+	);
 	const run = spawnSync(bin('jest'), ['--json', `--outputFile=${report}`, ...args], {
 		cwd: root,
 		stdio: 'inherit',
@@ -62,8 +77,16 @@ const DAY_SUITES = ['test/followUpDay.test.ts'];
 const MERCHANT_ZONES = ['Australia/Sydney', 'Pacific/Auckland', 'America/Los_Angeles'];
 
 const runs = [jestRun('jest (machine timezone UTC)', process.argv.slice(2), 'UTC')];
-for (const zone of FAR_ZONES) runs.push(jestRun(`jest, date suites again (machine timezone ${zone})`, [...DATE_SUITES, ...DAY_SUITES], zone));
-for (const zone of MERCHANT_ZONES) runs.push(jestRun(`jest, calendar-day suite again (machine timezone ${zone})`, DAY_SUITES, zone));
+for (const zone of FAR_ZONES)
+	runs.push(
+		jestRun(
+			`jest, date suites again (machine timezone ${zone})`,
+			[...DATE_SUITES, ...DAY_SUITES],
+			zone,
+		),
+	);
+for (const zone of MERCHANT_ZONES)
+	runs.push(jestRun(`jest, calendar-day suite again (machine timezone ${zone})`, DAY_SUITES, zone));
 const passed = runs.reduce((sum, run) => sum + run.passed, 0);
 const failed = runs.reduce((sum, run) => sum + run.failed, 0);
 process.stdout.write(`\ntests: ${passed} passed, ${failed} failed\n`);

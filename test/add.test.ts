@@ -1,12 +1,15 @@
 import { ALL_ADD_FIELDS as ALL_FIELDS, WIRE_FORMATS, useSandbox } from './harness/fixtures';
 
-
 describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 	const neto = useSandbox({}, format);
 
 	test('sends every field, outputs the log with its LogID and its dates also as ISO, and the store holds exactly that log', async () => {
 		const before = neto.sandbox.store.logs.size;
-		const result = await neto.run({ operation: 'add', username: 'jsmith', additionalFields: ALL_FIELDS });
+		const result = await neto.run({
+			operation: 'add',
+			username: 'jsmith',
+			additionalFields: ALL_FIELDS,
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.json).toHaveLength(1);
 		const [out] = result.json;
@@ -20,7 +23,10 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 			DateRequiredFollowUp: '2026-05-08 00:00:00',
 			Status: 'Recontacting',
 			Notes: 'Wants a quote for 40 units',
-			iso: { LastContacted: '2026-05-01T10:30:00.000Z', DateRequiredFollowUp: '2026-05-08T00:00:00.000Z' },
+			iso: {
+				LastContacted: '2026-05-01T10:30:00.000Z',
+				DateRequiredFollowUp: '2026-05-08T00:00:00.000Z',
+			},
 			Ack: 'Success',
 			Messages: { Error: [], Warning: [] },
 		});
@@ -40,7 +46,11 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 	});
 
 	test('leaves out fields not set and fields set empty', async () => {
-		const result = await neto.run({ operation: 'add', username: 'ellie.w', additionalFields: { notes: 'Only notes', allocatedTo: '' } });
+		const result = await neto.run({
+			operation: 'add',
+			username: 'ellie.w',
+			additionalFields: { notes: 'Only notes', allocatedTo: '' },
+		});
 		expect(result.json[0]).toEqual({
 			LogID: expect.any(Number),
 			Username: 'ellie.w',
@@ -49,35 +59,59 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 			Ack: 'Success',
 			Messages: { Error: [], Warning: [] },
 		});
-		expect(neto.sandbox.store.logs.get(result.json[0].LogID as number)).toMatchObject({ AllocatedTo: '', Notes: 'Only notes' });
+		expect(neto.sandbox.store.logs.get(result.json[0].LogID as number)).toMatchObject({
+			AllocatedTo: '',
+			Notes: 'Only notes',
+		});
 	});
 
 	test('one output item per input item, in order, each paired and mapped from its own item', async () => {
-		const items = ['jsmith', 'acme_buyer', 'ellie.w', 'tom_k'].map((username, n) => ({ username, note: `note ${n}` }));
+		const items = ['jsmith', 'acme_buyer', 'ellie.w', 'tom_k'].map((username, n) => ({
+			username,
+			note: `note ${n}`,
+		}));
 		const result = await neto.run(
-			{ operation: 'add', username: '={{ $json.username }}', additionalFields: { notes: '={{ $json.note }}' } },
+			{
+				operation: 'add',
+				username: '={{ $json.username }}',
+				additionalFields: { notes: '={{ $json.note }}' },
+			},
 			items,
 		);
 		expect(result.items.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
-		expect(result.json.map((json) => [json.Username, json.Notes])).toEqual(items.map((i) => [i.username, i.note]));
+		expect(result.json.map((json) => [json.Username, json.Notes])).toEqual(
+			items.map((i) => [i.username, i.note]),
+		);
 		const ids = result.json.map((json) => json.LogID as number);
 		expect(new Set(ids).size).toBe(4);
-		ids.forEach((id, n) => expect(neto.sandbox.store.logs.get(id)).toMatchObject({ Username: items[n].username, Notes: items[n].note }));
+		ids.forEach((id, n) =>
+			expect(neto.sandbox.store.logs.get(id)).toMatchObject({
+				Username: items[n].username,
+				Notes: items[n].note,
+			}),
+		);
 	});
 
 	test('a warning from the store does not fail the item and is passed on', async () => {
 		const long = 'x'.repeat(12_000);
-		const result = await neto.run({ operation: 'add', username: 'jsmith', additionalFields: { notes: long } });
+		const result = await neto.run({
+			operation: 'add',
+			username: 'jsmith',
+			additionalFields: { notes: long },
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.json[0]).toMatchObject({
 			Ack: 'Warning',
 			Notes: long,
-			Messages: { Error: [], Warning: [{ Message: 'Notes are very long', SeverityCode: 'Warning' }] },
+			Messages: {
+				Error: [],
+				Warning: [{ Message: 'Notes are very long', SeverityCode: 'Warning' }],
+			},
 		});
 		expect(neto.sandbox.store.logs.get(result.json[0].LogID as number)?.Notes).toBe(long);
 	});
 
-	test('a store error fails the node with a NodeApiError carrying the store\'s message, item index and description', async () => {
+	test("a store error fails the node with a NodeApiError carrying the store's message, item index and description", async () => {
 		const before = neto.sandbox.store.logs.size;
 		const result = await neto.run({ operation: 'add', username: 'nobody_here' });
 		expect(result.json).toEqual([]);
@@ -105,13 +139,23 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 				httpCode: null,
 				Ack: 'Error',
 				Messages: {
-					Error: [{ Message: 'Customer not found', SeverityCode: 'Error', Description: 'No customer has the username nobody_here.' }],
+					Error: [
+						{
+							Message: 'Customer not found',
+							SeverityCode: 'Error',
+							Description: 'No customer has the username nobody_here.',
+						},
+					],
 					Warning: [],
 				},
 			},
 		});
 		expect(result.json[2]).toMatchObject({ Username: 'tom_k', Ack: 'Success' });
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(neto.sandbox.store.logsOf('tom_k')).toHaveLength(1);
 	});
 
@@ -125,14 +169,21 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 		expect(result.json).toEqual([expect.objectContaining({ Username: 'jsmith', Ack: 'Success' })]);
 		expect(result.errorItems).toHaveLength(1);
 		// n8n merges the input item's json into an error-output item.
-		expect(result.errorItems[0].json).toMatchObject({ u: 'nobody_here', error: { message: 'Item index 0: Customer not found', itemIndex: 0 } });
+		expect(result.errorItems[0].json).toMatchObject({
+			u: 'nobody_here',
+			error: { message: 'Item index 0: Customer not found', itemIndex: 0 },
+		});
 		expect(result.errorItems[0].pairedItem).toEqual({ item: 0 });
 	});
 
 	test('Customer is required: left empty in the node, n8n refuses the run before it starts', async () => {
-		await expect(neto.run({ operation: 'add', username: { __rl: true, mode: 'list', value: '' }, additionalFields: { notes: 'x' } })).rejects.toThrow(
-			'Parameter "Customer" is required',
-		);
+		await expect(
+			neto.run({
+				operation: 'add',
+				username: { __rl: true, mode: 'list', value: '' },
+				additionalFields: { notes: 'x' },
+			}),
+		).rejects.toThrow('Parameter "Customer" is required');
 		expect(neto.sandbox.requests).toHaveLength(0);
 	});
 
@@ -145,8 +196,9 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 		);
 		expect(result.json[1]).toEqual({
 			error: {
-				message: 'Item index 1: "Customer" (Username) is required to add a customer log; it is empty. Nothing was sent for this item.',
-				description: 'The node checks every field against Neto\'s documented limits before sending.',
+				message:
+					'Item index 1: "Customer" (Username) is required to add a customer log; it is empty. Nothing was sent for this item.',
+				description: "The node checks every field against Neto's documented limits before sending.",
 				itemIndex: 1,
 				field: 'Username',
 				httpCode: null,
@@ -160,14 +212,20 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 
 		const stopped = await neto.run({ operation: 'add', username: '={{ "" }}' });
 		expect(stopped.error?.name).toBe('NodeOperationError');
-		expect(stopped.error?.message).toBe('Item index 0: "Customer" (Username) is required to add a customer log; it is empty. Nothing was sent for this item.');
+		expect(stopped.error?.message).toBe(
+			'Item index 0: "Customer" (Username) is required to add a customer log; it is empty. Nothing was sent for this item.',
+		);
 	});
 
-	test('Customer By Email: each batch\'s emails are looked up in one request and each log goes to its customer\'s username; an unknown or shared email refuses its item alone', async () => {
+	test("Customer By Email: each batch's emails are looked up in one request and each log goes to its customer's username; an unknown or shared email refuses its item alone", async () => {
 		neto.sandbox.store.addCustomer({ Username: 'twin_a', EmailAddress: 'shared@example.com' });
 		neto.sandbox.store.addCustomer({ Username: 'twin_b', EmailAddress: 'shared@example.com' });
 		const result = await neto.run(
-			{ operation: 'add', username: { __rl: true, mode: 'email', value: '={{ $json.email }}' }, additionalFields: { notes: '={{ $json.note }}' } },
+			{
+				operation: 'add',
+				username: { __rl: true, mode: 'email', value: '={{ $json.email }}' },
+				additionalFields: { notes: '={{ $json.note }}' },
+			},
 			[
 				{ email: 'Jane.Smith@example.com', note: 'a' },
 				{ email: 'nobody@example.com', note: 'b' },
@@ -178,10 +236,18 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 		);
 		expect(result.json[0]).toMatchObject({ Username: 'jsmith', Notes: 'a', Ack: 'Success' });
 		// The log as sent: Username back in its place in the XSD's order, which XML requests must follow.
-		expect(Object.keys(result.json[0])).toEqual(['LogID', 'Username', 'Notes', 'iso', 'Ack', 'Messages']);
+		expect(Object.keys(result.json[0])).toEqual([
+			'LogID',
+			'Username',
+			'Notes',
+			'iso',
+			'Ack',
+			'Messages',
+		]);
 		expect(result.json[1]).toEqual({
 			error: expect.objectContaining({
-				message: 'Item index 1: "Customer" (Username): no customer has the email "nobody@example.com". Nothing was sent for this item.',
+				message:
+					'Item index 1: "Customer" (Username): no customer has the email "nobody@example.com". Nothing was sent for this item.',
 				field: 'Username',
 			}),
 		});

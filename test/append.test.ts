@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { logLocks } from '../nodes/CustomerLog/write/append/locks';
+import { logLocks } from '../nodes/Neto/write/append/locks';
 import { runCustomerLog } from './harness/engine';
 import { WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
 
@@ -19,8 +19,16 @@ describe.each(WIRE_FORMATS)('Locators and appending to notes (%s)', (format) => 
 	const neto = useSandbox({}, format);
 
 	test('Add takes the customer from a list pick, by username, or as a saved plain value', async () => {
-		for (const username of [locator('list', 'ellie.w'), locator('username', 'ellie.w'), 'ellie.w']) {
-			const result = await neto.run({ operation: 'add', username, additionalFields: { notes: 'x' } });
+		for (const username of [
+			locator('list', 'ellie.w'),
+			locator('username', 'ellie.w'),
+			'ellie.w',
+		]) {
+			const result = await neto.run({
+				operation: 'add',
+				username,
+				additionalFields: { notes: 'x' },
+			});
 			expect(result.json[0]).toMatchObject({ Username: 'ellie.w', Ack: 'Success' });
 		}
 		expect(neto.sandbox.store.logsOf('ellie.w')).toHaveLength(3);
@@ -35,7 +43,11 @@ describe.each(WIRE_FORMATS)('Locators and appending to notes (%s)', (format) => 
 			const result = await neto.run({ operation: 'update', logId, updateFields: { status } });
 			expect(result.error).toBeUndefined();
 		}
-		expect([1000, 1001, 1002].map((id) => neto.sandbox.store.logs.get(id)?.Status)).toEqual(['Completed', 'Recontacting', 'Completed']);
+		expect([1000, 1001, 1002].map((id) => neto.sandbox.store.logs.get(id)?.Status)).toEqual([
+			'Completed',
+			'Recontacting',
+			'Completed',
+		]);
 	});
 
 	test('append adds after the current notes, below a line with the time in UTC', async () => {
@@ -52,7 +64,12 @@ describe.each(WIRE_FORMATS)('Locators and appending to notes (%s)', (format) => 
 	});
 
 	test('append to empty notes is just the new text', async () => {
-		const first = await neto.run({ operation: 'update', username: 'acme_buyer', logId: '1002', updateFields: { notes: 'First note', notesMode: 'append' } });
+		const first = await neto.run({
+			operation: 'update',
+			username: 'acme_buyer',
+			logId: '1002',
+			updateFields: { notes: 'First note', notesMode: 'append' },
+		});
 		expect(first.error).toBeUndefined();
 		expect(neto.sandbox.store.logs.get(1002)?.Notes).toBe('First note');
 	});
@@ -60,20 +77,23 @@ describe.each(WIRE_FORMATS)('Locators and appending to notes (%s)', (format) => 
 	test.each([
 		['in one batch', { batchSize: 50 }],
 		['one per batch, 3 in flight', { batchSize: 1, concurrency: 3 }],
-	])('several appends to one log in one run all land, in item order (%s); each item shows the notes it wrote', async (_label, options) => {
-		const items = ['second', 'third', 'fourth'].map((note) => ({ u: 'jsmith', id: 1000, note }));
-		const result = await neto.run({ ...APPEND, options }, items);
-		expect(result.error).toBeUndefined();
-		const notes = neto.sandbox.store.logs.get(1000)?.Notes;
-		expect(notes).toMatch(appended('Asked about bulk pricing', 'second', 'third', 'fourth'));
-		expect(result.json.map((json) => json.Notes)).toEqual([
-			expect.stringMatching(appended('Asked about bulk pricing', 'second')),
-			expect.stringMatching(appended('Asked about bulk pricing', 'second', 'third')),
-			notes,
-		]);
-		// never two updates of one log in a request
-		expect(neto.requestsFor('UpdateCustomerLog').map((r) => r.logs)).toEqual([1, 1, 1]);
-	});
+	])(
+		'several appends to one log in one run all land, in item order (%s); each item shows the notes it wrote',
+		async (_label, options) => {
+			const items = ['second', 'third', 'fourth'].map((note) => ({ u: 'jsmith', id: 1000, note }));
+			const result = await neto.run({ ...APPEND, options }, items);
+			expect(result.error).toBeUndefined();
+			const notes = neto.sandbox.store.logs.get(1000)?.Notes;
+			expect(notes).toMatch(appended('Asked about bulk pricing', 'second', 'third', 'fourth'));
+			expect(result.json.map((json) => json.Notes)).toEqual([
+				expect.stringMatching(appended('Asked about bulk pricing', 'second')),
+				expect.stringMatching(appended('Asked about bulk pricing', 'second', 'third')),
+				notes,
+			]);
+			// never two updates of one log in a request
+			expect(neto.requestsFor('UpdateCustomerLog').map((r) => r.logs)).toEqual([1, 1, 1]);
+		},
+	);
 
 	test('Replace and Append on one log in one run end as if applied one item after another', async () => {
 		const items = [
@@ -100,7 +120,12 @@ describe.each(WIRE_FORMATS)('Locators and appending to notes (%s)', (format) => 
 
 	test('append without the customer, or with a log of another customer, is refused before sending', async () => {
 		const result = await neto.run(
-			{ operation: 'update', username: '={{ $json.u }}', logId: '={{ $json.id }}', updateFields: { notes: 'x', notesMode: 'append' } },
+			{
+				operation: 'update',
+				username: '={{ $json.u }}',
+				logId: '={{ $json.id }}',
+				updateFields: { notes: 'x', notesMode: 'append' },
+			},
 			[
 				{ u: '', id: 1000 },
 				{ u: 'acme_buyer', id: 1000 },
@@ -109,14 +134,24 @@ describe.each(WIRE_FORMATS)('Locators and appending to notes (%s)', (format) => 
 			{ onError: 'continueRegularOutput' },
 		);
 		expect(errorOf(result.json[0]).message).toContain('"Notes Mode" Append needs the Customer');
-		expect(errorOf(result.json[1]).message).toContain('Log 1000 is not one of the logs of customer "acme_buyer"');
-		expect(result.json[2]).toMatchObject({ LogID: 1001, Notes: expect.stringMatching(appended('Sent the catalogue', 'x')) });
+		expect(errorOf(result.json[1]).message).toContain(
+			'Log 1000 is not one of the logs of customer "acme_buyer"',
+		);
+		expect(result.json[2]).toMatchObject({
+			LogID: 1001,
+			Notes: expect.stringMatching(appended('Sent the catalogue', 'x')),
+		});
 		expect(neto.requestsFor('UpdateCustomerLog').map((r) => r.logs)).toEqual([1]);
 		expect(neto.sandbox.store.logs.get(1000)?.Notes).toBe('Asked about bulk pricing');
 	});
 
 	test('replace (the default) does not read the log first', async () => {
-		await neto.run({ operation: 'update', username: 'jsmith', logId: '1000', updateFields: { notes: 'new' } });
+		await neto.run({
+			operation: 'update',
+			username: 'jsmith',
+			logId: '1000',
+			updateFields: { notes: 'new' },
+		});
 		expect(neto.requestsFor('GetCustomer')).toHaveLength(0);
 		expect(neto.sandbox.store.logs.get(1000)?.Notes).toBe('new');
 	});
@@ -134,22 +169,38 @@ describe.each(WIRE_FORMATS)('Appends across executions (%s)', (format) => {
 	 */
 	const appendOne = (note: string, process: 'this' | 'other' = 'this', extra = {}) =>
 		runCustomerLog({
-			parameters: { ...APPEND, options: { wireFormat: format, appendWindowSeconds: WINDOW_SECONDS, retryDelayMs: 10 } },
+			parameters: {
+				...APPEND,
+				options: { wireFormat: format, appendWindowSeconds: WINDOW_SECONDS, retryDelayMs: 10 },
+			},
 			items: [{ u: 'jsmith', id: 1000, note }],
-			credentials: neto.credentials(process === 'other' ? { storeUrl: neto.sandbox.url.replace('127.0.0.1', 'localhost') } : {}),
+			credentials: neto.credentials(
+				process === 'other' ? { storeUrl: neto.sandbox.url.replace('127.0.0.1', 'localhost') } : {},
+			),
 			...extra,
 		});
 	const notesNow = () => neto.sandbox.store.logs.get(1000)?.Notes ?? '';
 	const bothLanded = (notes: string, one: string, two: string) =>
-		[appended('Asked about bulk pricing', one, two), appended('Asked about bulk pricing', two, one)].some((pattern) => pattern.test(notes));
+		[
+			appended('Asked about bulk pricing', one, two),
+			appended('Asked about bulk pricing', two, one),
+		].some((pattern) => pattern.test(notes));
 
 	test('two executions in one n8n process appending to one log at once: the second reads after the first wrote, both land with no rewrite', async () => {
 		// With the store slow to answer, both reads would surely be out before either write without the process's log lock.
 		neto.sandbox.set({ latencyMs: 150 });
-		const [one, two] = await Promise.all([appendOne('from execution one'), appendOne('from execution two')]);
+		const [one, two] = await Promise.all([
+			appendOne('from execution one'),
+			appendOne('from execution two'),
+		]);
 		expect([one.error, two.error]).toEqual([undefined, undefined]);
 		expect(bothLanded(notesNow(), 'from execution one', 'from execution two')).toBe(true);
-		expect(neto.sandbox.requests.slice(0, 4).map((request) => request.action)).toEqual(['GetCustomer', 'UpdateCustomerLog', 'GetCustomer', 'UpdateCustomerLog']);
+		expect(neto.sandbox.requests.slice(0, 4).map((request) => request.action)).toEqual([
+			'GetCustomer',
+			'UpdateCustomerLog',
+			'GetCustomer',
+			'UpdateCustomerLog',
+		]);
 		expect(neto.requestsFor('UpdateCustomerLog')).toHaveLength(2);
 		// and the process keeps nothing of them once they are done
 		expect(logLocks.size).toBe(0);
@@ -160,7 +211,10 @@ describe.each(WIRE_FORMATS)('Appends across executions (%s)', (format) => {
 		// the lost update surely happens, and the node must repair it.
 		neto.sandbox.holdUntil('GetCustomer', 2);
 		neto.sandbox.holdUntil('UpdateCustomerLog', 2);
-		const [one, two] = await Promise.all([appendOne('from process one'), appendOne('from process two', 'other')]);
+		const [one, two] = await Promise.all([
+			appendOne('from process one'),
+			appendOne('from process two', 'other'),
+		]);
 		expect([one.error, two.error]).toEqual([undefined, undefined]);
 		const notes = notesNow();
 		expect(bothLanded(notes, 'from process one', 'from process two')).toBe(true);
@@ -176,25 +230,36 @@ describe.each(WIRE_FORMATS)('Appends across executions (%s)', (format) => {
 		// after the first execution's write was answered: reading back at once would find the text still there.
 		neto.sandbox.holdUntil('GetCustomer', 2);
 		neto.sandbox.injectFaults([{ kind: 'delay', ms: 150, action: 'UpdateCustomerLog', skip: 1 }]);
-		const [one, two] = await Promise.all([appendOne('from process one'), appendOne('from process two', 'other')]);
+		const [one, two] = await Promise.all([
+			appendOne('from process one'),
+			appendOne('from process two', 'other'),
+		]);
 		expect([one.error, two.error]).toEqual([undefined, undefined]);
 		expect(bothLanded(notesNow(), 'from process one', 'from process two')).toBe(true);
 		expect(neto.requestsFor('UpdateCustomerLog')).toHaveLength(3);
 		// no read-back before the Append Window has passed since the write's answer
 		const [firstWrite] = neto.requestsFor('UpdateCustomerLog');
 		const readBacks = neto.requestsFor('GetCustomer').slice(2);
-		expect(Math.min(...readBacks.map((request) => request.at)) - firstWrite.at).toBeGreaterThanOrEqual(WINDOW_SECONDS * 1000);
+		expect(
+			Math.min(...readBacks.map((request) => request.at)) - firstWrite.at,
+		).toBeGreaterThanOrEqual(WINDOW_SECONDS * 1000);
 	});
 
 	test('a write held back past the Append Window (a 429) is not sent on its old read: it reads again, and what another writer wrote meanwhile stays', async () => {
-		neto.sandbox.injectFaults([{ kind: 'status', status: 429, retryAfter: 1, action: 'UpdateCustomerLog' }]);
+		neto.sandbox.injectFaults([
+			{ kind: 'status', status: 429, retryAfter: 1, action: 'UpdateCustomerLog' },
+		]);
 		const running = appendOne('mine');
 		// The other writer changes the notes while this append's write waits out the 429.
 		while (!neto.sandbox.requests.some((request) => request.status === 429)) await sleep(5);
-		neto.sandbox.store.changeLog(1000, { Notes: 'Asked about bulk pricing\nChanged by the other writer' });
+		neto.sandbox.store.changeLog(1000, {
+			Notes: 'Asked about bulk pricing\nChanged by the other writer',
+		});
 		const result = await running;
 		expect(result.error).toBeUndefined();
-		expect(notesNow()).toMatch(appended('Asked about bulk pricing\nChanged by the other writer', 'mine'));
+		expect(notesNow()).toMatch(
+			appended('Asked about bulk pricing\nChanged by the other writer', 'mine'),
+		);
 		// read, write refused (429), read again, write, read back
 		expect(neto.sandbox.requests.map((request) => `${request.action} ${request.status}`)).toEqual([
 			'GetCustomer 200',
@@ -212,7 +277,9 @@ describe.each(WIRE_FORMATS)('Appends across executions (%s)', (format) => {
 		expect(errorOf(result.json[0]).message).toMatch(
 			/^Item index 0: The update of log 1000 was accepted, but reading it back to confirm the appended text failed: .*web page/,
 		);
-		expect(errorOf(result.json[0]).description).toBe('Check the log\'s notes before appending this text again.');
+		expect(errorOf(result.json[0]).description).toBe(
+			"Check the log's notes before appending this text again.",
+		);
 		expect(notesNow()).toMatch(appended('Asked about bulk pricing', 'mine'));
 		expect(neto.requestsFor('UpdateCustomerLog')).toHaveLength(1);
 	});

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { netoEndpoint } from '../shared/storeUrl';
+import { netoEndpoint } from '../nodes/Neto/transport/storeUrl';
 import { testCredential } from './harness/engine';
 import { useSandbox } from './harness/fixtures';
 
@@ -28,7 +28,10 @@ describe('Store URL', () => {
 		['https://user:pass@mystore.com.au', 'must not contain a user name or password'],
 		['mystore', 'has no domain name'],
 		['https://', 'is not a valid web address'],
-		['http://mystore.com.au', '"http://mystore.com.au" uses plain http, which would send the API key unencrypted: use https://mystore.com.au.'],
+		[
+			'http://mystore.com.au',
+			'"http://mystore.com.au" uses plain http, which would send the API key unencrypted: use https://mystore.com.au.',
+		],
 		['http://www.mystore.com.au:8080/do/WS/NetoAPI', 'use https://www.mystore.com.au:8080.'],
 		['http://10.0.0.5', 'uses plain http'],
 		['http://0.0.0.0:8787', 'uses plain http'],
@@ -47,14 +50,21 @@ describe('Credential', () => {
 		const result = await neto.run({ operation: 'add', username: 'jsmith' });
 		expect(result.error).toBeUndefined();
 		const headers = neto.sandbox.requests[0].headerNames;
-		expect(headers).toEqual(expect.arrayContaining(['netoapi_username', 'netoapi_key', 'netoapi_action']));
+		expect(headers).toEqual(
+			expect.arrayContaining(['netoapi_username', 'netoapi_key', 'netoapi_action']),
+		);
 		expect(headers).not.toContain('x_access_key');
 		expect(headers).not.toContain('x_secret_key');
 	});
 
 	test('OAuth mode sends only X_ACCESS_KEY and X_SECRET_KEY', async () => {
 		const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], {
-			credentials: neto.credentials({ authType: 'oAuthToken', clientId: 'sandbox-client', accessToken: 'sandbox-token', apiKey: 'unused-key-1234' }),
+			credentials: neto.credentials({
+				authType: 'oAuthToken',
+				clientId: 'sandbox-client',
+				accessToken: 'sandbox-token',
+				apiKey: 'unused-key-1234',
+			}),
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.json[0].Ack).toBe('Success');
@@ -65,14 +75,21 @@ describe('Credential', () => {
 	});
 
 	test('the Store URL may be the site, a page of it, or the full API URL', async () => {
-		for (const storeUrl of [neto.sandbox.url, `${neto.sandbox.url}/`, `${neto.sandbox.url}/some/page`, `${neto.sandbox.url}/do/WS/NetoAPI`]) {
-			const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], { credentials: neto.credentials({ storeUrl }) });
+		for (const storeUrl of [
+			neto.sandbox.url,
+			`${neto.sandbox.url}/`,
+			`${neto.sandbox.url}/some/page`,
+			`${neto.sandbox.url}/do/WS/NetoAPI`,
+		]) {
+			const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], {
+				credentials: neto.credentials({ storeUrl }),
+			});
 			expect(result.json[0].Ack).toBe('Success');
 		}
 		expect(neto.sandbox.requests.map((request) => request.status)).toEqual([200, 200, 200, 200]);
 	});
 
-	test('a wrong key fails with the store\'s message and the key appears nowhere', async () => {
+	test("a wrong key fails with the store's message and the key appears nowhere", async () => {
 		const refused = ['refused', 'by', 'store', '5678'].join('-');
 		const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}, {}], {
 			credentials: neto.credentials({ apiKey: refused }),
@@ -81,10 +98,14 @@ describe('Credential', () => {
 		expect(result.json).toHaveLength(2);
 		expect((result.json[0].error as IDataObject).message).toContain('Invalid API credentials');
 		expect(JSON.stringify(result.run)).not.toContain(refused);
-		const failed = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], { credentials: neto.credentials({ apiKey: refused }) });
+		const failed = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], {
+			credentials: neto.credentials({ apiKey: refused }),
+		});
 		expect(failed.error?.message).toBe('Item index 0: Invalid API credentials');
 		expect(JSON.stringify(failed.run)).not.toContain(refused);
-		expect(JSON.stringify(failed.error, Object.getOwnPropertyNames(failed.error))).not.toContain(refused);
+		expect(JSON.stringify(failed.error, Object.getOwnPropertyNames(failed.error))).not.toContain(
+			refused,
+		);
 	});
 
 	test('a Store URL that is not http(s) fails every item with a clear message and sends nothing', async () => {
@@ -109,8 +130,15 @@ describe('Credential', () => {
 			onError: 'continueRegularOutput',
 		});
 		const message = `The Store URL "${storeUrl}" uses plain http, which would send the API key unencrypted: use https://0.0.0.0:${port}. Plain http is accepted only for a store on this machine (localhost, 127.x.x.x, [::1]).`;
-		expect(result.json.map((json) => (json.error as IDataObject).message)).toEqual([`Item index 0: ${message}`, `Item index 1: ${message}`]);
-		const failed = await neto.run({ operation: 'getAll', username: 'jsmith', returnAll: true }, [{}], { credentials: neto.credentials({ storeUrl }) });
+		expect(result.json.map((json) => (json.error as IDataObject).message)).toEqual([
+			`Item index 0: ${message}`,
+			`Item index 1: ${message}`,
+		]);
+		const failed = await neto.run(
+			{ operation: 'getAll', username: 'jsmith', returnAll: true },
+			[{}],
+			{ credentials: neto.credentials({ storeUrl }) },
+		);
 		expect(failed.error?.message).toContain(message);
 		expect(neto.sandbox.requests).toHaveLength(0);
 	});
@@ -118,32 +146,51 @@ describe('Credential', () => {
 	test('the credential test refuses a plain http Store URL that is not this machine, and sends nothing', async () => {
 		const storeUrl = neto.sandbox.url.replace('127.0.0.1', '0.0.0.0');
 		const result = await testCredential(neto.credentials({ storeUrl }));
-		expect(result).toEqual({ status: 'Error', message: expect.stringContaining('uses plain http, which would send the API key unencrypted') });
+		expect(result).toEqual({
+			status: 'Error',
+			message: expect.stringContaining('uses plain http, which would send the API key unencrypted'),
+		});
 		expect(neto.sandbox.requests).toHaveLength(0);
 	});
 
 	test('a URL where nothing listens: the error says the store could not be reached', async () => {
 		const closed = neto.sandbox.url;
 		await neto.sandbox.close();
-		const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], { credentials: neto.credentials({ storeUrl: closed }) });
+		const result = await neto.run({ operation: 'add', username: 'jsmith' }, [{}], {
+			credentials: neto.credentials({ storeUrl: closed }),
+		});
 		expect(result.error?.name).toBe('NodeApiError');
-		expect(result.error?.message).toBe(`Item index 0: The store at ${closed}/do/WS/NetoAPI could not be reached: the connection was refused (nothing is listening at that address and port)`);
+		expect(result.error?.message).toBe(
+			`Item index 0: The store at ${closed}/do/WS/NetoAPI could not be reached: the connection was refused (nothing is listening at that address and port)`,
+		);
 		expect(result.error?.description).toContain('never reached the store, so nothing was changed');
 	});
 
 	test('the credential test passes with the right key', async () => {
-		expect(await testCredential(neto.credentials())).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(await testCredential(neto.credentials())).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
 		expect(neto.requestsFor('GetCustomer')).toHaveLength(1);
 	});
 
 	test('the credential test says the key is wrong when the store refuses it', async () => {
 		const result = await testCredential(neto.credentials({ apiKey: 'nope-nope' }));
-		expect(result).toEqual({ status: 'Error', message: `The store at ${neto.sandbox.url}/do/WS/NetoAPI refused these credentials (Invalid API credentials). Check the API username and key (or the client ID and access token).` });
+		expect(result).toEqual({
+			status: 'Error',
+			message: `The store at ${neto.sandbox.url}/do/WS/NetoAPI refused these credentials (Invalid API credentials). Check the API username and key (or the client ID and access token).`,
+		});
 	});
 
-	test.each([200, 404, 503])('the credential test says the URL is wrong when a web page (HTTP %i) answers instead of the API', async (status) => {
-		neto.sandbox.injectFaults([{ kind: 'html', status }]);
-		const result = await testCredential(neto.credentials());
-		expect(result).toEqual({ status: 'Error', message: expect.stringContaining('No Neto API answer came from this Store URL') });
-	});
+	test.each([200, 404, 503])(
+		'the credential test says the URL is wrong when a web page (HTTP %i) answers instead of the API',
+		async (status) => {
+			neto.sandbox.injectFaults([{ kind: 'html', status }]);
+			const result = await testCredential(neto.credentials());
+			expect(result).toEqual({
+				status: 'Error',
+				message: expect.stringContaining('No Neto API answer came from this Store URL'),
+			});
+		},
+	);
 });

@@ -25,19 +25,38 @@ const RAW_LOG_1000 = {
 describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 	const neto = useSandbox({}, format);
 
-	test('version 1 (saved workflows): a customer\'s logs, one item each, with the username, everything the store returned and ISO dates', async () => {
-		const result = await neto.run({ operation: 'getAll', username: locator('list', 'jsmith'), returnAll: true });
+	test("version 1 (saved workflows): a customer's logs, one item each, with the username, everything the store returned and ISO dates", async () => {
+		const result = await neto.run({
+			operation: 'getAll',
+			username: locator('list', 'jsmith'),
+			returnAll: true,
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.json).toEqual([
 			RAW_LOG_1000,
-			expect.objectContaining({ Username: 'jsmith', LogID: 1001, Status: 'Completed', Notes: 'Sent the catalogue', DateRequiredFollowUp: '' }),
+			expect.objectContaining({
+				Username: 'jsmith',
+				LogID: 1001,
+				Status: 'Completed',
+				Notes: 'Sent the catalogue',
+				DateRequiredFollowUp: '',
+			}),
 		]);
-		expect(result.json[1].iso).toEqual({ LastContacted: '2026-02-01T05:00:00.000Z', LastContactedUTC: '2026-02-01T05:00:00.000Z' });
-		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(result.json[1].iso).toEqual({
+			LastContacted: '2026-02-01T05:00:00.000Z',
+			LastContactedUTC: '2026-02-01T05:00:00.000Z',
+		});
+		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(
+			true,
+		);
 	});
 
-	test('version 2 simplifies by default: LogID, Username, the log\'s fields and ISO dates, nothing repeated', async () => {
-		const result = await neto.run({ operation: 'getAll', username: locator('list', 'jsmith'), returnAll: true }, [{}], { typeVersion: 2 });
+	test("version 2 simplifies by default: LogID, Username, the log's fields and ISO dates, nothing repeated", async () => {
+		const result = await neto.run(
+			{ operation: 'getAll', username: locator('list', 'jsmith'), returnAll: true },
+			[{}],
+			{ typeVersion: 2 },
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.json).toEqual([
 			{
@@ -48,25 +67,57 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 				DateRequiredFollowUp: '2026-01-17',
 				Status: 'Require Recontact',
 				Notes: 'Asked about bulk pricing',
-				iso: { LastContacted: '2026-01-10T02:30:00.000Z', DateRequiredFollowUp: '2026-01-17T00:00:00.000Z' },
+				iso: {
+					LastContacted: '2026-01-10T02:30:00.000Z',
+					DateRequiredFollowUp: '2026-01-17T00:00:00.000Z',
+				},
 			},
-			expect.objectContaining({ LogID: 1001, Username: 'jsmith', Status: 'Completed', iso: { LastContacted: '2026-02-01T05:00:00.000Z' } }),
+			expect.objectContaining({
+				LogID: 1001,
+				Username: 'jsmith',
+				Status: 'Completed',
+				iso: { LastContacted: '2026-02-01T05:00:00.000Z' },
+			}),
 		]);
-		expect(Object.keys(result.json[0])).toEqual(['LogID', 'AllocatedTo', 'Username', 'LastContacted', 'DateRequiredFollowUp', 'Status', 'Notes', 'iso']);
+		expect(Object.keys(result.json[0])).toEqual([
+			'LogID',
+			'AllocatedTo',
+			'Username',
+			'LastContacted',
+			'DateRequiredFollowUp',
+			'Status',
+			'Notes',
+			'iso',
+		]);
 	});
 
 	test('version 2 with Simplify off gives everything the store returned, as version 1 did', async () => {
-		const result = await neto.run({ operation: 'getAll', username: 'jsmith', returnAll: true, simplify: false }, [{}], { typeVersion: 2 });
+		const result = await neto.run(
+			{ operation: 'getAll', username: 'jsmith', returnAll: true, simplify: false },
+			[{}],
+			{ typeVersion: 2 },
+		);
 		expect(result.json[0]).toEqual(RAW_LOG_1000);
 	});
 
 	test('a simplified log looks like the log Add output (GetCustomer gives an unset date as empty)', async () => {
 		const added = await neto.run(
-			{ operation: 'add', username: 'tom_k', additionalFields: { allocatedTo: 'Kim', lastContacted: '2026-03-01T09:15:00Z', status: 'Recontacting', notes: 'Called' } },
+			{
+				operation: 'add',
+				username: 'tom_k',
+				additionalFields: {
+					allocatedTo: 'Kim',
+					lastContacted: '2026-03-01T09:15:00Z',
+					status: 'Recontacting',
+					notes: 'Called',
+				},
+			},
 			[{}],
 			{ typeVersion: 2 },
 		);
-		const read = await neto.run({ operation: 'getAll', username: 'tom_k', returnAll: true }, [{}], { typeVersion: 2 });
+		const read = await neto.run({ operation: 'getAll', username: 'tom_k', returnAll: true }, [{}], {
+			typeVersion: 2,
+		});
 		const { Ack, Messages, ...log } = added.json[0];
 		expect([Ack, Messages]).toEqual(['Success', { Error: [], Warning: [] }]);
 		expect(read.json).toEqual([{ ...log, DateRequiredFollowUp: '' }]);
@@ -74,7 +125,11 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 	});
 
 	test('several customers by username, comma-separated; a saved plain string works too', async () => {
-		const byUsername = await neto.run({ operation: 'getAll', username: locator('username', 'jsmith, acme_buyer'), returnAll: true });
+		const byUsername = await neto.run({
+			operation: 'getAll',
+			username: locator('username', 'jsmith, acme_buyer'),
+			returnAll: true,
+		});
 		expect(byUsername.json.map((json) => json.LogID)).toEqual([1000, 1001, 1002]);
 		const plain = await neto.run({ operation: 'getAll', username: 'acme_buyer', returnAll: true });
 		expect(plain.json.map((json) => json.LogID)).toEqual([1002]);
@@ -82,7 +137,11 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 
 	test('customers by email, one or several, whatever the case', async () => {
 		const result = await neto.run(
-			{ operation: 'getAll', username: locator('email', 'Jane.Smith@example.com, orders@acme.example'), returnAll: true },
+			{
+				operation: 'getAll',
+				username: locator('email', 'Jane.Smith@example.com, orders@acme.example'),
+				returnAll: true,
+			},
 			[{}],
 			{ typeVersion: 2 },
 		);
@@ -95,37 +154,65 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 	});
 
 	// Neto does not say whether Page counts from 0 or 1: the node must read each customer once either way.
-	test.each([0, 1] as const)('pages through GetCustomer until every customer is read, and stops at the limit (store counts pages from %i)', async (firstPage) => {
-		neto.sandbox.set({ firstPage });
-		const store = neto.sandbox.store;
-		for (let n = 0; n < 230; n++) {
-			const Username = `bulk${String(n).padStart(3, '0')}`;
-			store.addCustomer({ Username });
-			store.insertLog({ Username, Status: n % 2 ? 'Completed' : 'Recontacting', Notes: `log of ${Username}` });
-		}
-		const all = await neto.run({ operation: 'getAll', username: '', returnAll: true, filters: { updatedFrom: '2000-01-01T00:00:00Z' } });
-		expect(all.error).toBeUndefined();
-		expect(all.json).toHaveLength(233);
-		expect(new Set(all.json.map((json) => json.LogID)).size).toBe(233);
-		// 234 customers at 100 a page: pages 0, 1 and 2 (counting from 1, page 0 repeats page 1: one more)
-		expect(neto.requestsFor('GetCustomer')).toHaveLength(3 + firstPage);
+	test.each([0, 1] as const)(
+		'pages through GetCustomer until every customer is read, and stops at the limit (store counts pages from %i)',
+		async (firstPage) => {
+			neto.sandbox.set({ firstPage });
+			const store = neto.sandbox.store;
+			for (let n = 0; n < 230; n++) {
+				const Username = `bulk${String(n).padStart(3, '0')}`;
+				store.addCustomer({ Username });
+				store.insertLog({
+					Username,
+					Status: n % 2 ? 'Completed' : 'Recontacting',
+					Notes: `log of ${Username}`,
+				});
+			}
+			const all = await neto.run({
+				operation: 'getAll',
+				username: '',
+				returnAll: true,
+				filters: { updatedFrom: '2000-01-01T00:00:00Z' },
+			});
+			expect(all.error).toBeUndefined();
+			expect(all.json).toHaveLength(233);
+			expect(new Set(all.json.map((json) => json.LogID)).size).toBe(233);
+			// 234 customers at 100 a page: pages 0, 1 and 2 (counting from 1, page 0 repeats page 1: one more)
+			expect(neto.requestsFor('GetCustomer')).toHaveLength(3 + firstPage);
 
-		const limited = await neto.run({ operation: 'getAll', username: '', returnAll: false, limit: 120, filters: { updatedFrom: '2000-01-01T00:00:00Z' } });
-		expect(limited.json).toHaveLength(120);
-		expect(new Set(limited.json.map((json) => json.LogID)).size).toBe(120);
-		expect(neto.requestsFor('GetCustomer')).toHaveLength(2 * (3 + firstPage) - 1);
+			const limited = await neto.run({
+				operation: 'getAll',
+				username: '',
+				returnAll: false,
+				limit: 120,
+				filters: { updatedFrom: '2000-01-01T00:00:00Z' },
+			});
+			expect(limited.json).toHaveLength(120);
+			expect(new Set(limited.json.map((json) => json.LogID)).size).toBe(120);
+			expect(neto.requestsFor('GetCustomer')).toHaveLength(2 * (3 + firstPage) - 1);
 
-		const completed = await neto.run({ operation: 'getAll', username: '', returnAll: true, filters: { updatedFrom: '2000-01-01T00:00:00Z', status: ['Completed'] } });
-		expect(completed.json).toHaveLength(116);
-		expect(completed.json.every((json) => json.Status === 'Completed')).toBe(true);
-	});
+			const completed = await neto.run({
+				operation: 'getAll',
+				username: '',
+				returnAll: true,
+				filters: { updatedFrom: '2000-01-01T00:00:00Z', status: ['Completed'] },
+			});
+			expect(completed.json).toHaveLength(116);
+			expect(completed.json.every((json) => json.Status === 'Completed')).toBe(true);
+		},
+	);
 
 	test('a date range filters customers by their last update', async () => {
 		const store = neto.sandbox.store;
 		for (const customer of store.customers.values()) customer.DateUpdated = '2026-01-01 00:00:00';
 		store.customers.get('acme_buyer')!.DateUpdated = '2026-03-05 10:00:00';
 		const result = await neto.run(
-			{ operation: 'getAll', username: '', returnAll: true, filters: { updatedFrom: '2026-03-05T20:00:00', updatedTo: '2026-03-06T00:00:00' } },
+			{
+				operation: 'getAll',
+				username: '',
+				returnAll: true,
+				filters: { updatedFrom: '2026-03-05T20:00:00', updatedTo: '2026-03-06T00:00:00' },
+			},
 			[{}],
 			{ timezone: 'Australia/Sydney' },
 		);
@@ -133,22 +220,38 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 	});
 
 	test('a date filter that cannot be read is named by its label on screen, with what was given and what is accepted', async () => {
-		const after = await neto.run({ operation: 'getAll', username: '', returnAll: true, filters: { updatedFrom: 'next tuesday' } });
+		const after = await neto.run({
+			operation: 'getAll',
+			username: '',
+			returnAll: true,
+			filters: { updatedFrom: 'next tuesday' },
+		});
 		expect(after.error?.message).toMatch(
 			/^Item index 0: "Customer Updated After" \(DateUpdatedFrom\) cannot be used: "next tuesday" cannot be read as a date\. Use ISO 8601 /,
 		);
 		const before = await neto.run(
-			{ operation: 'getAll', username: '', returnAll: true, filters: { updatedTo: '={{ $json.d }}' } },
+			{
+				operation: 'getAll',
+				username: '',
+				returnAll: true,
+				filters: { updatedTo: '={{ $json.d }}' },
+			},
 			[{ d: { when: 'soon' } }],
 			{ onError: 'continueRegularOutput' },
 		);
 		expect(errorOf(before.json[0])).toMatchObject({ field: 'DateUpdatedTo' });
-		expect(errorOf(before.json[0]).message).toMatch(/^Item index 0: "Customer Updated Before" \(DateUpdatedTo\) cannot be used: an object cannot be read as a date/);
+		expect(errorOf(before.json[0]).message).toMatch(
+			/^Item index 0: "Customer Updated Before" \(DateUpdatedTo\) cannot be used: an object cannot be read as a date/,
+		);
 		expect(neto.sandbox.requests).toHaveLength(0);
 	});
 
 	test('no match is no item, not an error', async () => {
-		const result = await neto.run({ operation: 'getAll', username: locator('username', 'nobody_here'), returnAll: true });
+		const result = await neto.run({
+			operation: 'getAll',
+			username: locator('username', 'nobody_here'),
+			returnAll: true,
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.json).toEqual([]);
 	});
@@ -161,7 +264,10 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 	});
 
 	test('one query per input item, outputs paired to it', async () => {
-		const result = await neto.run({ operation: 'getAll', username: '={{ $json.u }}', returnAll: true }, [{ u: 'acme_buyer' }, { u: 'jsmith' }]);
+		const result = await neto.run(
+			{ operation: 'getAll', username: '={{ $json.u }}', returnAll: true },
+			[{ u: 'acme_buyer' }, { u: 'jsmith' }],
+		);
 		expect(result.items.map((item) => [item.json.LogID, item.pairedItem])).toEqual([
 			[1002, { item: 0 }],
 			[1000, { item: 1 }],
@@ -180,7 +286,9 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 		expect(result.json).toEqual([
 			{
 				error: {
-					message: expect.stringMatching(/^Item index 0: No Neto API answered at http:\/\/127\.0\.0\.1:\d+\/do\/WS\/NetoAPI/),
+					message: expect.stringMatching(
+						/^Item index 0: No Neto API answered at http:\/\/127\.0\.0\.1:\d+\/do\/WS\/NetoAPI/,
+					),
 					description: expect.stringContaining('HTTP 200.'),
 					itemIndex: 0,
 					field: null,
@@ -194,26 +302,41 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 
 		neto.sandbox.injectFaults([{ kind: 'html', action: 'GetCustomer' }]);
-		const stopped = await neto.run({ operation: 'getAll', username: '={{ $json.u }}', returnAll: true }, [{ u: 'acme_buyer' }, { u: 'jsmith' }]);
+		const stopped = await neto.run(
+			{ operation: 'getAll', username: '={{ $json.u }}', returnAll: true },
+			[{ u: 'acme_buyer' }, { u: 'jsmith' }],
+		);
 		expect(stopped.error?.name).toBe('NodeApiError');
 		expect(stopped.error?.message).toMatch(/^Item index 0: No Neto API answered at /);
 	});
 
 	test('a store error answer is a failure of the item carrying Ack and Messages, not an empty result', async () => {
-		const result = await neto.run({ operation: 'getAll', username: 'jsmith', returnAll: true }, [{}], { onError: 'continueRegularOutput' });
+		const result = await neto.run(
+			{ operation: 'getAll', username: 'jsmith', returnAll: true },
+			[{}],
+			{ onError: 'continueRegularOutput' },
+		);
 		expect(result.json).toHaveLength(2);
 		const wrongKey = await runWithWrongKey(neto);
 		expect(wrongKey.json).toEqual([
 			{
 				error: {
 					message: 'Item index 0: Invalid API credentials',
-					description: 'The API username and key (or client ID and access token) were not accepted.',
+					description:
+						'The API username and key (or client ID and access token) were not accepted.',
 					itemIndex: 0,
 					field: null,
 					httpCode: null,
 					Ack: 'Error',
 					Messages: {
-						Error: [{ Message: 'Invalid API credentials', SeverityCode: 'Error', Description: 'The API username and key (or client ID and access token) were not accepted.' }],
+						Error: [
+							{
+								Message: 'Invalid API credentials',
+								SeverityCode: 'Error',
+								Description:
+									'The API username and key (or client ID and access token) were not accepted.',
+							},
+						],
 						Warning: [],
 					},
 				},
@@ -225,7 +348,12 @@ describe.each(WIRE_FORMATS)('Get Many (%s)', (format) => {
 async function runWithWrongKey(neto: ReturnType<typeof useSandbox>) {
 	const { runCustomerLog } = await import('./harness/engine');
 	return await runCustomerLog({
-		parameters: { operation: 'getAll', username: 'jsmith', returnAll: true, options: { retryDelayMs: 10 } },
+		parameters: {
+			operation: 'getAll',
+			username: 'jsmith',
+			returnAll: true,
+			options: { retryDelayMs: 10 },
+		},
 		credentials: neto.credentials({ apiKey: 'not-the-key' }),
 		onError: 'continueRegularOutput',
 	});
@@ -234,63 +362,113 @@ async function runWithWrongKey(neto: ReturnType<typeof useSandbox>) {
 describe('List searches', () => {
 	const neto = useSandbox();
 
-	test.each([0, 1] as const)('customers: all of them, then filtered as the user types, paged (store counts pages from %i)', async (firstPage) => {
-		neto.sandbox.set({ firstPage });
-		const all = await runListSearch('searchCustomers', { credentials: neto.credentials() });
-		expect(all.results.map((r) => r.value)).toEqual(['jsmith', 'acme_buyer', 'ellie.w', 'tom_k']);
-		expect(all.results[0].name).toBe('jsmith (jane.smith@example.com)');
-		expect(all.paginationToken).toBeUndefined();
-		const typed = await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'ACME' });
-		expect(typed.results.map((r) => r.value)).toEqual(['acme_buyer']);
+	test.each([0, 1] as const)(
+		'customers: all of them, then filtered as the user types, paged (store counts pages from %i)',
+		async (firstPage) => {
+			neto.sandbox.set({ firstPage });
+			const all = await runListSearch('searchCustomers', { credentials: neto.credentials() });
+			expect(all.results.map((r) => r.value)).toEqual(['jsmith', 'acme_buyer', 'ellie.w', 'tom_k']);
+			expect(all.results[0].name).toBe('jsmith (jane.smith@example.com)');
+			expect(all.paginationToken).toBeUndefined();
+			const typed = await runListSearch('searchCustomers', {
+				credentials: neto.credentials(),
+				filter: 'ACME',
+			});
+			expect(typed.results.map((r) => r.value)).toEqual(['acme_buyer']);
 
-		for (let n = 0; n < 150; n++) neto.sandbox.store.addCustomer({ Username: `more${n}` });
-		const first = await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'more' });
-		expect(first.results).toHaveLength(96);
-		expect(first.paginationToken).toEqual(expect.any(String));
-		const second = await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'more', paginationToken: first.paginationToken });
-		expect(second.results).toHaveLength(54);
-		expect(new Set([...first.results, ...second.results].map((r) => r.value)).size).toBe(150);
-		expect(second.paginationToken).toBeUndefined();
-	});
+			for (let n = 0; n < 150; n++) neto.sandbox.store.addCustomer({ Username: `more${n}` });
+			const first = await runListSearch('searchCustomers', {
+				credentials: neto.credentials(),
+				filter: 'more',
+			});
+			expect(first.results).toHaveLength(96);
+			expect(first.paginationToken).toEqual(expect.any(String));
+			const second = await runListSearch('searchCustomers', {
+				credentials: neto.credentials(),
+				filter: 'more',
+				paginationToken: first.paginationToken,
+			});
+			expect(second.results).toHaveLength(54);
+			expect(new Set([...first.results, ...second.results].map((r) => r.value)).size).toBe(150);
+			expect(second.paginationToken).toBeUndefined();
+		},
+	);
 
-	test.each([0, 1] as const)('customers: a username or email typed in full is asked of the store first, so it shows at once on a large store, and only once (pages from %i)', async (firstPage) => {
-		neto.sandbox.set({ firstPage });
-		for (let n = 0; n < 250; n++) neto.sandbox.store.addCustomer({ Username: `bulk${n}`, EmailAddress: `bulk${n}@example.com` });
-		neto.sandbox.store.addCustomer({ Username: 'zoe_late', EmailAddress: 'zoe@late.example' });
+	test.each([0, 1] as const)(
+		'customers: a username or email typed in full is asked of the store first, so it shows at once on a large store, and only once (pages from %i)',
+		async (firstPage) => {
+			neto.sandbox.set({ firstPage });
+			for (let n = 0; n < 250; n++)
+				neto.sandbox.store.addCustomer({
+					Username: `bulk${n}`,
+					EmailAddress: `bulk${n}@example.com`,
+				});
+			neto.sandbox.store.addCustomer({ Username: 'zoe_late', EmailAddress: 'zoe@late.example' });
 
-		const byUsername = await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'zoe_late' });
-		expect(byUsername.results).toEqual([{ name: 'zoe_late (zoe@late.example)', value: 'zoe_late' }]);
-		const byEmail = await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'Zoe@Late.example' });
-		expect(byEmail.results.map((r) => r.value)).toEqual(['zoe_late']);
+			const byUsername = await runListSearch('searchCustomers', {
+				credentials: neto.credentials(),
+				filter: 'zoe_late',
+			});
+			expect(byUsername.results).toEqual([
+				{ name: 'zoe_late (zoe@late.example)', value: 'zoe_late' },
+			]);
+			const byEmail = await runListSearch('searchCustomers', {
+				credentials: neto.credentials(),
+				filter: 'Zoe@Late.example',
+			});
+			expect(byEmail.results.map((r) => r.value)).toEqual(['zoe_late']);
 
-		// Paging on still finds partial matches, and never lists the exact match twice.
-		const pages = [byUsername];
-		while (pages[pages.length - 1].paginationToken) {
-			const token = pages[pages.length - 1].paginationToken;
-			pages.push(await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'zoe_late', paginationToken: token }));
-		}
-		expect(pages).toHaveLength(3);
-		expect(pages.flatMap((page) => page.results).map((r) => r.value)).toEqual(['zoe_late']);
-		const partial = await runListSearch('searchCustomers', { credentials: neto.credentials(), filter: 'bulk24' });
-		expect(partial.results.map((r) => r.value)).toEqual(['bulk24']);
-	});
+			// Paging on still finds partial matches, and never lists the exact match twice.
+			const pages = [byUsername];
+			while (pages[pages.length - 1].paginationToken) {
+				const token = pages[pages.length - 1].paginationToken;
+				pages.push(
+					await runListSearch('searchCustomers', {
+						credentials: neto.credentials(),
+						filter: 'zoe_late',
+						paginationToken: token,
+					}),
+				);
+			}
+			expect(pages).toHaveLength(3);
+			expect(pages.flatMap((page) => page.results).map((r) => r.value)).toEqual(['zoe_late']);
+			const partial = await runListSearch('searchCustomers', {
+				credentials: neto.credentials(),
+				filter: 'bulk24',
+			});
+			expect(partial.results.map((r) => r.value)).toEqual(['bulk24']);
+		},
+	);
 
 	test('logs: those of the chosen customer, by username or email, filtered as the user types', async () => {
-		const logs = await runListSearch('searchLogs', { credentials: neto.credentials(), parameters: { operation: 'update', username: locator('list', 'jsmith') } });
+		const logs = await runListSearch('searchLogs', {
+			credentials: neto.credentials(),
+			parameters: { operation: 'update', username: locator('list', 'jsmith') },
+		});
 		expect(logs.results).toEqual([
 			{ name: '#1000 · Require Recontact · Asked about bulk pricing', value: '1000' },
 			{ name: '#1001 · Completed · Sent the catalogue', value: '1001' },
 		]);
-		const typed = await runListSearch('searchLogs', { credentials: neto.credentials(), parameters: { username: locator('username', 'jsmith') }, filter: 'catalogue' });
+		const typed = await runListSearch('searchLogs', {
+			credentials: neto.credentials(),
+			parameters: { username: locator('username', 'jsmith') },
+			filter: 'catalogue',
+		});
 		expect(typed.results.map((r) => r.value)).toEqual(['1001']);
-		const byEmail = await runListSearch('searchLogs', { credentials: neto.credentials(), parameters: { operation: 'get', username: locator('email', 'orders@acme.example') } });
+		const byEmail = await runListSearch('searchLogs', {
+			credentials: neto.credentials(),
+			parameters: { operation: 'get', username: locator('email', 'orders@acme.example') },
+		});
 		expect(byEmail.results.map((r) => r.value)).toEqual(['1002']);
 	});
 
 	test('logs, with no customer chosen: no entry to select, the list says to choose the customer first', async () => {
 		for (const username of [locator('list', ''), '', undefined]) {
 			await expect(
-				runListSearch('searchLogs', { credentials: neto.credentials(), parameters: { operation: 'update', ...(username === undefined ? {} : { username }) } }),
+				runListSearch('searchLogs', {
+					credentials: neto.credentials(),
+					parameters: { operation: 'update', ...(username === undefined ? {} : { username }) },
+				}),
 			).rejects.toThrow('Choose the Customer first');
 		}
 		expect(neto.sandbox.requests).toHaveLength(0);

@@ -11,7 +11,12 @@ import type { FailingServer } from '../sandbox/failing-servers';
 import { closedPort, resettingServer, selfSignedServer } from '../sandbox/failing-servers';
 
 const SANDBOX_KEY = 'sandbox-key-not-a-secret';
-const credentials = (storeUrl: string): ICredentialDataDecryptedObject => ({ storeUrl, authType: 'apiKey', apiUsername: 'sandbox', apiKey: SANDBOX_KEY });
+const credentials = (storeUrl: string): ICredentialDataDecryptedObject => ({
+	storeUrl,
+	authType: 'apiKey',
+	apiUsername: 'sandbox',
+	apiKey: SANDBOX_KEY,
+});
 
 const servers: FailingServer[] = [];
 afterEach(async () => {
@@ -26,17 +31,35 @@ async function at(start: () => Promise<FailingServer>, scheme: 'http' | 'https')
 
 type Case = [string, () => Promise<string>, RegExp];
 const CASES: Case[] = [
-	['a name that is not found', async () => 'https://no-such-store.invalid', /the host name was not found \(check the Store URL's domain\)/],
-	['a closed port', async () => await at(closedPort, 'http'), /the connection was refused \(nothing is listening at that address and port\)/],
-	['a server that resets the connection', async () => await at(resettingServer, 'http'), /the connection was (reset|closed) by the other end/],
-	['a self-signed TLS certificate', async () => await at(selfSignedServer, 'https'), /TLS certificate is self-signed, so it cannot be trusted/],
+	[
+		'a name that is not found',
+		async () => 'https://no-such-store.invalid',
+		/the host name was not found \(check the Store URL's domain\)/,
+	],
+	[
+		'a closed port',
+		async () => await at(closedPort, 'http'),
+		/the connection was refused \(nothing is listening at that address and port\)/,
+	],
+	[
+		'a server that resets the connection',
+		async () => await at(resettingServer, 'http'),
+		/the connection was (reset|closed) by the other end/,
+	],
+	[
+		'a self-signed TLS certificate',
+		async () => await at(selfSignedServer, 'https'),
+		/TLS certificate is self-signed, so it cannot be trusted/,
+	],
 ];
 
 /** What a message must never be: a bare code, or hold the key. */
 function expectWords(message: string, storeUrl: string, words: RegExp) {
 	expect(message).toMatch(words);
 	expect(message).toContain(`${new URL(storeUrl).origin}/do/WS/NetoAPI`);
-	expect(message).not.toMatch(/\b(ENOTFOUND|ECONNREFUSED|ECONNRESET|UND_ERR_\w+|DEPTH_ZERO_SELF_SIGNED_CERT)\b/);
+	expect(message).not.toMatch(
+		/\b(ENOTFOUND|ECONNREFUSED|ECONNRESET|UND_ERR_\w+|DEPTH_ZERO_SELF_SIGNED_CERT)\b/,
+	);
 	expect(message).not.toContain(SANDBOX_KEY);
 }
 
@@ -51,7 +74,12 @@ describe.each(CASES)('Network failure in words: %s', (_label, makeUrl, words) =>
 	test("the node's error says what happened and names the Store URL", async () => {
 		const storeUrl = await makeUrl();
 		const result = await runCustomerLog({
-			parameters: { operation: 'getAll', username: 'jsmith', returnAll: true, options: { retryDelayMs: 10 } },
+			parameters: {
+				operation: 'getAll',
+				username: 'jsmith',
+				returnAll: true,
+				options: { retryDelayMs: 10 },
+			},
 			credentials: credentials(storeUrl),
 		});
 		expect(result.error?.name).toBe('NodeApiError');

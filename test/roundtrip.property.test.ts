@@ -19,7 +19,25 @@ function prng(seed: number) {
 	};
 }
 
-const XML_SPECIALS = ['&', '<', '>', '"', "'", ']]>', '<![CDATA[', '&amp;', '&lt;', '&#13;', '&#x41;', '&nbsp;', '</Notes>', '<?xml', '<!--', '-->', '\\u0000'];
+const XML_SPECIALS = [
+	'&',
+	'<',
+	'>',
+	'"',
+	"'",
+	']]>',
+	'<![CDATA[',
+	'&amp;',
+	'&lt;',
+	'&#13;',
+	'&#x41;',
+	'&nbsp;',
+	'</Notes>',
+	'<?xml',
+	'<!--',
+	'-->',
+	'\\u0000',
+];
 const WHITESPACE = [' ', '  ', '\t', '\n', '\r', '\r\n', '\n\n\n', ' \t \n '];
 
 function generator(seed: number) {
@@ -45,7 +63,8 @@ function generator(seed: number) {
 		}
 	};
 	return (index: number): string => {
-		if (index % 1000 === 999) return Array.from({ length: int(20_000, 60_000) }, codePoint).join(''); // very long
+		if (index % 1000 === 999)
+			return Array.from({ length: int(20_000, 60_000) }, codePoint).join(''); // very long
 		const parts: string[] = [];
 		const length = int(1, 24);
 		for (let n = 0; n < length; n++) {
@@ -71,7 +90,9 @@ describe.each(WIRE_FORMATS)(`Round trip of ${COUNT} generated strings (%s)`, (fo
 			return { note, alloc: firstChars(note, 255), n };
 		});
 		// Leading and trailing whitespace, XML's own syntax and long texts are all in the sample.
-		expect(items.some((item) => /^\s/.test(item.note as string) && /\s$/.test(item.note as string))).toBe(true);
+		expect(
+			items.some((item) => /^\s/.test(item.note as string) && /\s$/.test(item.note as string)),
+		).toBe(true);
 		expect(items.some((item) => (item.note as string).includes(']]>'))).toBe(true);
 
 		const added = await neto.run(
@@ -99,7 +120,12 @@ describe.each(WIRE_FORMATS)(`Round trip of ${COUNT} generated strings (%s)`, (fo
 			const item = sent.get(log.LogID as number);
 			if (!item || log.Notes !== item.note || log.AllocatedTo !== item.alloc) {
 				mismatches++;
-				if (mismatches <= 3) expect({ LogID: log.LogID, Notes: log.Notes, AllocatedTo: log.AllocatedTo }).toEqual({ LogID: log.LogID, Notes: item?.note, AllocatedTo: item?.alloc });
+				if (mismatches <= 3)
+					expect({ LogID: log.LogID, Notes: log.Notes, AllocatedTo: log.AllocatedTo }).toEqual({
+						LogID: log.LogID,
+						Notes: item?.note,
+						AllocatedTo: item?.alloc,
+					});
 			}
 		}
 		expect(mismatches).toBe(0);

@@ -11,7 +11,13 @@ async function addByXml(notes: string): Promise<string> {
 	const body = `<?xml version="1.0" encoding="utf-8"?><AddCustomerLog><CustomerLogs><CustomerLog><Username>jsmith</Username><Notes>${notes}</Notes></CustomerLog></CustomerLogs></AddCustomerLog>`;
 	const response = await fetch(`${neto.sandbox.url}/do/WS/NetoAPI`, {
 		method: 'POST',
-		headers: { NETOAPI_ACTION: 'AddCustomerLog', NETOAPI_USERNAME: 'sandbox', NETOAPI_KEY: 'sandbox-key', 'Content-Type': 'application/xml', Accept: 'application/json' },
+		headers: {
+			NETOAPI_ACTION: 'AddCustomerLog',
+			NETOAPI_USERNAME: 'sandbox',
+			NETOAPI_KEY: 'sandbox-key',
+			'Content-Type': 'application/xml',
+			Accept: 'application/json',
+		},
 		body,
 	});
 	return await response.text();
@@ -25,8 +31,16 @@ test.each([
 	['"&" that starts no reference', 'fish & chips', /"&" that does not start a reference/],
 	['an entity XML does not predefine', 'a&nbsp;b', /undeclared entity &nbsp;/],
 	['a control character', 'bell \u0007', /character XML forbids \(U\+0007\)/],
-	['a character reference to a forbidden character', 'a &#1; b', /character reference to a character XML forbids/],
-	['U+FFFE, which XML leaves out of its characters', 'a \ufffe b', /character XML forbids \(U\+FFFE\)/],
+	[
+		'a character reference to a forbidden character',
+		'a &#1; b',
+		/character reference to a character XML forbids/,
+	],
+	[
+		'U+FFFE, which XML leaves out of its characters',
+		'a \ufffe b',
+		/character XML forbids \(U\+FFFE\)/,
+	],
 	['an unclosed CDATA section', 'x <![CDATA[ y', /unclosed CDATA section/],
 	['mismatched tags', 'a</Username><Notes>', /end tag <\/Username> .* does not match <Notes>/],
 	['"--" inside a comment', 'x <!-- a -- b --> y', /"--" inside a comment/],
@@ -41,7 +55,11 @@ test.each([
 });
 
 test('well-formed XML with every escape, character references, CDATA and a comment is read as a conforming parser reads it', async () => {
-	const answer = JSON.parse(await addByXml('a ]]&gt; &lt;b&gt; &amp; &quot;&apos; &#233;&#x1F600; <![CDATA[<raw> & ]]]]><![CDATA[>]]><!-- note --> end'));
+	const answer = JSON.parse(
+		await addByXml(
+			'a ]]&gt; &lt;b&gt; &amp; &quot;&apos; &#233;&#x1F600; <![CDATA[<raw> & ]]]]><![CDATA[>]]><!-- note --> end',
+		),
+	);
 	expect(answer.Ack).toBe('Success');
 	const added = neto.sandbox.store.logs.get(Number(answer.CustomerLog.LogID));
 	expect(added?.Notes).toBe('a ]]> <b> & "\' é😀 <raw> & ]]> end');

@@ -31,14 +31,19 @@ describe('Neto Customer Log Trigger: activation while the store cannot answer', 
 		expect(await emittedIds(trigger)).toEqual([]); // the baseline, at publish
 		later(MINUTE);
 		suite.sandbox.injectFaults(OUTAGE);
-		const added = suite.sandbox.store.insertLog({ Username: 'tom_k', Notes: 'added while the store was down' });
+		const added = suite.sandbox.store.insertLog({
+			Username: 'tom_k',
+			Notes: 'added while the store was down',
+		});
 		trigger.restart();
 		later(MINUTE);
 		const atStart = await trigger.poll();
 		expect(trigger.dead).toBeUndefined();
 		expect(atStart.emitted).toBeNull();
 		// Reported as a failed poll, in words, naming the store.
-		expect(atStart.error?.message).toBe(`The store at ${suite.sandbox.url}/do/WS/NetoAPI answered HTTP 503 instead of a Neto API answer`);
+		expect(atStart.error?.message).toBe(
+			`The store at ${suite.sandbox.url}/do/WS/NetoAPI answered HTTP 503 instead of a Neto API answer`,
+		);
 		later(MINUTE);
 		const during = await trigger.poll();
 		expect(during.emitted).toBeNull();
@@ -76,15 +81,21 @@ describe('Neto Customer Log Trigger: activation while the store cannot answer', 
 		}
 	}, 60_000);
 
-	test('a wrong key fails the activation at publish, in the store\'s words', async () => {
-		const trigger = new ActiveTrigger({ event: 'newLog' }, suite.credentials({ apiKey: 'wrong-key' }));
+	test("a wrong key fails the activation at publish, in the store's words", async () => {
+		const trigger = new ActiveTrigger(
+			{ event: 'newLog' },
+			suite.credentials({ apiKey: 'wrong-key' }),
+		);
 		const outcome = await trigger.poll();
 		expect(trigger.dead?.message).toBe('Invalid API credentials');
 		expect(outcome.emitted).toBeNull();
 	});
 
 	test('a bad setting (Chosen Customers with none chosen) fails the activation at publish', async () => {
-		const trigger = new ActiveTrigger({ event: 'newLog', scope: 'chosen', customers: {} }, suite.credentials());
+		const trigger = new ActiveTrigger(
+			{ event: 'newLog', scope: 'chosen', customers: {} },
+			suite.credentials(),
+		);
 		await trigger.poll();
 		expect(trigger.dead?.message).toMatch(/Add at least one customer/);
 	});
@@ -99,7 +110,11 @@ describe('Neto Customer Log Trigger: activation while the store cannot answer', 
 		// The same trigger after it recorded a baseline: a name not found at n8n's start is the network's.
 		const known = new ActiveTrigger({ event: 'newLog' }, suite.credentials());
 		await known.poll();
-		const restarted = new ActiveTrigger({ event: 'newLog' }, unknown, JSON.parse(known.saved) as IDataObject);
+		const restarted = new ActiveTrigger(
+			{ event: 'newLog' },
+			unknown,
+			JSON.parse(known.saved) as IDataObject,
+		);
 		const outcome = await restarted.poll();
 		expect(restarted.dead).toBeUndefined();
 		expect(outcome.error?.message).toMatch(/the host name was not found/);

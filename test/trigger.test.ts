@@ -6,8 +6,14 @@
 import type { IDataObject, INode, INodeExecutionData, INodePropertyOptions } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { NetoCustomerLogTrigger } from '../nodes/CustomerLog/NetoCustomerLogTrigger.node';
-import { ActiveTrigger, TRIGGER_TYPE, fetchTestEvent, runCustomerLog, runListSearch } from './harness/engine';
+import { NetoCustomerLogTrigger } from '../nodes/Neto/NetoCustomerLogTrigger.node';
+import {
+	ActiveTrigger,
+	TRIGGER_TYPE,
+	fetchTestEvent,
+	runCustomerLog,
+	runListSearch,
+} from './harness/engine';
 import { useSandbox, useTestClock } from './harness/fixtures';
 
 const START = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -44,7 +50,8 @@ function addLog(fields: IDataObject) {
 }
 
 function addCustomers(count: number, prefix = 'customer') {
-	for (let index = 0; index < count; index++) suite.sandbox.store.addCustomer({ Username: `${prefix}${String(index).padStart(4, '0')}` });
+	for (let index = 0; index < count; index++)
+		suite.sandbox.store.addCustomer({ Username: `${prefix}${String(index).padStart(4, '0')}` });
 }
 
 describe('Neto Customer Log Trigger: baseline and events', () => {
@@ -53,8 +60,12 @@ describe('Neto Customer Log Trigger: baseline and events', () => {
 		const first = await trigger.poll();
 		expect(first).toEqual({ emitted: null });
 		const state = (JSON.parse(trigger.saved) as IDataObject)['node:Neto Trigger'] as IDataObject;
-		expect(Object.keys(state.customerLogTrigger as IDataObject)).toEqual(expect.arrayContaining(['logs', 'polledAt', 'walkedAt']));
-		expect(Object.keys((state.customerLogTrigger as IDataObject).logs as IDataObject).sort()).toEqual(['1000', '1001', '1002']);
+		expect(Object.keys(state.customerLogTrigger as IDataObject)).toEqual(
+			expect.arrayContaining(['logs', 'polledAt', 'walkedAt']),
+		);
+		expect(
+			Object.keys((state.customerLogTrigger as IDataObject).logs as IDataObject).sort(),
+		).toEqual(['1000', '1001', '1002']);
 		later(MINUTE);
 		expect(await pollEvents(trigger)).toEqual([]);
 	});
@@ -63,7 +74,13 @@ describe('Neto Customer Log Trigger: baseline and events', () => {
 		const trigger = activeTrigger({ event: 'newLog' });
 		await expectBaseline(trigger);
 		later(MINUTE);
-		const log = addLog({ Username: 'tom_k', AllocatedTo: 'Sam', Status: 'Require Recontact', Notes: 'Call back', LastContacted: netoTime(clock.now()) });
+		const log = addLog({
+			Username: 'tom_k',
+			AllocatedTo: 'Sam',
+			Status: 'Require Recontact',
+			Notes: 'Call back',
+			LastContacted: netoTime(clock.now()),
+		});
 		later(MINUTE);
 		const outcome = await trigger.poll();
 		expect(outcome.emitted).toHaveLength(1);
@@ -78,7 +95,10 @@ describe('Neto Customer Log Trigger: baseline and events', () => {
 			LastContactedLocal: netoTime(START + MINUTE),
 			LastContactedUTC: netoTime(START + MINUTE),
 			Notes: 'Call back',
-			iso: { LastContacted: new Date(START + MINUTE).toISOString(), LastContactedUTC: new Date(START + MINUTE).toISOString() },
+			iso: {
+				LastContacted: new Date(START + MINUTE).toISOString(),
+				LastContactedUTC: new Date(START + MINUTE).toISOString(),
+			},
 			event: 'newLog',
 		});
 		later(MINUTE);
@@ -88,15 +108,31 @@ describe('Neto Customer Log Trigger: baseline and events', () => {
 	test('Log Updated names the changed fields and gives the earlier values the state kept', async () => {
 		const trigger = activeTrigger({ event: 'logUpdated' });
 		const longNotes = 'A long note that the state keeps only as a fingerprint. '.repeat(3);
-		const log = addLog({ Username: 'ellie.w', AllocatedTo: 'Priya', Status: 'Require Recontact', Notes: longNotes });
+		const log = addLog({
+			Username: 'ellie.w',
+			AllocatedTo: 'Priya',
+			Status: 'Require Recontact',
+			Notes: longNotes,
+		});
 		await expectBaseline(trigger);
 		later(MINUTE);
-		suite.sandbox.store.changeLog(log.LogID, { Status: 'Completed', AllocatedTo: 'Sam', Notes: `${longNotes}Done.` });
+		suite.sandbox.store.changeLog(log.LogID, {
+			Status: 'Completed',
+			AllocatedTo: 'Sam',
+			Notes: `${longNotes}Done.`,
+		});
 		later(MINUTE);
 		const outcome = await trigger.poll();
 		expect(outcome.emitted).toHaveLength(1);
 		const json = (outcome.emitted as INodeExecutionData[])[0].json;
-		expect(json).toEqual(expect.objectContaining({ event: 'logUpdated', LogID: log.LogID, Status: 'Completed', AllocatedTo: 'Sam' }));
+		expect(json).toEqual(
+			expect.objectContaining({
+				event: 'logUpdated',
+				LogID: log.LogID,
+				Status: 'Completed',
+				AllocatedTo: 'Sam',
+			}),
+		);
 		expect(json.changedFields).toEqual(['Status', 'AllocatedTo', 'Notes']);
 		expect(json.previous).toEqual({ Status: 'Require Recontact', AllocatedTo: 'Priya' });
 		later(MINUTE);
@@ -108,45 +144,76 @@ describe('Neto Customer Log Trigger: baseline and events', () => {
 	// log's Customer, are changed alone as a store's own logic might.
 	test.each([
 		['Status', { Status: 'Completed' }, ['Status'], { Status: 'Require Recontact' }],
-		['Follow-Up Required By', { DateRequiredFollowUp: '2026-12-01 00:00:00' }, ['DateRequiredFollowUp'], { DateRequiredFollowUp: '2026-11-30' }],
+		[
+			'Follow-Up Required By',
+			{ DateRequiredFollowUp: '2026-12-01 00:00:00' },
+			['DateRequiredFollowUp'],
+			{ DateRequiredFollowUp: '2026-11-30' },
+		],
 		['Allocated To', { AllocatedTo: 'Sam' }, ['AllocatedTo'], { AllocatedTo: 'Priya' }],
 		[
 			'Last Contacted',
 			{ LastContacted: '2026-11-23 12:01:00' },
 			['LastContacted', 'LastContactedUTC', 'LastContactedLocal'],
-			{ LastContacted: '2026-11-20 09:00:00', LastContactedUTC: '2026-11-20 09:00:00', LastContactedLocal: '2026-11-20 09:00:00' },
+			{
+				LastContacted: '2026-11-20 09:00:00',
+				LastContactedUTC: '2026-11-20 09:00:00',
+				LastContactedLocal: '2026-11-20 09:00:00',
+			},
 		],
-		['LastContactedUTC', { LastContactedUTC: '2026-11-20 09:00:01' }, ['LastContactedUTC'], { LastContactedUTC: '2026-11-20 09:00:00' }],
-		['LastContactedLocal', { LastContactedLocal: '2026-11-20 20:00:00' }, ['LastContactedLocal'], { LastContactedLocal: '2026-11-20 09:00:00' }],
+		[
+			'LastContactedUTC',
+			{ LastContactedUTC: '2026-11-20 09:00:01' },
+			['LastContactedUTC'],
+			{ LastContactedUTC: '2026-11-20 09:00:00' },
+		],
+		[
+			'LastContactedLocal',
+			{ LastContactedLocal: '2026-11-20 20:00:00' },
+			['LastContactedLocal'],
+			{ LastContactedLocal: '2026-11-20 09:00:00' },
+		],
 		['Customer (the log field)', { Customer: 'Ellie W.' }, ['Customer'], { Customer: 'ellie.w' }],
 		['Notes', { Notes: 'Called back, all sorted' }, ['Notes'], { Notes: 'Call back' }],
-	])('Log Updated fires for a change of %s alone, and names what changed', async (_label, change, changedFields, previous) => {
-		const trigger = activeTrigger({ event: 'logUpdated' });
-		const log = addLog({
-			Username: 'ellie.w',
-			AllocatedTo: 'Priya',
-			Status: 'Require Recontact',
-			Notes: 'Call back',
-			LastContacted: '2026-11-20 09:00:00',
-			DateRequiredFollowUp: '2026-11-30 00:00:00',
-		});
-		await expectBaseline(trigger);
-		later(MINUTE);
-		suite.sandbox.store.changeLog(log.LogID, change);
-		later(MINUTE);
-		const outcome = await trigger.poll();
-		expect(outcome.error).toBeUndefined();
-		expect((outcome.emitted ?? []).map((item) => [item.json.event, item.json.LogID, item.json.changedFields, item.json.previous])).toEqual([
-			['logUpdated', log.LogID, changedFields, previous],
-		]);
-		later(MINUTE);
-		expect(await pollEvents(trigger)).toEqual([]);
-	});
+	])(
+		'Log Updated fires for a change of %s alone, and names what changed',
+		async (_label, change, changedFields, previous) => {
+			const trigger = activeTrigger({ event: 'logUpdated' });
+			const log = addLog({
+				Username: 'ellie.w',
+				AllocatedTo: 'Priya',
+				Status: 'Require Recontact',
+				Notes: 'Call back',
+				LastContacted: '2026-11-20 09:00:00',
+				DateRequiredFollowUp: '2026-11-30 00:00:00',
+			});
+			await expectBaseline(trigger);
+			later(MINUTE);
+			suite.sandbox.store.changeLog(log.LogID, change);
+			later(MINUTE);
+			const outcome = await trigger.poll();
+			expect(outcome.error).toBeUndefined();
+			expect(
+				(outcome.emitted ?? []).map((item) => [
+					item.json.event,
+					item.json.LogID,
+					item.json.changedFields,
+					item.json.previous,
+				]),
+			).toEqual([['logUpdated', log.LogID, changedFields, previous]]);
+			later(MINUTE);
+			expect(await pollEvents(trigger)).toEqual([]);
+		},
+	);
 
 	test('Follow-Up Due fires when the due date comes (the customer untouched), once, and again when the date is moved and comes again', async () => {
 		const trigger = activeTrigger({ event: 'followUpDue' });
 		const tomorrow = new Date(START + DAY).toISOString().slice(0, 10);
-		const log = addLog({ Username: 'tom_k', Status: 'Require Recontact', DateRequiredFollowUp: `${tomorrow} 00:00:00` });
+		const log = addLog({
+			Username: 'tom_k',
+			Status: 'Require Recontact',
+			DateRequiredFollowUp: `${tomorrow} 00:00:00`,
+		});
 		await expectBaseline(trigger);
 		later(20 * MINUTE); // past the update read's overlap: from here on tom_k is not an updated customer
 		expect(await pollEvents(trigger)).toEqual([]);
@@ -165,12 +232,19 @@ describe('Neto Customer Log Trigger: baseline and events', () => {
 	});
 
 	describe('Follow-Up Due remembers that it fired when the log is read again', () => {
-		const chosenTomK = { scope: 'chosen', customers: { customer: [{ username: { __rl: true, mode: 'username', value: 'tom_k' } }] } };
+		const chosenTomK = {
+			scope: 'chosen',
+			customers: { customer: [{ username: { __rl: true, mode: 'username', value: 'tom_k' } }] },
+		};
 
 		/** A log of tom_k due tomorrow, the baseline, the poll when it comes due: fired once. */
 		async function fireOnce(trigger: ActiveTrigger) {
 			const tomorrow = new Date(START + DAY).toISOString().slice(0, 10);
-			const log = addLog({ Username: 'tom_k', Status: 'Require Recontact', DateRequiredFollowUp: `${tomorrow} 00:00:00` });
+			const log = addLog({
+				Username: 'tom_k',
+				Status: 'Require Recontact',
+				DateRequiredFollowUp: `${tomorrow} 00:00:00`,
+			});
 			await expectBaseline(trigger);
 			setClock(Date.parse(`${tomorrow}T00:00:30Z`));
 			expect(await pollEvents(trigger)).toEqual([['followUpDue', log.LogID]]);
@@ -206,7 +280,8 @@ describe('Neto Customer Log Trigger: baseline and events', () => {
 			await fireOnce(trigger);
 			later(61 * MINUTE);
 			expect(await pollEvents(trigger)).toEqual([]);
-			const state = (trigger.staticData['node:Neto Trigger'] as IDataObject).customerLogTrigger as IDataObject;
+			const state = (trigger.staticData['node:Neto Trigger'] as IDataObject)
+				.customerLogTrigger as IDataObject;
 			expect(state.walkedAt).toBe(clock.now()); // this poll was the full check
 		});
 	});
@@ -217,13 +292,20 @@ describe('Neto Customer Log Trigger: baseline and events', () => {
 		later(MINUTE);
 		const today = new Date(clock.now()).toISOString().slice(0, 10);
 		addLog({ Username: 'jsmith', Status: 'Completed', DateRequiredFollowUp: `${today} 00:00:00` });
-		const open = addLog({ Username: 'jsmith', Status: 'Recontacting', DateRequiredFollowUp: `${today} 00:00:00` });
+		const open = addLog({
+			Username: 'jsmith',
+			Status: 'Recontacting',
+			DateRequiredFollowUp: `${today} 00:00:00`,
+		});
 		later(MINUTE);
 		expect(await pollEvents(trigger)).toEqual([['followUpDue', open.LogID]]);
 	});
 
 	test('filters on Status and Allocated To decide which events are emitted', async () => {
-		const trigger = activeTrigger({ event: 'newLog', filters: { status: ['Require Recontact'], allocatedTo: 'sam, Priya ' } });
+		const trigger = activeTrigger({
+			event: 'newLog',
+			filters: { status: ['Require Recontact'], allocatedTo: 'sam, Priya ' },
+		});
 		await expectBaseline(trigger);
 		later(MINUTE);
 		const kept = [
@@ -261,7 +343,12 @@ describe('Neto Customer Log Trigger: what a poll reads', () => {
 		const trigger = activeTrigger({
 			event: 'newLog',
 			scope: 'chosen',
-			customers: { customer: [{ username: { __rl: true, mode: 'list', value: 'jsmith' } }, { username: { __rl: true, mode: 'username', value: 'tom_k, ellie.w' } }] },
+			customers: {
+				customer: [
+					{ username: { __rl: true, mode: 'list', value: 'jsmith' } },
+					{ username: { __rl: true, mode: 'username', value: 'tom_k, ellie.w' } },
+				],
+			},
 		});
 		await expectBaseline(trigger);
 		later(MINUTE);
@@ -290,14 +377,22 @@ describe('Neto Customer Log Trigger: what a poll reads', () => {
 		const first = await runListSearch('searchCustomers', { credentials: suite.credentials() });
 		expect(first.results).toHaveLength(100);
 		expect(first.paginationToken).toEqual(expect.any(String));
-		const second = await runListSearch('searchCustomers', { credentials: suite.credentials(), paginationToken: first.paginationToken });
+		const second = await runListSearch('searchCustomers', {
+			credentials: suite.credentials(),
+			paginationToken: first.paginationToken,
+		});
 		expect(second.results).toHaveLength(50);
 		expect(second.paginationToken).toBeUndefined();
 	});
 
 	test('Fetch Test Event returns the newest few matching logs, through the engine in manual mode, and records no state', async () => {
-		const added = [1, 2, 3, 4].map((n) => addLog({ Username: 'tom_k', Status: 'Recontacting', AllocatedTo: 'Sam', Notes: `log ${n}` }));
-		const result = await fetchTestEvent({ event: 'logUpdated', filters: { allocatedTo: 'Sam' } }, suite.credentials());
+		const added = [1, 2, 3, 4].map((n) =>
+			addLog({ Username: 'tom_k', Status: 'Recontacting', AllocatedTo: 'Sam', Notes: `log ${n}` }),
+		);
+		const result = await fetchTestEvent(
+			{ event: 'logUpdated', filters: { allocatedTo: 'Sam' } },
+			suite.credentials(),
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.json.map((json) => [json.LogID, json.event, json.changedFields])).toEqual(
 			[added[3], added[2], added[1]].map((log) => [log.LogID, 'logUpdated', []]),
@@ -307,10 +402,22 @@ describe('Neto Customer Log Trigger: what a poll reads', () => {
 
 	test('Fetch Test Event for Follow-Up Due returns only the logs due now, most recently due first: not upcoming or Completed ones', async () => {
 		// The clock is 2026-11-23 12:00 UTC; seeded logs 1000 (due 2026-01-17) and 1002 (2026-03-10) are overdue.
-		const today = addLog({ Username: 'tom_k', Status: 'Recontacting', DateRequiredFollowUp: '2026-11-23 00:00:00' });
-		addLog({ Username: 'tom_k', Status: 'Recontacting', DateRequiredFollowUp: '2026-11-24 00:00:00' });
+		const today = addLog({
+			Username: 'tom_k',
+			Status: 'Recontacting',
+			DateRequiredFollowUp: '2026-11-23 00:00:00',
+		});
+		addLog({
+			Username: 'tom_k',
+			Status: 'Recontacting',
+			DateRequiredFollowUp: '2026-11-24 00:00:00',
+		});
 		addLog({ Username: 'tom_k', Status: 'Completed', DateRequiredFollowUp: '2026-11-22 00:00:00' });
-		addLog({ Username: 'tom_k', Status: 'Recontacting', DateRequiredFollowUp: '0000-00-00 00:00:00' });
+		addLog({
+			Username: 'tom_k',
+			Status: 'Recontacting',
+			DateRequiredFollowUp: '0000-00-00 00:00:00',
+		});
 		const result = await fetchTestEvent({ event: 'followUpDue' }, suite.credentials());
 		expect(result.error).toBeUndefined();
 		expect(result.json.map((json) => [json.LogID, json.event, json.DateRequiredFollowUp])).toEqual([
@@ -323,8 +430,16 @@ describe('Neto Customer Log Trigger: what a poll reads', () => {
 
 	test('Fetch Test Event for Follow-Up Due with no log due now says so and names the next one to come due', async () => {
 		suite.sandbox.store.logs.clear();
-		addLog({ Username: 'tom_k', Status: 'Recontacting', DateRequiredFollowUp: '2026-12-07 00:00:00' });
-		const next = addLog({ Username: 'ellie.w', Status: 'Require Recontact', DateRequiredFollowUp: '2026-11-25 00:00:00' });
+		addLog({
+			Username: 'tom_k',
+			Status: 'Recontacting',
+			DateRequiredFollowUp: '2026-12-07 00:00:00',
+		});
+		const next = addLog({
+			Username: 'ellie.w',
+			Status: 'Require Recontact',
+			DateRequiredFollowUp: '2026-11-25 00:00:00',
+		});
 		addLog({ Username: 'tom_k', Status: 'Completed', DateRequiredFollowUp: '2026-11-24 00:00:00' });
 		const result = await fetchTestEvent({ event: 'followUpDue' }, suite.credentials());
 		expect(result.json).toEqual([]);
@@ -332,9 +447,14 @@ describe('Neto Customer Log Trigger: what a poll reads', () => {
 		expect(result.error?.description).toBe(
 			`The next one comes due on 2026-11-25 (Log ID ${next.LogID}, customer ellie.w). Fetch Test Event returns only logs that are due now, as the trigger reports them.`,
 		);
-		const none = await fetchTestEvent({ event: 'followUpDue', filters: { allocatedTo: 'Nobody' } }, suite.credentials());
+		const none = await fetchTestEvent(
+			{ event: 'followUpDue', filters: { allocatedTo: 'Nobody' } },
+			suite.credentials(),
+		);
 		expect(none.error?.message).toBe('No customer log in scope is due now');
-		expect(none.error?.description).toBe('No open log in scope that passes the filters has a Follow-Up Required By date.');
+		expect(none.error?.description).toBe(
+			'No open log in scope that passes the filters has a Follow-Up Required By date.',
+		);
 	});
 });
 
@@ -345,7 +465,10 @@ describe('Neto Customer Log Trigger: exactly once', () => {
 		await expectBaseline(trigger);
 		const baseline = trigger.staticData;
 		later(MINUTE);
-		const logs = [addLog({ Username: 'jsmith', Notes: 'page one' }), addLog({ Username: 'customer0140', Notes: 'page two' })];
+		const logs = [
+			addLog({ Username: 'jsmith', Notes: 'page one' }),
+			addLog({ Username: 'customer0140', Notes: 'page two' }),
+		];
 		later(MINUTE);
 		suite.sandbox.injectFaults([{ kind: 'status', status: 403, action: 'GetCustomer', skip: 1 }]);
 		const failed = await trigger.poll();
@@ -363,11 +486,19 @@ describe('Neto Customer Log Trigger: exactly once', () => {
 		const midnight = Date.UTC(2026, 10, 24);
 		setClock(midnight - 30 * MINUTE);
 		const trigger = activeTrigger({ event: 'followUpDue' });
-		const dueDuringOutage = addLog({ Username: 'tom_k', Status: 'Require Recontact', DateRequiredFollowUp: netoTime(midnight) });
+		const dueDuringOutage = addLog({
+			Username: 'tom_k',
+			Status: 'Require Recontact',
+			DateRequiredFollowUp: netoTime(midnight),
+		});
 		await expectBaseline(trigger);
 		// A maintenance page instead of the API, at every request of the hour.
 		suite.sandbox.injectFaults([{ kind: 'html', times: 1000 }]);
-		const added = addLog({ Username: 'ellie.w', Status: 'Require Recontact', DateRequiredFollowUp: netoTime(midnight - DAY) });
+		const added = addLog({
+			Username: 'ellie.w',
+			Status: 'Require Recontact',
+			DateRequiredFollowUp: netoTime(midnight - DAY),
+		});
 		for (let minute = 1; minute <= 60; minute += 15) {
 			setClock(midnight - 30 * MINUTE + minute * MINUTE);
 			const outcome = await trigger.poll();
@@ -376,7 +507,12 @@ describe('Neto Customer Log Trigger: exactly once', () => {
 		}
 		suite.sandbox.clearFaults();
 		setClock(midnight + 31 * MINUTE);
-		expect((await pollEvents(trigger)).sort()).toEqual([['followUpDue', dueDuringOutage.LogID], ['followUpDue', added.LogID]].sort());
+		expect((await pollEvents(trigger)).sort()).toEqual(
+			[
+				['followUpDue', dueDuringOutage.LogID],
+				['followUpDue', added.LogID],
+			].sort(),
+		);
 		later(MINUTE);
 		expect(await pollEvents(trigger)).toEqual([]);
 	}, 120_000);
@@ -407,7 +543,9 @@ describe('Neto Customer Log Trigger: exactly once', () => {
 		later(MINUTE);
 		const outcomes = await Promise.all([trigger.poll(), trigger.poll()]);
 		expect(outcomes.map((outcome) => outcome.error)).toEqual([undefined, undefined]);
-		expect(outcomes.flatMap((outcome) => outcome.emitted ?? []).map((item) => item.json.LogID)).toEqual([log.LogID]);
+		expect(
+			outcomes.flatMap((outcome) => outcome.emitted ?? []).map((item) => item.json.LogID),
+		).toEqual([log.LogID]);
 	});
 });
 
@@ -435,7 +573,12 @@ describe('Neto Customer Log Trigger: state size', () => {
 		const trigger = activeTrigger({ event: 'logUpdated' });
 		expect(await trigger.poll()).toEqual({ emitted: null });
 		const bytes = new TextEncoder().encode(trigger.saved).length;
-		expect(Object.keys(((trigger.staticData['node:Neto Trigger'] as IDataObject).customerLogTrigger as IDataObject).logs as IDataObject)).toHaveLength(10_000);
+		expect(
+			Object.keys(
+				((trigger.staticData['node:Neto Trigger'] as IDataObject).customerLogTrigger as IDataObject)
+					.logs as IDataObject,
+			),
+		).toHaveLength(10_000);
 		expect(bytes).toBeLessThan(1_000_000);
 	}, 120_000);
 });
@@ -443,16 +586,32 @@ describe('Neto Customer Log Trigger: state size', () => {
 describe('Neto Customer Log Trigger: item shape and versions', () => {
 	/** Get Many's item for one log (node version 2, Simplify on by default), for comparison. */
 	async function getManyItem(username: string, logId: unknown): Promise<IDataObject> {
-		const result = await runCustomerLog({ parameters: { operation: 'getAll', username, returnAll: true }, credentials: suite.credentials(), typeVersion: 2 });
+		const result = await runCustomerLog({
+			parameters: { operation: 'getAll', username, returnAll: true },
+			credentials: suite.credentials(),
+			typeVersion: 2,
+		});
 		expect(result.error).toBeUndefined();
 		return result.json.find((json) => json.LogID === logId) as IDataObject;
 	}
 
 	async function newLogItem(parameters: IDataObject, typeVersion: number): Promise<IDataObject> {
-		const trigger = new ActiveTrigger({ event: 'newLog', ...parameters }, suite.credentials(), {}, { typeVersion });
+		const trigger = new ActiveTrigger(
+			{ event: 'newLog', ...parameters },
+			suite.credentials(),
+			{},
+			{ typeVersion },
+		);
 		await expectBaseline(trigger);
 		later(MINUTE);
-		const log = addLog({ Username: 'tom_k', AllocatedTo: 'Sam', Status: 'Require Recontact', Notes: 'Call back', LastContacted: netoTime(clock.now()), DateRequiredFollowUp: '2026-11-30 00:00:00' });
+		const log = addLog({
+			Username: 'tom_k',
+			AllocatedTo: 'Sam',
+			Status: 'Require Recontact',
+			Notes: 'Call back',
+			LastContacted: netoTime(clock.now()),
+			DateRequiredFollowUp: '2026-11-30 00:00:00',
+		});
 		later(MINUTE);
 		const outcome = await trigger.poll();
 		expect(outcome.error).toBeUndefined();
@@ -464,7 +623,16 @@ describe('Neto Customer Log Trigger: item shape and versions', () => {
 		const { addedLogId, event, ...log } = await newLogItem({}, 2);
 		expect(event).toBe('newLog');
 		expect(log).toEqual(await getManyItem('tom_k', addedLogId));
-		expect(Object.keys(log)).toEqual(['LogID', 'AllocatedTo', 'Username', 'LastContacted', 'DateRequiredFollowUp', 'Status', 'Notes', 'iso']);
+		expect(Object.keys(log)).toEqual([
+			'LogID',
+			'AllocatedTo',
+			'Username',
+			'LastContacted',
+			'DateRequiredFollowUp',
+			'Status',
+			'Notes',
+			'iso',
+		]);
 	});
 
 	test("version 2 with Simplify off gives the store's whole log, as version 1 (a saved workflow) still does", async () => {
@@ -472,38 +640,97 @@ describe('Neto Customer Log Trigger: item shape and versions', () => {
 		const v1 = await newLogItem({}, 1);
 		for (const item of [off, v1]) {
 			expect(Object.keys(item)).toEqual([
-				'Username', 'LogID', 'Customer', 'AllocatedTo', 'Status', 'DateRequiredFollowUp', 'LastContacted', 'LastContactedLocal', 'LastContactedUTC', 'Notes', 'iso', 'event', 'addedLogId',
+				'Username',
+				'LogID',
+				'Customer',
+				'AllocatedTo',
+				'Status',
+				'DateRequiredFollowUp',
+				'LastContacted',
+				'LastContactedLocal',
+				'LastContactedUTC',
+				'Notes',
+				'iso',
+				'event',
+				'addedLogId',
 			]);
 		}
 	});
 
 	test('Log Updated and Fetch Test Event on version 2 give simplified items too, with changedFields and previous', async () => {
-		const trigger = new ActiveTrigger({ event: 'logUpdated' }, suite.credentials(), {}, { typeVersion: 2 });
+		const trigger = new ActiveTrigger(
+			{ event: 'logUpdated' },
+			suite.credentials(),
+			{},
+			{ typeVersion: 2 },
+		);
 		await expectBaseline(trigger);
 		later(MINUTE);
 		suite.sandbox.store.changeLog(1000, { Status: 'Completed' });
 		later(MINUTE);
 		const outcome = await trigger.poll();
-		const { event, changedFields, previous, ...log } = (outcome.emitted as INodeExecutionData[])[0].json;
-		expect([event, changedFields, previous]).toEqual(['logUpdated', ['Status'], { Status: 'Require Recontact' }]);
+		const { event, changedFields, previous, ...log } = (outcome.emitted as INodeExecutionData[])[0]
+			.json;
+		expect([event, changedFields, previous]).toEqual([
+			'logUpdated',
+			['Status'],
+			{ Status: 'Require Recontact' },
+		]);
 		expect(log).toEqual(await getManyItem('jsmith', 1000));
 		const sample = await fetchTestEvent({ event: 'followUpDue' }, suite.credentials(), 2); // 1002: 1000 is now Completed
 		expect(sample.json.map((json) => Object.keys(json))).toEqual(
-			[1002].map(() => ['LogID', 'AllocatedTo', 'Username', 'LastContacted', 'DateRequiredFollowUp', 'Status', 'Notes', 'iso', 'event']),
+			[1002].map(() => [
+				'LogID',
+				'AllocatedTo',
+				'Username',
+				'LastContacted',
+				'DateRequiredFollowUp',
+				'Status',
+				'Notes',
+				'iso',
+				'event',
+			]),
 		);
 	});
 });
 
 describe('Neto Customer Log Trigger: names on the canvas', () => {
 	const description = new NetoCustomerLogTrigger().description;
-	const events = description.properties.find((property) => property.name === 'event')?.options as INodePropertyOptions[];
+	const events = description.properties.find((property) => property.name === 'event')
+		?.options as INodePropertyOptions[];
 
-	test.each(events.map((option) => [option.value, option.name]))('the subtitle of event %s is its name on screen, "%s"', (value, name) => {
-		const node: INode = { id: 't', name: 'Trigger', type: TRIGGER_TYPE, typeVersion: 2, position: [0, 0], parameters: { event: value } };
-		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: { getByName: () => new NetoCustomerLogTrigger(), getByNameAndVersion: () => new NetoCustomerLogTrigger(), getKnownTypes: () => ({}) } });
-		// As n8n's editor computes a node's subtitle (NodeHelpers.getNodeSubtitle).
-		expect(workflow.expression.getSimpleParameterValue(node, description.subtitle as string, 'internal', {})).toBe(name);
-	});
+	test.each(events.map((option) => [option.value, option.name]))(
+		'the subtitle of event %s is its name on screen, "%s"',
+		(value, name) => {
+			const node: INode = {
+				id: 't',
+				name: 'Trigger',
+				type: TRIGGER_TYPE,
+				typeVersion: 2,
+				position: [0, 0],
+				parameters: { event: value },
+			};
+			const workflow = new Workflow({
+				nodes: [node],
+				connections: {},
+				active: false,
+				nodeTypes: {
+					getByName: () => new NetoCustomerLogTrigger(),
+					getByNameAndVersion: () => new NetoCustomerLogTrigger(),
+					getKnownTypes: () => ({}),
+				},
+			});
+			// As n8n's editor computes a node's subtitle (NodeHelpers.getNodeSubtitle).
+			expect(
+				workflow.expression.getSimpleParameterValue(
+					node,
+					description.subtitle as string,
+					'internal',
+					{},
+				),
+			).toBe(name);
+		},
+	);
 
 	test("the node creator lists each event by its name on screen (n8n takes an option's action, else makes 'On follow up due')", () => {
 		expect(events.map((option) => option.action)).toEqual(events.map((option) => option.name));
@@ -511,9 +738,18 @@ describe('Neto Customer Log Trigger: names on the canvas', () => {
 });
 
 describe("Neto Customer Log Trigger: under n8n's durable poll cursors (the durable scheduler)", () => {
-	const durableTrigger = (parameters: IDataObject) => new ActiveTrigger(parameters, suite.credentials(), {}, { typeVersion: 2, durableCursors: true });
+	const durableTrigger = (parameters: IDataObject) =>
+		new ActiveTrigger(
+			parameters,
+			suite.credentials(),
+			{},
+			{ typeVersion: 2, durableCursors: true },
+		);
 	const committedLogs = (trigger: ActiveTrigger) =>
-		Object.keys((((JSON.parse(trigger.cursor) as IDataObject).customerLogTrigger as IDataObject | undefined)?.logs as IDataObject | undefined) ?? {});
+		Object.keys(
+			(((JSON.parse(trigger.cursor) as IDataObject).customerLogTrigger as IDataObject | undefined)
+				?.logs as IDataObject | undefined) ?? {},
+		);
 
 	test('the poll at activation keeps nothing, the first scheduled poll is the baseline; then each event once, through a restart', async () => {
 		const trigger = durableTrigger({ event: 'newLog' });
@@ -537,9 +773,17 @@ describe("Neto Customer Log Trigger: under n8n's durable poll cursors (the durab
 	});
 
 	test('Follow-Up Due fires once per due date when the state is a staged copy committed per poll', async () => {
-		const trigger = durableTrigger({ event: 'followUpDue', scope: 'chosen', customers: { customer: [{ username: { __rl: true, mode: 'username', value: 'tom_k' } }] } });
+		const trigger = durableTrigger({
+			event: 'followUpDue',
+			scope: 'chosen',
+			customers: { customer: [{ username: { __rl: true, mode: 'username', value: 'tom_k' } }] },
+		});
 		const tomorrow = new Date(START + DAY).toISOString().slice(0, 10);
-		const log = addLog({ Username: 'tom_k', Status: 'Require Recontact', DateRequiredFollowUp: `${tomorrow} 00:00:00` });
+		const log = addLog({
+			Username: 'tom_k',
+			Status: 'Require Recontact',
+			DateRequiredFollowUp: `${tomorrow} 00:00:00`,
+		});
 		await trigger.poll();
 		later(MINUTE);
 		await expectBaseline(trigger);

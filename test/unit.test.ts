@@ -1,9 +1,9 @@
 /** Unit tests for the pure parts: the response reader, the XML encoder and the rate limiter. */
-import type { Clock } from '../nodes/CustomerLog/transport/rateLimiter';
-import { AccountLimiter, AccountLimiters } from '../nodes/CustomerLog/transport/rateLimiter';
-import { encodeRequest, parseNetoResponse } from '../nodes/CustomerLog/transport/wire';
-import { findCharacterNotInXml } from '../nodes/CustomerLog/log/validation';
-import { networkFailureInWords } from '../nodes/CustomerLog/transport';
+import type { Clock } from '../nodes/Neto/transport/rateLimiter';
+import { AccountLimiter, AccountLimiters } from '../nodes/Neto/transport/rateLimiter';
+import { encodeRequest, parseNetoResponse } from '../nodes/Neto/transport/wire';
+import { findCharacterNotInXml } from '../nodes/Neto/log/validation';
+import { networkFailureInWords } from '../nodes/Neto/transport';
 
 describe('parseNetoResponse', () => {
 	const NORMAL = {
@@ -14,11 +14,23 @@ describe('parseNetoResponse', () => {
 	};
 
 	test.each([
-		['JSON with lists', { Ack: 'Success', CustomerLog: [{ LogID: '12' }], Messages: { Error: [], Warning: [] } }],
+		[
+			'JSON with lists',
+			{ Ack: 'Success', CustomerLog: [{ LogID: '12' }], Messages: { Error: [], Warning: [] } },
+		],
 		['JSON with a bare object and no Messages', { Ack: 'Success', CustomerLog: { LogID: '12' } }],
-		['JSON text with empty lists as ""', '{"Ack":"Success","CustomerLog":{"LogID":12},"Messages":{"Error":"","Warning":""}}'],
-		['XML', '<?xml version="1.0" encoding="utf-8"?><AddCustomerLog><Ack>Success</Ack><CustomerLog><LogID>12</LogID></CustomerLog></AddCustomerLog>'],
-		['indented XML', '<AddCustomerLog>\n  <Ack>Success</Ack>\n  <CustomerLog>\n    <LogID> 12 </LogID>\n  </CustomerLog>\n  <Messages/>\n</AddCustomerLog>\n'],
+		[
+			'JSON text with empty lists as ""',
+			'{"Ack":"Success","CustomerLog":{"LogID":12},"Messages":{"Error":"","Warning":""}}',
+		],
+		[
+			'XML',
+			'<?xml version="1.0" encoding="utf-8"?><AddCustomerLog><Ack>Success</Ack><CustomerLog><LogID>12</LogID></CustomerLog></AddCustomerLog>',
+		],
+		[
+			'indented XML',
+			'<AddCustomerLog>\n  <Ack>Success</Ack>\n  <CustomerLog>\n    <LogID> 12 </LogID>\n  </CustomerLog>\n  <Messages/>\n</AddCustomerLog>\n',
+		],
 	])('%s reads as the same shape', (_label, body) => {
 		expect(parseNetoResponse(body)).toMatchObject({ ok: true, value: NORMAL });
 	});
@@ -30,15 +42,38 @@ describe('parseNetoResponse', () => {
 		expect(answer.ok).toBe(true);
 		if (!answer.ok) return;
 		expect(answer.value.Customer).toEqual([
-			{ ID: '00123', Active: 'true', Notes: '', Blank: '', CustomerLogs: { CustomerLog: [{ LogID: 7, Notes: '  a & b\n' }] } },
+			{
+				ID: '00123',
+				Active: 'true',
+				Notes: '',
+				Blank: '',
+				CustomerLogs: { CustomerLog: [{ LogID: 7, Notes: '  a & b\n' }] },
+			},
 		]);
-		const json = parseNetoResponse({ Ack: 'Success', Customer: { ID: 123, Active: true, CustomerLogs: { CustomerLog: '' } } });
-		expect(json).toMatchObject({ ok: true, value: { Customer: [{ ID: '123', Active: 'true', CustomerLogs: { CustomerLog: [] } }] } });
+		const json = parseNetoResponse({
+			Ack: 'Success',
+			Customer: { ID: 123, Active: true, CustomerLogs: { CustomerLog: '' } },
+		});
+		expect(json).toMatchObject({
+			ok: true,
+			value: { Customer: [{ ID: '123', Active: 'true', CustomerLogs: { CustomerLog: [] } }] },
+		});
 	});
 
-	test('messages always come as Neto\'s shape, in arrays', () => {
-		const answer = parseNetoResponse({ Ack: 'Error', Messages: { Error: { Message: 'Bad', SeverityCode: 'Error', Description: 'Very' } } });
-		expect(answer).toMatchObject({ ok: true, value: { Messages: { Error: [{ Message: 'Bad', SeverityCode: 'Error', Description: 'Very' }], Warning: [] } } });
+	test("messages always come as Neto's shape, in arrays", () => {
+		const answer = parseNetoResponse({
+			Ack: 'Error',
+			Messages: { Error: { Message: 'Bad', SeverityCode: 'Error', Description: 'Very' } },
+		});
+		expect(answer).toMatchObject({
+			ok: true,
+			value: {
+				Messages: {
+					Error: [{ Message: 'Bad', SeverityCode: 'Error', Description: 'Very' }],
+					Warning: [],
+				},
+			},
+		});
 	});
 
 	test.each([
@@ -48,18 +83,27 @@ describe('parseNetoResponse', () => {
 		['JSON of something else', '{"error": "nope"}', 'none of the parts of a Neto API answer'],
 		['an empty body', '   ', 'empty answer'],
 	])('%s is not a Neto answer', (_label, body, reason) => {
-		expect(parseNetoResponse(body)).toEqual({ ok: false, failure: { reason: expect.stringContaining(reason), excerpt: expect.any(String) } });
+		expect(parseNetoResponse(body)).toEqual({
+			ok: false,
+			failure: { reason: expect.stringContaining(reason), excerpt: expect.any(String) },
+		});
 	});
 });
 
 describe('XML encoding', () => {
-	test('field values cannot change the document\'s structure', () => {
+	test("field values cannot change the document's structure", () => {
 		const nasty = ` <a>&amp;"'</Notes><Notes>x]]>\r\n `;
-		const { body } = encodeRequest('AddCustomerLog', { CustomerLogs: { CustomerLog: [{ Notes: nasty }] } }, 'xml');
+		const { body } = encodeRequest(
+			'AddCustomerLog',
+			{ CustomerLogs: { CustomerLog: [{ Notes: nasty }] } },
+			'xml',
+		);
 		expect(body).toBe(
 			'<?xml version="1.0" encoding="utf-8"?><AddCustomerLog><CustomerLogs><CustomerLog><Notes> &lt;a&gt;&amp;amp;&quot;&apos;&lt;/Notes&gt;&lt;Notes&gt;x]]&gt;&#13;\n </Notes></CustomerLog></CustomerLogs></AddCustomerLog>',
 		);
-		const answer = parseNetoResponse(body.replace('AddCustomerLog>', 'AddCustomerLog><Ack>Success</Ack>'));
+		const answer = parseNetoResponse(
+			body.replace('AddCustomerLog>', 'AddCustomerLog><Ack>Success</Ack>'),
+		);
 		expect(answer).toMatchObject({ ok: true, value: { CustomerLog: [] } });
 	});
 
@@ -104,7 +148,12 @@ describe('AccountLimiter (virtual clock)', () => {
 	const WINDOW = 1000;
 
 	/** Starts `count` requests one after another, each answered at once; returns their start times. */
-	async function startTimes(limiter: AccountLimiter, clock: FakeClock, count: number, limit: number) {
+	async function startTimes(
+		limiter: AccountLimiter,
+		clock: FakeClock,
+		count: number,
+		limit: number,
+	) {
 		const starts: number[] = [];
 		const run = (async () => {
 			for (let n = 0; n < count; n++) {
@@ -119,7 +168,12 @@ describe('AccountLimiter (virtual clock)', () => {
 	}
 
 	/** Starts `sent + refused` requests at once (limit 10): `sent` are answered, then the others refused. */
-	async function refusedAfter(limiter: AccountLimiter, sent: number, retryAfterMs?: number, refused = 1) {
+	async function refusedAfter(
+		limiter: AccountLimiter,
+		sent: number,
+		retryAfterMs?: number,
+		refused = 1,
+	) {
 		const permits = [];
 		for (let n = 0; n < sent + refused; n++) permits.push(await limiter.acquire(10));
 		for (const permit of permits.slice(0, sent)) permit.done();
@@ -141,7 +195,7 @@ describe('AccountLimiter (virtual clock)', () => {
 		expect(await startTimes(limiter, clock, 1, 1)).toEqual([1400]);
 	});
 
-	test('with different limits, the lowest among the window\'s requests and the new one applies', async () => {
+	test("with different limits, the lowest among the window's requests and the new one applies", async () => {
 		const clock = new FakeClock();
 		const limiter = new AccountLimiter(WINDOW, clock);
 		(await limiter.acquire(2)).done();
@@ -207,12 +261,42 @@ describe('AccountLimiter (virtual clock)', () => {
 
 describe('networkFailureInWords', () => {
 	test.each([
-		['an axios time limit', Object.assign(new Error('timeout of 5000ms exceeded'), { code: 'ECONNABORTED' }), 'the store did not answer in time'],
-		["fetch's time limit", Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), 'the store did not answer in time'],
-		['a connect timeout', Object.assign(new Error('connect ETIMEDOUT 10.0.0.1:443'), { code: 'ETIMEDOUT' }), 'the connection timed out'],
-		['an expired certificate, as a cause', Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }) }), "the store's TLS certificate has expired"],
-		['a certificate for another host', Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }), "the store's TLS certificate is for another host name"],
-		['a name not found', Object.assign(new Error('getaddrinfo ENOTFOUND x.invalid'), { code: 'ENOTFOUND' }), "the host name was not found (check the Store URL's domain)"],
+		[
+			'an axios time limit',
+			Object.assign(new Error('timeout of 5000ms exceeded'), { code: 'ECONNABORTED' }),
+			'the store did not answer in time',
+		],
+		[
+			"fetch's time limit",
+			Object.assign(new Error('The operation was aborted due to timeout'), {
+				name: 'TimeoutError',
+			}),
+			'the store did not answer in time',
+		],
+		[
+			'a connect timeout',
+			Object.assign(new Error('connect ETIMEDOUT 10.0.0.1:443'), { code: 'ETIMEDOUT' }),
+			'the connection timed out',
+		],
+		[
+			'an expired certificate, as a cause',
+			Object.assign(new TypeError('fetch failed'), {
+				cause: Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }),
+			}),
+			"the store's TLS certificate has expired",
+		],
+		[
+			'a certificate for another host',
+			Object.assign(new Error("Hostname/IP does not match certificate's altnames"), {
+				code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+			}),
+			"the store's TLS certificate is for another host name",
+		],
+		[
+			'a name not found',
+			Object.assign(new Error('getaddrinfo ENOTFOUND x.invalid'), { code: 'ENOTFOUND' }),
+			"the host name was not found (check the Store URL's domain)",
+		],
 	])('%s', (_label, error, words) => {
 		expect(networkFailureInWords(error)).toBe(words);
 	});

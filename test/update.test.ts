@@ -8,7 +8,11 @@ describe.each(WIRE_FORMATS)('Update (%s)', (format) => {
 		const result = await neto.run({
 			operation: 'update',
 			logId: '1000',
-			updateFields: { status: 'Completed', notes: 'Quote accepted', lastContacted: '2026-06-01T08:00:00Z' },
+			updateFields: {
+				status: 'Completed',
+				notes: 'Quote accepted',
+				lastContacted: '2026-06-01T08:00:00Z',
+			},
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.json).toEqual([
@@ -59,10 +63,24 @@ describe.each(WIRE_FORMATS)('Update (%s)', (format) => {
 	});
 
 	test('a field added with an empty value clears it', async () => {
-		const result = await neto.run({ operation: 'update', logId: '1000', updateFields: { notes: '', dateRequiredFollowUp: '', allocatedTo: '' } });
+		const result = await neto.run({
+			operation: 'update',
+			logId: '1000',
+			updateFields: { notes: '', dateRequiredFollowUp: '', allocatedTo: '' },
+		});
 		expect(result.error).toBeUndefined();
-		expect(result.json[0]).toMatchObject({ LogID: 1000, Notes: '', DateRequiredFollowUp: '', AllocatedTo: '' });
-		expect(neto.sandbox.store.logs.get(1000)).toMatchObject({ Notes: '', DateRequiredFollowUp: '', AllocatedTo: '', Status: 'Require Recontact' });
+		expect(result.json[0]).toMatchObject({
+			LogID: 1000,
+			Notes: '',
+			DateRequiredFollowUp: '',
+			AllocatedTo: '',
+		});
+		expect(neto.sandbox.store.logs.get(1000)).toMatchObject({
+			Notes: '',
+			DateRequiredFollowUp: '',
+			AllocatedTo: '',
+			Status: 'Require Recontact',
+		});
 	});
 
 	test('an update with no fields is refused before sending, saying so', async () => {
@@ -88,29 +106,45 @@ describe.each(WIRE_FORMATS)('Update (%s)', (format) => {
 	});
 
 	test('an empty Log ID typed in the node is refused by n8n itself before the run', async () => {
-		await expect(neto.run({ operation: 'update', logId: '', updateFields: { notes: 'x' } })).rejects.toThrow(
-			'Parameter "Log ID" is required',
-		);
+		await expect(
+			neto.run({ operation: 'update', logId: '', updateFields: { notes: 'x' } }),
+		).rejects.toThrow('Parameter "Log ID" is required');
 		expect(neto.sandbox.requests).toHaveLength(0);
 	});
 
 	test('a Log ID of exactly 10 digits is sent; the store answers that it does not exist', async () => {
-		const result = await neto.run({ operation: 'update', logId: '9999999999', updateFields: { notes: 'x' } }, [{}], { onError: 'continueRegularOutput' });
+		const result = await neto.run(
+			{ operation: 'update', logId: '9999999999', updateFields: { notes: 'x' } },
+			[{}],
+			{ onError: 'continueRegularOutput' },
+		);
 		expect(result.json[0]).toMatchObject({
-			error: { message: 'Item index 0: Customer log not found', description: 'There is no customer log with LogID 9999999999.', Ack: 'Error' },
+			error: {
+				message: 'Item index 0: Customer log not found',
+				description: 'There is no customer log with LogID 9999999999.',
+				Ack: 'Error',
+			},
 		});
 		expect(neto.requestsFor('UpdateCustomerLog')).toHaveLength(1);
 	});
 
 	test('Username is not an Update field and is never sent', async () => {
-		const result = await neto.run({ operation: 'update', logId: '1000', updateFields: { notes: 'n', username: 'tom_k' } });
+		const result = await neto.run({
+			operation: 'update',
+			logId: '1000',
+			updateFields: { notes: 'n', username: 'tom_k' },
+		});
 		expect(result.json[0]).not.toHaveProperty('Username');
 		expect(neto.sandbox.store.logs.get(1000)?.Username).toBe('jsmith');
 	});
 
 	test('Log IDs from items, each item its own outcome, paired', async () => {
 		const result = await neto.run(
-			{ operation: 'update', logId: '={{ $json.id }}', updateFields: { status: '={{ $json.status }}' } },
+			{
+				operation: 'update',
+				logId: '={{ $json.id }}',
+				updateFields: { status: '={{ $json.status }}' },
+			},
 			[
 				{ id: 1000, status: 'Completed' },
 				{ id: 1002, status: 'Recontacting' },

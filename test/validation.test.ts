@@ -1,8 +1,8 @@
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { NetoCustomerLog } from '../nodes/CustomerLog/NetoCustomerLog.node';
-import codex from '../nodes/CustomerLog/NetoCustomerLog.node.json';
+import { NetoCustomerLog } from '../nodes/Neto/NetoCustomerLog.node';
+import codex from '../nodes/Neto/NetoCustomerLog.node.json';
 
 import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
 
@@ -34,28 +34,34 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 		neto.sandbox.store.addCustomer({ Username: 'u'.repeat(25) });
 	});
 
-	test.each(LIMITS)('%s %s (%s): %i characters, at the limit, is sent', async (operation, param, wire, limit) => {
-		const value = (param === 'username' ? 'u' : 'é').repeat(limit);
-		const result = await neto.run(parametersFor(operation, param, value));
-		expect(result.error).toBeUndefined();
-		expect(result.json[0][wire]).toBe(value);
-		const logId = operation === 'add' ? (result.json[0].LogID as number) : 1000;
-		expect(neto.sandbox.store.logs.get(logId)?.[wire as 'Notes']).toBe(value);
-	});
+	test.each(LIMITS)(
+		'%s %s (%s): %i characters, at the limit, is sent',
+		async (operation, param, wire, limit) => {
+			const value = (param === 'username' ? 'u' : 'é').repeat(limit);
+			const result = await neto.run(parametersFor(operation, param, value));
+			expect(result.error).toBeUndefined();
+			expect(result.json[0][wire]).toBe(value);
+			const logId = operation === 'add' ? (result.json[0].LogID as number) : 1000;
+			expect(neto.sandbox.store.logs.get(logId)?.[wire as 'Notes']).toBe(value);
+		},
+	);
 
-	test.each(LIMITS)('%s %s (%s): one over the limit of %i is refused before sending', async (operation, param, wire, limit) => {
-		const value = 'a'.repeat(limit + 1);
-		const logsBefore = JSON.stringify([...neto.sandbox.store.logs.values()]);
-		const result = await neto.run(parametersFor(operation, param, value));
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toContain('Item index 0:');
-		expect(result.error?.message).toContain(`(${wire})`);
-		expect(result.error?.message).toContain(`is ${limit + 1} characters long`);
-		expect(result.error?.message).toContain(`at most ${limit}`);
-		expect(result.error?.message).toContain('Given: "aaaa');
-		expect(neto.sandbox.requests).toHaveLength(0);
-		expect(JSON.stringify([...neto.sandbox.store.logs.values()])).toBe(logsBefore);
-	});
+	test.each(LIMITS)(
+		'%s %s (%s): one over the limit of %i is refused before sending',
+		async (operation, param, wire, limit) => {
+			const value = 'a'.repeat(limit + 1);
+			const logsBefore = JSON.stringify([...neto.sandbox.store.logs.values()]);
+			const result = await neto.run(parametersFor(operation, param, value));
+			expect(result.error?.name).toBe('NodeOperationError');
+			expect(result.error?.message).toContain('Item index 0:');
+			expect(result.error?.message).toContain(`(${wire})`);
+			expect(result.error?.message).toContain(`is ${limit + 1} characters long`);
+			expect(result.error?.message).toContain(`at most ${limit}`);
+			expect(result.error?.message).toContain('Given: "aaaa');
+			expect(neto.sandbox.requests).toHaveLength(0);
+			expect(JSON.stringify([...neto.sandbox.store.logs.values()])).toBe(logsBefore);
+		},
+	);
 
 	test('a character counts as one, whatever its UTF-16 length', async () => {
 		const result = await neto.run(parametersFor('add', 'followUpType', '😀'.repeat(50)));
@@ -78,35 +84,54 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 		['0999-12-31T23:59:59Z', 'outside the years 1000 to 9999'],
 	])('the date %s is refused: %s', async (value, reason) => {
 		const result = await neto.run(parametersFor('add', 'lastContacted', value));
-		expect(result.error?.message).toContain('Item index 0: "Last Contacted" (LastContacted) cannot be used:');
+		expect(result.error?.message).toContain(
+			'Item index 0: "Last Contacted" (LastContacted) cannot be used:',
+		);
 		expect(result.error?.message).toContain(reason);
 		expect(neto.sandbox.requests).toHaveLength(0);
 	});
 
 	test('a value that is not text (an object from an expression) is refused', async () => {
-		const result = await neto.run({ operation: 'add', username: 'jsmith', additionalFields: { notes: '={{ $json.notes }}' } }, [{ notes: { a: 1 } }]);
+		const result = await neto.run(
+			{ operation: 'add', username: 'jsmith', additionalFields: { notes: '={{ $json.notes }}' } },
+			[{ notes: { a: 1 } }],
+		);
 		expect(result.error?.message).toContain('"Notes" (Notes) must be text; got an object');
 	});
 
 	test('characters XML 1.0 cannot carry are refused with their position', async () => {
-		const result = await neto.run({ operation: 'add', username: 'jsmith', additionalFields: { notes: '={{ "ok" + String.fromCharCode(1) }}' } });
-		expect(result.error?.message).toContain('"Notes" (Notes) holds the character U+0001 at position 2');
+		const result = await neto.run({
+			operation: 'add',
+			username: 'jsmith',
+			additionalFields: { notes: '={{ "ok" + String.fromCharCode(1) }}' },
+		});
+		expect(result.error?.message).toContain(
+			'"Notes" (Notes) holds the character U+0001 at position 2',
+		);
 		expect(neto.sandbox.requests).toHaveLength(0);
 	});
 
 	test('one bad item among good ones in one batch: without Continue On Fail nothing at all is sent', async () => {
-		const result = await neto.run(
-			{ operation: 'add', username: '={{ $json.u }}' },
-			[{ u: 'jsmith' }, { u: 'x'.repeat(26) }, { u: 'tom_k' }],
-		);
+		const result = await neto.run({ operation: 'add', username: '={{ $json.u }}' }, [
+			{ u: 'jsmith' },
+			{ u: 'x'.repeat(26) },
+			{ u: 'tom_k' },
+		]);
 		expect(result.error?.message).toContain('Item index 1:');
-		expect(result.error?.message).toContain('"Customer" (Username) is 26 characters long; Add allows at most 25');
+		expect(result.error?.message).toContain(
+			'"Customer" (Username) is 26 characters long; Add allows at most 25',
+		);
 		expect(neto.sandbox.requests).toHaveLength(0);
 	});
 
 	test('without Continue On Fail a refused item stops the run there: full batches before it were sent, nothing after', async () => {
 		const result = await neto.run(
-			{ operation: 'add', username: '={{ $json.u }}', additionalFields: { notes: '={{ $json.n }}' }, options: { batchSize: 2 } },
+			{
+				operation: 'add',
+				username: '={{ $json.u }}',
+				additionalFields: { notes: '={{ $json.n }}' },
+				options: { batchSize: 2 },
+			},
 			[
 				{ u: 'jsmith', n: 'a' },
 				{ u: 'jsmith', n: 'b' },
@@ -115,9 +140,16 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 				{ u: 'tom_k', n: 'e' },
 			],
 		);
-		expect(result.error?.message).toContain('Item index 2: "Customer" (Username) is 26 characters long');
+		expect(result.error?.message).toContain(
+			'Item index 2: "Customer" (Username) is 26 characters long',
+		);
 		expect(neto.sandbox.requests.map((r) => r.logs)).toEqual([2]);
-		expect(neto.sandbox.store.logsOf('jsmith').map((log) => log.Notes).slice(-2)).toEqual(['a', 'b']);
+		expect(
+			neto.sandbox.store
+				.logsOf('jsmith')
+				.map((log) => log.Notes)
+				.slice(-2),
+		).toEqual(['a', 'b']);
 		expect(neto.sandbox.store.logsOf('tom_k')).toHaveLength(0);
 	});
 
@@ -130,7 +162,9 @@ describe.each(WIRE_FORMATS)('Limits and refusals (%s)', (format) => {
 		expect(result.json).toHaveLength(3);
 		expect(result.json[1]).toEqual({
 			error: expect.objectContaining({
-				message: expect.stringContaining('Item index 1: "Customer" (Username) is 26 characters long'),
+				message: expect.stringContaining(
+					'Item index 1: "Customer" (Username) is 26 characters long',
+				),
 				itemIndex: 1,
 				field: 'Username',
 			}),
@@ -148,51 +182,100 @@ describe('The node as the editor shows it', () => {
 		expect(node.defaultVersion).toBe(2);
 	});
 
-	test('the Docs link opens the package\'s own documentation of the node (the README\'s section, on npm); the API reference stays among the resources', () => {
-		expect(codex.resources.primaryDocumentation).toEqual([{ url: 'https://www.npmjs.com/package/n8n-nodes-neto#the-neto-customer-log-node' }]);
+	test("the Docs link opens the package's own documentation of the node (the README's section, on npm); the API reference stays among the resources", () => {
+		expect(codex.resources.primaryDocumentation).toEqual([
+			{ url: 'https://www.npmjs.com/package/n8n-nodes-neto#the-neto-customer-log-node' },
+		]);
 		expect(codex.resources.generic.map((link) => link.url)).toEqual(
-			expect.arrayContaining([expect.stringContaining('developers.maropost.com/documentation/engineers/api-documentation/customers/getcustomer')]),
+			expect.arrayContaining([
+				expect.stringContaining(
+					'developers.maropost.com/documentation/engineers/api-documentation/customers/getcustomer',
+				),
+			]),
 		);
 	});
 
-	test('every resource locator mode label fits the editor\'s mode selector (about 50 px: at most 8 characters)', () => {
-		const labels = node.properties.flatMap((property) => property.modes ?? []).filter((mode) => mode.type !== 'list').map((mode) => mode.displayName);
+	test("every resource locator mode label fits the editor's mode selector (about 50 px: at most 8 characters)", () => {
+		const labels = node.properties
+			.flatMap((property) => property.modes ?? [])
+			.filter((mode) => mode.type !== 'list')
+			.map((mode) => mode.displayName);
 		expect(new Set(labels)).toEqual(new Set(['By User', 'By Email', 'By ID']));
 		for (const label of labels) expect(label.length).toBeLessThanOrEqual(8);
 	});
 
-	test('no hint repeats what its control shows (a dropdown\'s options); limits and formats stay', () => {
-		const all = node.properties.flatMap((property) => [property, ...((property.options ?? []) as typeof node.properties)]);
+	test("no hint repeats what its control shows (a dropdown's options); limits and formats stay", () => {
+		const all = node.properties.flatMap((property) => [
+			property,
+			...((property.options ?? []) as typeof node.properties),
+		]);
 		for (const property of all) {
-			const choices = ((property.options ?? []) as Array<{ name?: string }>).map((option) => option.name).filter(Boolean);
+			const choices = ((property.options ?? []) as Array<{ name?: string }>)
+				.map((option) => option.name)
+				.filter(Boolean);
 			if (property.type === 'options' || property.type === 'multiOptions') {
 				for (const choice of choices) expect(property.hint ?? '').not.toContain(choice);
 			}
 		}
 		const hints = all.map((property) => property.hint).filter(Boolean);
-		expect(hints).toEqual(expect.arrayContaining(['At most 25 characters', 'At most 100 characters', expect.stringContaining('YYYY-MM-DD HH:MM:SS in UTC')]));
+		expect(hints).toEqual(
+			expect.arrayContaining([
+				'At most 25 characters',
+				'At most 100 characters',
+				expect.stringContaining('YYYY-MM-DD HH:MM:SS in UTC'),
+			]),
+		);
 	});
 
 	test('Customer is marked required on Add and Get, not on Update or Get Many', () => {
 		const customers = node.properties.filter((property) => property.name === 'username');
-		const required = Object.fromEntries(customers.map((property) => [String(property.displayOptions?.show?.operation), property.required ?? false]));
+		const required = Object.fromEntries(
+			customers.map((property) => [
+				String(property.displayOptions?.show?.operation),
+				property.required ?? false,
+			]),
+		);
 		expect(required).toEqual({ add: true, update: false, get: true, getAll: false });
 	});
 
 	test('where the user chooses Append, a notice says it waits one Append Window to confirm the text, and how to shorten it; nowhere else', () => {
 		/** The notices the editor shows for these parameters (n8n's own display rules, as the editor applies them). */
 		const noticesFor = (parameters: IDataObject) => {
-			const values = NodeHelpers.getNodeParameters(node.properties, parameters as INodeParameters, true, false, null, node) as INodeParameters;
+			const values = NodeHelpers.getNodeParameters(
+				node.properties,
+				parameters as INodeParameters,
+				true,
+				false,
+				null,
+				node,
+			) as INodeParameters;
 			const shownAs = { typeVersion: 2, parameters: values } as unknown as INode;
 			return node.properties
-				.filter((property) => property.type === 'notice' && NodeHelpers.displayParameterPath(values, property, '', shownAs, node))
+				.filter(
+					(property) =>
+						property.type === 'notice' &&
+						NodeHelpers.displayParameterPath(values, property, '', shownAs, node),
+				)
 				.map((property) => property.displayName);
 		};
-		const appendDefinedBelow = noticesFor({ operation: 'update', updateFields: { notes: 'x', notesMode: 'append' } });
-		expect(appendDefinedBelow).toEqual([expect.stringMatching(/^Append waits one Append Window \(Options, 10 s unless changed\) after writing, then reads the log back to confirm/)]);
-		expect(appendDefinedBelow[0]).toMatch(/only one writing to these logs .*set Options > Append Window to a few seconds/);
-		expect(noticesFor({ operation: 'update', mappingMode: 'autoMapInputData', notesMode: 'append' })).toEqual(appendDefinedBelow);
-		expect(noticesFor({ operation: 'update', updateFields: { notes: 'x', notesMode: 'replace' } })).toEqual([]);
+		const appendDefinedBelow = noticesFor({
+			operation: 'update',
+			updateFields: { notes: 'x', notesMode: 'append' },
+		});
+		expect(appendDefinedBelow).toEqual([
+			expect.stringMatching(
+				/^Append waits one Append Window \(Options, 10 s unless changed\) after writing, then reads the log back to confirm/,
+			),
+		]);
+		expect(appendDefinedBelow[0]).toMatch(
+			/only one writing to these logs .*set Options > Append Window to a few seconds/,
+		);
+		expect(
+			noticesFor({ operation: 'update', mappingMode: 'autoMapInputData', notesMode: 'append' }),
+		).toEqual(appendDefinedBelow);
+		expect(
+			noticesFor({ operation: 'update', updateFields: { notes: 'x', notesMode: 'replace' } }),
+		).toEqual([]);
 		expect(noticesFor({ operation: 'update', updateFields: { notes: 'x' } })).toEqual([]);
 		expect(noticesFor({ operation: 'update', mappingMode: 'autoMapInputData' })).toEqual([]);
 		expect(noticesFor({ operation: 'add', additionalFields: { notes: 'x' } })).toEqual([]);

@@ -25,7 +25,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, Workflow, deepCopy } from 'n8n-workflow';
 
-import { NetoCustomerLog } from '../../nodes/CustomerLog/NetoCustomerLog.node';
+import { NetoCustomerLog } from '../../nodes/Neto/NetoCustomerLog.node';
 import { INPUT_TYPE, TestItems, additionalData, nextExecutionId } from './engine';
 
 export const TOOL_TYPE = 'n8n-nodes-neto.netoCustomerLogTool';
@@ -64,7 +64,9 @@ function toolVariant(): INodeType {
 		displayOptions: { show: { descriptionType: ['manual'] } },
 	};
 	description.properties = [descriptionType, toolDescription, ...description.properties];
-	return Object.assign(Object.create(Object.getPrototypeOf(node) as object) as INodeType, node, { description });
+	return Object.assign(Object.create(Object.getPrototypeOf(node) as object) as INodeType, node, {
+		description,
+	});
 }
 
 /** One tool call of the scripted model: the tool's name as the model is told it, and the arguments. */
@@ -95,7 +97,11 @@ export interface ToolShown {
 function observation(run: ITaskData): string {
 	const items = (run.data?.[NodeConnectionTypes.AiTool]?.[0] ?? []).map((item) => item?.json);
 	if (items.length > 0) return JSON.stringify(items);
-	if (run.error) return JSON.stringify({ error: run.error.message ?? 'Unknown error', ...(run.error.name ? { errorType: run.error.name } : {}) });
+	if (run.error)
+		return JSON.stringify({
+			error: run.error.message ?? 'Unknown error',
+			...(run.error.name ? { errorType: run.error.name } : {}),
+		});
 	return JSON.stringify('');
 }
 
@@ -114,23 +120,32 @@ class ScriptedAgent implements INodeType {
 		properties: [{ displayName: 'Calls', name: 'calls', type: 'json', default: '[]' }],
 	};
 
-	async execute(this: IExecuteFunctions, response?: EngineResponse): Promise<INodeExecutionData[][] | EngineRequest> {
-		const tools = ((await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) ?? []) as OfferedTool[];
+	async execute(
+		this: IExecuteFunctions,
+		response?: EngineResponse,
+	): Promise<INodeExecutionData[][] | EngineRequest> {
+		const tools = ((await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) ??
+			[]) as OfferedTool[];
 		const shown: ToolShown[] = tools.map((tool) => ({
 			name: tool.name,
 			description: tool.description,
-			arguments: Object.fromEntries(Object.entries(tool.schema.shape).map(([key, value]) => [key, value.description])),
+			arguments: Object.fromEntries(
+				Object.entries(tool.schema.shape).map(([key, value]) => [key, value.description]),
+			),
 		}));
 		// The engine hands back the request's metadata with the calls' runs: the calls were made.
 		if (response && (response.metadata as IDataObject | undefined)?.called === true) {
 			const results = response.actionResponses.map((result) => observation(result.data));
-			return [[{ json: { tools: shown, results } as unknown as IDataObject, pairedItem: { item: 0 } }]];
+			return [
+				[{ json: { tools: shown, results } as unknown as IDataObject, pairedItem: { item: 0 } }],
+			];
 		}
 		const calls = JSON.parse(this.getNodeParameter('calls', 0) as string) as ToolCall[];
 		return {
 			actions: calls.map((call, position) => {
 				const tool = tools.find((offered) => offered.name === call.tool);
-				if (!tool?.metadata?.sourceNodeName) throw new Error(`the agent was offered no tool named "${call.tool}"`);
+				if (!tool?.metadata?.sourceNodeName)
+					throw new Error(`the agent was offered no tool named "${call.tool}"`);
 				return {
 					actionType: 'ExecutionNodeAction' as const,
 					nodeName: tool.metadata.sourceNodeName,
@@ -178,10 +193,28 @@ export interface AgentRun {
 }
 
 /** Runs Input → Scripted Agent, with the given Neto tools connected, making the given calls. */
-export async function runAgent(options: { tools: ToolNode[]; calls: ToolCall[]; credentials: ICredentialDataDecryptedObject }): Promise<AgentRun> {
+export async function runAgent(options: {
+	tools: ToolNode[];
+	calls: ToolCall[];
+	credentials: ICredentialDataDecryptedObject;
+}): Promise<AgentRun> {
 	const nodes: INode[] = [
-		{ id: '1', name: 'Input', type: INPUT_TYPE, typeVersion: 1, position: [0, 0], parameters: { items: '[{}]' } },
-		{ id: '2', name: 'Agent', type: AGENT_TYPE, typeVersion: 1, position: [200, 0], parameters: { calls: JSON.stringify(options.calls) } },
+		{
+			id: '1',
+			name: 'Input',
+			type: INPUT_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: '[{}]' },
+		},
+		{
+			id: '2',
+			name: 'Agent',
+			type: AGENT_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: { calls: JSON.stringify(options.calls) },
+		},
 		...options.tools.map(
 			(tool, position): INode => ({
 				id: `t${position}`,
@@ -198,20 +231,57 @@ export async function runAgent(options: { tools: ToolNode[]; calls: ToolCall[]; 
 	const connections = {
 		Input: { main: [[{ node: 'Agent', type: NodeConnectionTypes.Main, index: 0 }]] },
 		...Object.fromEntries(
-			options.tools.map((tool) => [tool.name, { [NodeConnectionTypes.AiTool]: [[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }]] }]),
+			options.tools.map((tool) => [
+				tool.name,
+				{
+					[NodeConnectionTypes.AiTool]: [
+						[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }],
+					],
+				},
+			]),
 		),
 	};
-	const workflow = new Workflow({ id: 'agent-test', nodes, connections, active: false, nodeTypes, settings: { executionOrder: 'v1', timezone: 'UTC' } });
+	const workflow = new Workflow({
+		id: 'agent-test',
+		nodes,
+		connections,
+		active: false,
+		nodeTypes,
+		settings: { executionOrder: 'v1', timezone: 'UTC' },
+	});
 	const executionId = nextExecutionId();
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'agent-test', name: 'agent test', nodes, connections, active: false, settings: {} } as never);
-	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-	const engine = new WorkflowExecute(additionalData(hooks, options.credentials, executionId), 'manual');
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		id: 'agent-test',
+		name: 'agent test',
+		nodes,
+		connections,
+		active: false,
+		settings: {},
+	} as never);
+	const done = new Promise<IRun>((resolve) =>
+		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+	);
+	const engine = new WorkflowExecute(
+		additionalData(hooks, options.credentials, executionId),
+		'manual',
+	);
 	await engine.run({ workflow, startNode: workflow.getNode('Input') as INode });
 	const run = await done;
 	const { runData } = run.data.resultData;
 	const agentRuns = runData.Agent ?? [];
 	const last = agentRuns[agentRuns.length - 1];
-	const json = (last?.data?.main?.[0]?.[0]?.json ?? {}) as { tools?: ToolShown[]; results?: string[] };
-	const runs = Object.fromEntries(options.tools.map((tool) => [tool.name, runData[tool.name] ?? []]));
-	return { tools: json.tools ?? [], results: json.results ?? [], runs, run, error: run.data.resultData.error };
+	const json = (last?.data?.main?.[0]?.[0]?.json ?? {}) as {
+		tools?: ToolShown[];
+		results?: string[];
+	};
+	const runs = Object.fromEntries(
+		options.tools.map((tool) => [tool.name, runData[tool.name] ?? []]),
+	);
+	return {
+		tools: json.tools ?? [],
+		results: json.results ?? [],
+		runs,
+		run,
+		error: run.data.resultData.error,
+	};
 }

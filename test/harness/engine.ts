@@ -36,8 +36,8 @@ import type {
 import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { NetoApi } from '../../credentials/NetoApi.credentials';
-import { NetoCustomerLog } from '../../nodes/CustomerLog/NetoCustomerLog.node';
-import { NetoCustomerLogTrigger } from '../../nodes/CustomerLog/NetoCustomerLogTrigger.node';
+import { NetoCustomerLog } from '../../nodes/Neto/NetoCustomerLog.node';
+import { NetoCustomerLogTrigger } from '../../nodes/Neto/NetoCustomerLogTrigger.node';
 
 const NODE_TYPE = 'n8n-nodes-neto.netoCustomerLog';
 export const INPUT_TYPE = 'test.items';
@@ -124,9 +124,14 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions) {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+	) {
 		const type = credentialTypes[typeName];
-		if (typeof type.authenticate !== 'function') throw new Error(`${typeName} has no authenticate function`);
+		if (typeof type.authenticate !== 'function')
+			throw new Error(`${typeName} has no authenticate function`);
 		return await type.authenticate(credentials, requestOptions);
 	}
 
@@ -191,7 +196,11 @@ export function nextExecutionId(): string {
  * What n8n's server hands the engine. `executionId` undefined for a poll: n8n polls with
  * additional data that belong to no execution (the execution starts with what the poll emits).
  */
-export function additionalData(hooks: ExecutionLifecycleHooks, credentials: ICredentialDataDecryptedObject, executionId: string | undefined) {
+export function additionalData(
+	hooks: ExecutionLifecycleHooks,
+	credentials: ICredentialDataDecryptedObject,
+	executionId: string | undefined,
+) {
 	const base = 'http://localhost:5678';
 	return {
 		hooks,
@@ -231,23 +240,47 @@ export async function runParameterReader(options: RunOptions): Promise<RunResult
  * it has one, else the `testedBy` function of a node that uses it, called with n8n-core's
  * CredentialTestContext. Gives { status: 'OK' | 'Error', message }.
  */
-export async function testCredential(credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-	if (credentialTypes.netoApi.test) throw new Error('a declarative test: this harness runs testedBy functions');
+export async function testCredential(
+	credentials: ICredentialDataDecryptedObject,
+): Promise<IDataObject> {
+	if (credentialTypes.netoApi.test)
+		throw new Error('a declarative test: this harness runs testedBy functions');
 	for (const nodeType of [new NetoCustomerLog(), new NetoCustomerLogTrigger()] as INodeType[]) {
-		const testedBy = nodeType.description.credentials?.find((credential) => credential.name === 'netoApi')?.testedBy;
+		const testedBy = nodeType.description.credentials?.find(
+			(credential) => credential.name === 'netoApi',
+		)?.testedBy;
 		if (typeof testedBy !== 'string') continue;
 		const test = nodeType.methods?.credentialTest?.[testedBy];
 		if (!test) throw new Error(`testedBy ${testedBy} names no credentialTest method`);
-		const hooks = new ExecutionLifecycleHooks('manual', 'test', { id: 'test', name: 'test', nodes: [], connections: {}, active: false, settings: {} } as never);
+		const hooks = new ExecutionLifecycleHooks('manual', 'test', {
+			id: 'test',
+			name: 'test',
+			nodes: [],
+			connections: {},
+			active: false,
+			settings: {},
+		} as never);
 		const context = new CredentialTestContext(additionalData(hooks, credentials, undefined));
-		return (await test.call(context, { id: '1', name: 'Neto Sandbox', type: 'netoApi', data: credentials })) as unknown as IDataObject;
+		return (await test.call(context, {
+			id: '1',
+			name: 'Neto Sandbox',
+			type: 'netoApi',
+			data: credentials,
+		})) as unknown as IDataObject;
 	}
 	throw new Error('No testing function found for this credential.');
 }
 
 async function runWorkflow(nodeType: string, options: RunOptions): Promise<RunResult> {
 	const nodes: INode[] = [
-		{ id: '1', name: 'Input', type: INPUT_TYPE, typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(options.items ?? [{}]) } },
+		{
+			id: '1',
+			name: 'Input',
+			type: INPUT_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: JSON.stringify(options.items ?? [{}]) },
+		},
 		{
 			id: '2',
 			name: 'Neto',
@@ -262,15 +295,29 @@ async function runWorkflow(nodeType: string, options: RunOptions): Promise<RunRe
 	const workflow = new Workflow({
 		id: 'test',
 		nodes,
-		connections: { Input: { main: [[{ node: 'Neto', type: NodeConnectionTypes.Main, index: 0 }]] } },
+		connections: {
+			Input: { main: [[{ node: 'Neto', type: NodeConnectionTypes.Main, index: 0 }]] },
+		},
 		active: false,
 		nodeTypes,
 		settings: { timezone: options.timezone ?? 'UTC' },
 	});
 	const executionId = nextExecutionId();
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'test', name: 'test', nodes, connections: {}, active: false, settings: {} } as never);
-	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-	const engine = new WorkflowExecute(additionalData(hooks, options.credentials, executionId), 'manual');
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		id: 'test',
+		name: 'test',
+		nodes,
+		connections: {},
+		active: false,
+		settings: {},
+	} as never);
+	const done = new Promise<IRun>((resolve) =>
+		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+	);
+	const engine = new WorkflowExecute(
+		additionalData(hooks, options.credentials, executionId),
+		'manual',
+	);
 	await engine.run({ workflow, startNode: workflow.getNode('Input') as INode });
 	const run = await done;
 	const task = run.data.resultData.runData.Neto?.[0];
@@ -291,7 +338,12 @@ async function runWorkflow(nodeType: string, options: RunOptions): Promise<RunRe
  */
 export async function runListSearch(
 	method: 'searchCustomers' | 'searchLogs',
-	options: { parameters?: IDataObject; credentials: ICredentialDataDecryptedObject; filter?: string; paginationToken?: string },
+	options: {
+		parameters?: IDataObject;
+		credentials: ICredentialDataDecryptedObject;
+		filter?: string;
+		paginationToken?: string;
+	},
 ): Promise<INodeListSearchResult> {
 	const node: INode = {
 		id: '2',
@@ -302,8 +354,22 @@ export async function runListSearch(
 		parameters: (options.parameters ?? {}) as INodeParameters,
 		credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
 	};
-	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes, settings: { timezone: 'UTC' } });
-	const hooks = new ExecutionLifecycleHooks('manual', 'list-search', { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
+	const workflow = new Workflow({
+		id: 'test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+		settings: { timezone: 'UTC' },
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', 'list-search', {
+		id: 'test',
+		name: 'test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		settings: {},
+	} as never);
 	const data = additionalData(hooks, options.credentials, undefined);
 	data.currentNodeParameters = node.parameters;
 	const context = new LoadOptionsContext(workflow, node, data, 'parameters.username');
@@ -431,7 +497,14 @@ export class ActiveTrigger {
 
 	/** A poll context as n8n makes one; under the durable scheduler its static data is a staged copy of `cursor`. */
 	private pollContext(activation: 'activate' | 'init'): PollContext {
-		const hooks = new ExecutionLifecycleHooks('trigger', 'poll', { id: 'trigger-test', name: 'test', nodes: [this.node], connections: {}, active: true, settings: {} } as never);
+		const hooks = new ExecutionLifecycleHooks('trigger', 'poll', {
+			id: 'trigger-test',
+			name: 'test',
+			nodes: [this.node],
+			connections: {},
+			active: true,
+			settings: {},
+		} as never);
 		const durable = this.options.durableCursors === true;
 		let staged: IDataObject = {};
 		const commit = () => {
@@ -466,7 +539,10 @@ export class ActiveTrigger {
 	}
 
 	async poll(): Promise<PollOutcome> {
-		if (this.dead) throw new Error(`The workflow's activation failed, so n8n does not poll it: ${this.dead.message}`);
+		if (this.dead)
+			throw new Error(
+				`The workflow's activation failed, so n8n does not poll it: ${this.dead.message}`,
+			);
 		const outcome: PollOutcome = { emitted: null };
 		this.outcome = outcome;
 		const testing = !this.activated;
@@ -499,11 +575,30 @@ export async function fetchTestEvent(
 	typeVersion = 1,
 ): Promise<RunResult & { staticData: IDataObject }> {
 	const node = triggerNode('Neto', parameters, typeVersion);
-	const workflow = new Workflow({ id: 'test', nodes: [node], connections: {}, active: false, nodeTypes: triggerNodeTypes, settings: { timezone: 'UTC' } });
+	const workflow = new Workflow({
+		id: 'test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: triggerNodeTypes,
+		settings: { timezone: 'UTC' },
+	});
 	const executionId = nextExecutionId();
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'test', name: 'test', nodes: [node], connections: {}, active: false, settings: {} } as never);
-	const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-	await new WorkflowExecute(additionalData(hooks, credentials, executionId), 'manual').run({ workflow, startNode: node });
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		id: 'test',
+		name: 'test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		settings: {},
+	} as never);
+	const done = new Promise<IRun>((resolve) =>
+		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+	);
+	await new WorkflowExecute(additionalData(hooks, credentials, executionId), 'manual').run({
+		workflow,
+		startNode: node,
+	});
 	const run = await done;
 	const task = run.data.resultData.runData.Neto?.[0];
 	const items = (task?.data?.main?.[0] ?? []) as INodeExecutionData[];

@@ -16,10 +16,14 @@ export function useSandbox(options: SandboxOptions = {}, wireFormat: Format = 'j
 		state.sandbox = await startSandbox({ idleStopMs: 120_000, ...options });
 	});
 	afterEach(async () => {
-		const broken = state.sandbox.requests.filter((request) => request.brokeRule && !state.expectBrokenRules);
+		const broken = state.sandbox.requests.filter(
+			(request) => request.brokeRule && !state.expectBrokenRules,
+		);
 		await state.sandbox.close();
 		// Every request the node sent in the test follows the vendor pages' rules (the strict sandbox refused none).
-		expect(broken.map((request) => `${request.action}: ${(request.brokeRule ?? []).join('; ')}`)).toEqual([]);
+		expect(
+			broken.map((request) => `${request.action}: ${(request.brokeRule ?? []).join('; ')}`),
+		).toEqual([]);
 	});
 	const credentials = (overrides: IDataObject = {}): ICredentialDataDecryptedObject => ({
 		storeUrl: state.sandbox.url,
@@ -41,9 +45,23 @@ export function useSandbox(options: SandboxOptions = {}, wireFormat: Format = 'j
 		 * Runs the node against this sandbox in this suite's wire format, with quick retries and a
 		 * short Append Window (the sandbox answers in milliseconds).
 		 */
-		run(parameters: IDataObject, items: IDataObject[] = [{}], extra: Partial<RunOptions> = {}): Promise<RunResult> {
-			const nodeOptions = { wireFormat, retryDelayMs: 10, appendWindowSeconds: 0.3, ...((parameters.options as IDataObject) ?? {}) };
-			return runCustomerLog({ parameters: { ...parameters, options: nodeOptions }, items, credentials: credentials(), ...extra });
+		run(
+			parameters: IDataObject,
+			items: IDataObject[] = [{}],
+			extra: Partial<RunOptions> = {},
+		): Promise<RunResult> {
+			const nodeOptions = {
+				wireFormat,
+				retryDelayMs: 10,
+				appendWindowSeconds: 0.3,
+				...((parameters.options as IDataObject) ?? {}),
+			};
+			return runCustomerLog({
+				parameters: { ...parameters, options: nodeOptions },
+				items,
+				credentials: credentials(),
+				...extra,
+			});
 		},
 		/** Requests that reached the Neto API path with a given action. */
 		requestsFor(action: string) {
@@ -76,7 +94,18 @@ export const ALL_ADD_FIELDS = {
 export function fakeDateOnly(now: number): void {
 	jest.useFakeTimers({
 		now,
-		doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'],
+		doNotFake: [
+			'nextTick',
+			'setImmediate',
+			'clearImmediate',
+			'setInterval',
+			'clearInterval',
+			'setTimeout',
+			'clearTimeout',
+			'queueMicrotask',
+			'hrtime',
+			'performance',
+		],
 	});
 }
 

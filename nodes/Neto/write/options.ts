@@ -1,0 +1,165 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { RetryPolicy } from '../transport';
+import { DEFAULT_CONTROL } from '../transport';
+import type { WireFormat } from '../answer';
+
+/** Settings that apply to the whole execution, read once (from the first item). */
+export interface WriteOptions {
+	wireFormat: WireFormat;
+	batchSize: number;
+	requestsPerMinute: number;
+	concurrency: number;
+	retry: RetryPolicy;
+	/** Notes Mode Append: how old an append's read may be when its write is answered (append/append.ts). */
+	appendWindowMs: number;
+}
+
+export const DEFAULT_OPTIONS: WriteOptions = {
+	wireFormat: 'json',
+	batchSize: 50,
+	requestsPerMinute: DEFAULT_CONTROL.requestsPerMinute,
+	concurrency: 1,
+	retry: DEFAULT_CONTROL.retry,
+	appendWindowMs: 10_000,
+};
+
+export const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	description: 'How the node talks to the store. Read once per run, from the first item.',
+	// Batching, limits and retries are for writes; Get Many reads with the wire format only.
+	options: [
+		{
+			displayName: 'Append Window (Seconds)',
+			name: 'appendWindowSeconds',
+			displayOptions: { show: { '/operation': ['update'] } },
+			type: 'number',
+			typeOptions: { minValue: 0.1, maxValue: 300, numberPrecision: 1 },
+			default: 10,
+			description:
+				"For Notes Mode Append. The longest an append may take from reading the notes to the store's answer to its write (a slower one reads again). The node then waits this long before reading the log back, so that any other execution or worker that read the notes before this write has written by then. Use the same value in every workflow that appends to the same logs. When this n8n process is the only writer of these logs, a few seconds more than the store takes to answer is enough.",
+		},
+		{
+			displayName: 'Batch Size',
+			name: 'batchSize',
+			displayOptions: { show: { '/operation': ['add', 'update'] } },
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 1000 },
+			default: 50,
+			description:
+				'How many logs to send in one request. 1 gives every item an exact outcome from the store; larger batches make far fewer requests.',
+		},
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			displayOptions: { show: { '/operation': ['add', 'update'] } },
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 10 },
+			default: 1,
+			description: 'How many requests may be in flight at once, all within the rate limit',
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			displayOptions: { show: { '/operation': ['add', 'update'] } },
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: 3,
+			description:
+				'How often to try again after a 5xx or a network error, for requests that are safe to repeat. An Add is repeated only when it provably never reached the store. Rate limiting (429) has its own time budget.',
+		},
+		{
+			displayName: 'Rate Limit Wait (Minutes)',
+			name: 'rateLimitWaitMinutes',
+			displayOptions: { show: { '/operation': ['add', 'update'] } },
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 60, numberPrecision: 2 },
+			default: 5,
+			description:
+				'How long to keep retrying a request the store refuses as rate limited (HTTP 429), from its first refusal. A 429 means nothing was applied, so every request is retried, Add included.',
+		},
+		{
+			displayName: 'Requests Per Minute',
+			name: 'requestsPerMinute',
+			displayOptions: { show: { '/operation': ['add', 'update'] } },
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 500 },
+			default: 500,
+			description:
+				'The most requests this n8n process starts in any minute for this store and API user, shared by every execution using them. Neto allows 500 per minute per account: with several n8n workers, divide.',
+		},
+		{
+			displayName: 'Retry Delay (Ms)',
+			name: 'retryDelayMs',
+			displayOptions: { show: { '/operation': ['add', 'update'] } },
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 1000,
+			description:
+				'The first wait before a retry when the store gives no Retry-After; each further wait doubles, with jitter',
+		},
+		{
+			displayName: 'Wire Format',
+			name: 'wireFormat',
+			type: 'options',
+			options: [
+				{ name: 'JSON', value: 'json' },
+				{ name: 'XML', value: 'xml' },
+			],
+			default: 'json',
+			description:
+				'The format of the requests. Answers are read in whichever format the store sends.',
+		},
+	],
+};
+
+function whole(value: unknown, fallback: number, min: number, max: number): number {
+	const number = typeof value === 'number' ? value : Number(value);
+	if (!Number.isFinite(number)) return fallback;
+	return Math.min(max, Math.max(min, Math.floor(number)));
+}
+
+/** A duration given in `unitMs` units (minutes, seconds), clamped to [min, max], in milliseconds. */
+function duration(
+	value: unknown,
+	fallbackMs: number,
+	unitMs: number,
+	min: number,
+	max: number,
+): number {
+	const number = typeof value === 'number' ? value : Number(value);
+	if (value === undefined || value === '' || !Number.isFinite(number)) return fallbackMs;
+	return Math.round(Math.min(max, Math.max(min, number)) * unitMs);
+}
+
+export function readWriteOptions(context: IExecuteFunctions): WriteOptions {
+	const raw = context.getNodeParameter('options', 0, {}) as IDataObject;
+	return {
+		wireFormat: raw.wireFormat === 'xml' ? 'xml' : 'json',
+		batchSize: whole(raw.batchSize, DEFAULT_OPTIONS.batchSize, 1, 1000),
+		requestsPerMinute: whole(raw.requestsPerMinute, DEFAULT_OPTIONS.requestsPerMinute, 1, 500),
+		concurrency: whole(raw.concurrency, DEFAULT_OPTIONS.concurrency, 1, 10),
+		retry: {
+			maxRetries: whole(raw.maxRetries, DEFAULT_OPTIONS.retry.maxRetries, 0, 10),
+			baseDelayMs: whole(raw.retryDelayMs, DEFAULT_OPTIONS.retry.baseDelayMs, 0, 60_000),
+			rateLimitWaitMs: duration(
+				raw.rateLimitWaitMinutes,
+				DEFAULT_OPTIONS.retry.rateLimitWaitMs,
+				60_000,
+				0,
+				60,
+			),
+		},
+		appendWindowMs: duration(
+			raw.appendWindowSeconds,
+			DEFAULT_OPTIONS.appendWindowMs,
+			1000,
+			0.1,
+			300,
+		),
+	};
+}
