@@ -3,18 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { runsAsTool } from '../itemErrors';
 import { modelOutput } from '../log/output';
-import * as customerLog from './customerLog';
-
-const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>> = {
-	add: customerLog.add.execute,
-	get: customerLog.get.execute,
-	getAll: customerLog.getAll.execute,
-	update: customerLog.update.execute,
-};
+import { operations } from './customerLog';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = operations[operation];
+	const execute = operations[operation]?.execute;
 	if (execute === undefined) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}

@@ -1,14 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { isOpenFollowUp } from '../log/fields';
-import {
-	changesSince,
-	decodeEntry,
-	dueAt,
-	encodeEntry,
-	fieldText,
-	sameDueDate,
-} from './fingerprint';
+import { fieldText, isOpenFollowUp } from '../log/fields';
+import { changesSince, decodeEntry, dueAt, encodeEntry, sameDueDate } from './fingerprint';
 import { eventItem } from './items';
 import type { Observation } from './read';
 import type { TriggerSettings } from './settings';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { dayStartsAt, storedDay } from '../log/dates';
-import { LOG_STATUSES } from '../log/fields';
+import { LOG_STATUSES, fieldText } from '../log/fields';
 
 /**
  * What the trigger remembers of one log: a short string, never the whole log. Each field GetCustomer
@@ -11,7 +11,14 @@ import { LOG_STATUSES } from '../log/fields';
  * MAX_ENTRY_CHARS, so every entry is bounded whatever the log holds.
  */
 
-/** The log fields GetCustomer returns (docs/neto-contract.md), most worth keeping exactly first. */
+/**
+ * The log fields GetCustomer returns (docs/neto-contract.md), most worth keeping exactly first.
+ * Not derived from the field table (log/fields.ts): that table is what the node writes, this is
+ * what a read returns (Customer, LastContactedUTC and LastContactedLocal only come back, LogID is
+ * the key, Username, FollowUpType and CustomerName never come back on a log), and a token's position in a
+ * saved trigger state is its index here, so this order is part of the state's format: a field is
+ * added at the end, never inserted.
+ */
 export const TRACKED_FIELDS = [
 	'Status',
 	'DateRequiredFollowUp',
@@ -40,13 +47,6 @@ export interface LogEntry {
 	username: string;
 	/** One per TRACKED_FIELDS. */
 	tokens: string[];
-}
-
-/** A field's value as text ('' when absent), as it is compared and fingerprinted. */
-export function fieldText(log: IDataObject, field: string): string {
-	const value = log[field];
-	if (value === undefined || value === null) return '';
-	return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 /** Neto's `YYYY-MM-DD[ HH:MM:SS]` (UTC) as epoch milliseconds, or undefined (empty, 0000-00-00, not a date). */

@@ -1,7 +1,8 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import type { CustomerQuery } from '../read/customers';
-import { eachCustomer, logsOf, readControl } from '../read/customers';
+import { eachCustomer, logsOf } from '../read/customers';
+import { requestControl } from '../settings/runSettings';
 import { toNetoDateTime } from '../log/dates';
 import type { ItemFailure, Result } from '../failures';
 import { ok } from '../failures';
@@ -60,7 +61,7 @@ export async function readWholeScope(
 		this,
 		settings.usernames ? { usernames: settings.usernames } : {},
 		observation,
-		readControl(),
+		requestControl(),
 	);
 	return read.ok ? ok(observation) : read;
 }
@@ -107,7 +108,7 @@ export async function readChanges(
 			? ok({ observation: whole.value, walked: settings.usernames === undefined })
 			: whole;
 	}
-	const control = readControl();
+	const control = requestControl();
 	const observation: Observation = { customers: new Map(), complete: false };
 	const since = toNetoDateTime(state.polledAt - UPDATED_OVERLAP_MS, 'UTC');
 	const updated = await readInto.call(

@@ -7,8 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { customerLocator, simplifyProperty } from '../log/properties';
-import { LOG_STATUSES } from '../log/fields';
-import { fieldText } from './fingerprint';
+import { LOG_STATUSES, fieldText } from '../log/fields';
 
 /** The trigger's parameters, and what a poll makes of them. */
 

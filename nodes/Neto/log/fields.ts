@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 /**
  * The Customer Log fields of Neto's API, written down once.
  *
@@ -40,6 +42,13 @@ export const LOG_STATUSES = ['Require Recontact', 'Recontacting', 'Completed'] a
 /** An open follow-up: the log has a follow-up date (`due`, epoch ms) and is not Completed. */
 export function isOpenFollowUp(due: number | undefined, status: string | undefined): due is number {
 	return due !== undefined && status !== 'Completed';
+}
+
+/** A field's value as text ('' when absent), as it is compared and fingerprinted. */
+export function fieldText(log: IDataObject, field: string): string {
+	const value = log[field];
+	if (value === undefined || value === null) return '';
+	return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 export const CUSTOMER_LOG_FIELDS: readonly CustomerLogField[] = [

@@ -6,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { customerPage, customerPageAfter, logsOf, readControl } from '../read/customers';
+import { customerPage, customerPageAfter, logsOf } from '../read/customers';
+import { requestControl } from '../settings/runSettings';
 import { customerOf } from '../log/properties';
 import type { ItemFailure, Result } from '../failures';
 import { readFailureError } from '../itemErrors';
@@ -56,7 +57,7 @@ export async function searchCustomers(
 ): Promise<INodeListSearchResult> {
 	const typed = (filter ?? '').trim();
 	const state = stateOf(paginationToken);
-	const options = { format: 'json' as const, control: readControl() };
+	const options = { format: 'json' as const, control: requestControl() };
 	const results: INodeListSearchItems[] = [];
 	if (paginationToken === undefined && typed !== '') {
 		// GetCustomer matches whole values only: ask for the typed username (and email) first, so that
@@ -121,7 +122,7 @@ export async function searchLogs(
 		this,
 		await customerPage.call(this, { ...query, withLogs: true }, 0, {
 			format: 'json',
-			control: readControl(),
+			control: requestControl(),
 		}),
 	);
 	const results = customers.flatMap(logsOf).flatMap((log): INodeListSearchItems[] => {

@@ -1,14 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemFailure, Result } from '../failures';
 import { fail, itemFailureOf, ok } from '../failures';
-import type { RequestControl } from '../transport';
-import { DEFAULT_CONTROL, sendNetoRequest } from '../transport';
+import type { NetoContext, RequestControl } from '../transport';
+import { sendNetoRequest } from '../transport';
 import type { WireFormat } from '../answer';
 import { isAckSuccess } from '../answer';
 
@@ -19,8 +14,6 @@ import { isAckSuccess } from '../answer';
  */
 
 type ReadOptions = { format: WireFormat; control: RequestControl };
-
-type ReadContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface CustomerQuery {
 	usernames?: string[];
@@ -33,16 +26,6 @@ export interface CustomerQuery {
 }
 
 export const CUSTOMERS_PER_PAGE = 100;
-
-/**
- * The settings a request goes out with; the limiter is the process's one for the account, whoever
- * asks. Readers (Get Many, list searches, the trigger) call it with no arguments: the defaults.
- */
-export function readControl(
-	options: Pick<RequestControl, 'requestsPerMinute' | 'retry'> = DEFAULT_CONTROL,
-): RequestControl {
-	return { requestsPerMinute: options.requestsPerMinute, retry: options.retry };
-}
 
 /**
  * What a read of every customer filters by. Neto refuses a GetCustomer without a filter ("You must
@@ -80,7 +63,7 @@ function customerKey(customer: IDataObject): string {
  * documented, so callers skip customers already seen (see eachCustomer).
  */
 export async function customerPage(
-	this: ReadContext,
+	this: NetoContext,
 	query: CustomerQuery,
 	page: number,
 	options: ReadOptions,
@@ -124,7 +107,7 @@ export async function customerPage(
  * page 1 alike), so the page after it is read instead.
  */
 export async function customerPageAfter(
-	this: ReadContext,
+	this: NetoContext,
 	query: CustomerQuery,
 	token: string | undefined,
 	options: ReadOptions,
@@ -156,7 +139,7 @@ export async function customerPageAfter(
  * store that ignores Page cannot loop it forever.
  */
 export async function eachCustomer(
-	this: ReadContext,
+	this: NetoContext,
 	query: CustomerQuery,
 	options: ReadOptions,
 	visit: (customer: IDataObject) => boolean | void,

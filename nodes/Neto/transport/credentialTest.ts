@@ -7,7 +7,8 @@ import type {
 
 import { authHeaders, netoEndpoint } from './storeUrl';
 import { isAckSuccess } from '../answer';
-import { networkFailureInWords, redact } from './index';
+import { networkFailureInWords } from './networkFailures';
+import { redact } from './prepare';
 import { encodeRequest, parseNetoResponse } from './wire';
 
 /**

@@ -1,7 +1,8 @@
 import { eachCustomer } from '../read/customers';
 import type { Refusal } from '../failures';
 import { withField } from '../log/validation';
-import type { BatchSteps, PendingLog } from './batches';
+import type { BatchSteps } from './batches';
+import type { PendingLog } from './outcomes';
 
 /**
  * Add's Customer "By Email": AddCustomerLog takes a Username, so before a batch goes out its
@@ -16,7 +17,7 @@ const emailOf = (entry: PendingLog): string => String(entry.values.customerEmail
 
 const resolveCustomerEmails: NonNullable<BatchSteps['prepare']> = async function (
 	batch,
-	options,
+	settings,
 	control,
 ) {
 	const problems = new Map<number, Refusal>();
@@ -29,7 +30,7 @@ const resolveCustomerEmails: NonNullable<BatchSteps['prepare']> = async function
 		const read = await eachCustomer.call(
 			this,
 			{ emails: chunk, withLogs: false },
-			{ format: options.wireFormat, control },
+			{ format: settings.wireFormat, control },
 			(customer) => {
 				const email = String(customer.EmailAddress ?? '').toLowerCase();
 				usernames.set(email, [...(usernames.get(email) ?? []), String(customer.Username)]);

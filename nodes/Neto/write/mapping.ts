@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { appendWindowNotice, notesModeOption } from './append/append';
+import { appendWindowNotice, notesModeOption } from './append/append.description';
 import type { LogOperation } from '../log/fields';
 import { CUSTOMER_LOG_FIELDS, fieldsOf } from '../log/fields';
 import type { BatchSteps } from './batches';

@@ -4,12 +4,21 @@ import type {
 	INodeExecutionData,
 	INodeParameterResourceLocator,
 	INodeProperties,
+	INodePropertyOptions,
 } from 'n8n-workflow';
 
 import { customerEmailSteps } from '../../write/customerEmails';
 import { customerOf, logFieldProperties } from '../../log/properties';
 import { withMappingMode, writeMappedLogs } from '../../write/mapping';
 import { parameterReader } from '../../write/parameterReader';
+
+/** The operation as the Operation list shows it. */
+export const option: INodePropertyOptions = {
+	name: 'Add',
+	value: 'add',
+	description: "Add a log to a customer's record",
+	action: 'Add a customer log',
+};
 
 export const description: INodeProperties[] = withMappingMode(
 	'add',

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 import { eachCustomer, logsOf } from '../../read/customers';
 import { customerLocator, customerOf, logIdLocator, simplifyProperty } from '../../log/properties';
@@ -7,10 +12,18 @@ import { fail, ok } from '../../failures';
 import { readEachItem } from '../../itemErrors';
 import { readLogId } from '../../log/validation';
 import { storedLogOutput } from '../../log/output';
-import type { ReadContext } from './getAll.operation';
-import { readContext } from './getAll.operation';
+import type { ReadRun } from './readRun';
+import { readRun } from './readRun';
 
 const show = { show: { operation: ['get'] } };
+
+/** The operation as the Operation list shows it. */
+export const option: INodePropertyOptions = {
+	name: 'Get',
+	value: 'get',
+	description: 'Get one log by its Log ID, through its customer',
+	action: 'Get a customer log',
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -39,7 +52,7 @@ const NOTHING_READ = 'Nothing was read for this item.';
 async function readItem(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	context: ReadContext,
+	context: ReadRun,
 ): Promise<Result<INodeExecutionData[], ItemFailure>> {
 	const customer = customerOf(this.getNodeParameter('username', itemIndex, ''));
 	if (customer.value === '') {
@@ -99,7 +112,7 @@ async function readItem(
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const context = readContext.call(this);
+	const context = readRun.call(this);
 	return await readEachItem.call(
 		this,
 		async (itemIndex) => await readItem.call(this, itemIndex, context),

@@ -3,19 +3,19 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { eachCustomer, logsOf, readControl } from '../../read/customers';
+import { eachCustomer, logsOf } from '../../read/customers';
 import { toNetoDateTime } from '../../log/dates';
 import { customerLocator, customerOf, simplifyProperty } from '../../log/properties';
 import { LOG_STATUSES } from '../../log/fields';
 import { readEachItem } from '../../itemErrors';
 import { storedLogOutput } from '../../log/output';
-import { readWriteOptions } from '../../write/options';
 import type { ItemFailure, Result } from '../../failures';
 import { fail, ok } from '../../failures';
-import type { RequestControl } from '../../transport';
-import type { WireFormat } from '../../answer';
+import type { ReadRun } from './readRun';
+import { readRun } from './readRun';
 
 const show = { show: { operation: ['getAll'] } };
 
@@ -24,6 +24,14 @@ const UPDATED_BOUNDS = [
 	{ param: 'updatedFrom', label: 'Customer Updated After', wire: 'DateUpdatedFrom' },
 	{ param: 'updatedTo', label: 'Customer Updated Before', wire: 'DateUpdatedTo' },
 ] as const;
+
+/** The operation as the Operation list shows it. */
+export const option: INodePropertyOptions = {
+	name: 'Get Many',
+	value: 'getAll',
+	description: 'Get the logs of one or more customers',
+	action: 'Get many customer logs',
+};
 
 export const description: INodeProperties[] = [
 	customerLocator(
@@ -86,26 +94,11 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** What every read of a run shares: read once, from the first item. */
-export interface ReadContext {
-	timezone: string;
-	wireFormat: WireFormat;
-	control: RequestControl;
-}
-
-export function readContext(this: IExecuteFunctions): ReadContext {
-	return {
-		timezone: this.getTimezone(),
-		wireFormat: readWriteOptions(this).wireFormat,
-		control: readControl(),
-	};
-}
-
 /** The logs one input item asks for, or why it cannot be read. */
 async function readItem(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	context: ReadContext,
+	context: ReadRun,
 ): Promise<Result<INodeExecutionData[], ItemFailure>> {
 	const customer = customerOf(this.getNodeParameter('username', itemIndex, ''));
 	const names = customer.value
@@ -166,7 +159,7 @@ async function readItem(
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const context = readContext.call(this);
+	const context = readRun.call(this);
 	return await readEachItem.call(
 		this,
 		async (itemIndex) => await readItem.call(this, itemIndex, context),

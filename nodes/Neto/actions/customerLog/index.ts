@@ -1,12 +1,29 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
-import { optionsProperty } from '../../write/options';
+import { optionsProperty } from '../../settings/options.description';
 import * as add from './add.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';
 
-export { add, get, getAll, update };
+/**
+ * The resource's operations, the one list of them: the router runs them, and the Operation list,
+ * their parameters and the Options they show with all follow from it. A new operation is a new
+ * `<name>.operation.ts` (its `option`, `description` and `execute`) and one entry here.
+ */
+export const operations: Record<
+	string,
+	{
+		option: INodePropertyOptions;
+		description: INodeProperties[];
+		execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+	}
+> = { add, update, get, getAll };
 
 /**
  * The node's one resource, never shown. n8n describes a node to an AI agent (and names a new node)
@@ -25,6 +42,8 @@ const resourceProperty: INodeProperties = {
 	default: RESOURCE,
 };
 
+const operationList = Object.values(operations);
+
 export const description: INodeProperties[] = [
 	resourceProperty,
 	{
@@ -33,40 +52,15 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: [RESOURCE] } },
-		options: [
-			{
-				name: 'Add',
-				value: 'add',
-				description: "Add a log to a customer's record",
-				action: 'Add a customer log',
-			},
-			{
-				name: 'Get',
-				value: 'get',
-				description: 'Get one log by its Log ID, through its customer',
-				action: 'Get a customer log',
-			},
-			{
-				name: 'Get Many',
-				value: 'getAll',
-				description: 'Get the logs of one or more customers',
-				action: 'Get many customer logs',
-			},
-			{
-				name: 'Update',
-				value: 'update',
-				description: 'Change fields of an existing customer log, by its Log ID',
-				action: 'Update a customer log',
-			},
-		],
+		// Sorted by name, as n8n lists options.
+		options: operationList
+			.map((operation) => operation.option)
+			.sort((a, b) => a.name.localeCompare(b.name)),
 		default: 'add',
 	},
-	...add.description,
-	...update.description,
-	...get.description,
-	...getAll.description,
+	...operationList.flatMap((operation) => operation.description),
 	{
 		...optionsProperty,
-		displayOptions: { show: { operation: ['add', 'update', 'get', 'getAll'] } },
+		displayOptions: { show: { operation: Object.keys(operations) } },
 	},
 ];

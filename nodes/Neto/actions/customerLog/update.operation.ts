@@ -3,12 +3,22 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { appendToNotes, appendWindowNotice, notesModeOption } from '../../write/append/append';
+import { appendToNotes } from '../../write/append/append';
+import { appendWindowNotice, notesModeOption } from '../../write/append/append.description';
 import { customerLocator, logFieldProperties } from '../../log/properties';
 import { withMappingMode, writeMappedLogs } from '../../write/mapping';
 import { parameterReader } from '../../write/parameterReader';
+
+/** The operation as the Operation list shows it. */
+export const option: INodePropertyOptions = {
+	name: 'Update',
+	value: 'update',
+	description: 'Change fields of an existing customer log, by its Log ID',
+	action: 'Update a customer log',
+};
 
 export const description: INodeProperties[] = withMappingMode('update', [
 	customerLocator(

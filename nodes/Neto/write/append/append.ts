@@ -1,17 +1,17 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { Result } from '../../failures';
 import { fail } from '../../failures';
 import type { RequestControl } from '../../transport';
 import { storeEndpoint } from '../../transport';
+import type { RunSettings } from '../../settings/runSettings';
 import { logLocks } from './locks';
-import type { WriteOptions } from '../options';
-import { DEFAULT_OPTIONS } from '../options';
-import type { Append, NotesUnreadable } from './storedNotes';
+import type { Append, NotesRead, NotesUnreadable } from './storedNotes';
 import { appendTo, holdsAppended, readNotes, usernameOf } from './storedNotes';
-import type { BatchSteps, BatchWrite, Outcome, PendingLog, SendBatch } from '../batches';
-import { CHECKED_BEFORE_SENDING, refused } from '../batches';
+import type { BatchSteps, BatchWrite, SendBatch } from '../batches';
+import type { Outcome, PendingLog } from '../outcomes';
+import { CHECKED_BEFORE_SENDING, refused } from '../outcomes';
 
 /**
  * Update's "append" mode for Notes. Neto only replaces a log's notes and has no lock, so the node
@@ -28,45 +28,22 @@ import { CHECKED_BEFORE_SENDING, refused } from '../batches';
  *   store applying a request after the node gave up on it).
  */
 
-export const notesModeOption: INodeProperties = {
-	displayName: 'Notes Mode',
-	name: 'notesMode',
-	type: 'options',
-	options: [
-		{ name: 'Replace', value: 'replace', description: 'The new Notes replace what the log holds' },
-		{
-			name: 'Append',
-			value: 'append',
-			description:
-				'The new Notes go after the current ones, below a line with the time in UTC. Needs the Customer. Waits one Append Window (Options) after writing, then reads the log back to confirm the text, and writes it again if another writer replaced it meanwhile.',
-		},
-	],
-	default: 'replace',
-	description: "Whether Notes replace the log's notes or are added after them",
-};
-
-/**
- * Shown where the user chooses Append (`show`: when Notes Mode is Append): the wait that follows
- * every append, so that a run that sits on "Executing node..." for the window is expected, and
- * when a shorter window is enough.
- */
-export function appendWindowNotice(
-	show: NonNullable<INodeProperties['displayOptions']>['show'],
-): INodeProperties {
-	return {
-		displayName: `Append waits one Append Window (Options, ${DEFAULT_OPTIONS.appendWindowMs / 1000} s unless changed) after writing, then reads the log back to confirm the text is there. When this n8n process is the only one writing to these logs (no queue-mode workers, no other app), set Options > Append Window to a few seconds more than the store takes to answer (3, say): the node's own lock already keeps its appends from overwriting each other.`,
-		name: 'appendWindowNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show },
-	};
-}
-
 /** How often an append that another writer overwrote is written again before the item fails. */
 const REPAIRS = 3;
 
 const isExpired = (outcome: Outcome) =>
 	!outcome.ok && outcome.failure.kind === 'failed' && outcome.failure.delivery === 'expired';
+
+/** What a batch's appends share, from the first write to the last read-back. */
+interface AppendRun {
+	/** The store's endpoint: whose logs the locks hold. */
+	store: string;
+	/** The text each appending entry adds. */
+	appends: Map<PendingLog, Append>;
+	settings: RunSettings;
+	control: RequestControl;
+	send: SendBatch;
+}
 
 interface Round {
 	/** Outcomes of the entries the round decided: written, refused or failed. */
@@ -88,6 +65,56 @@ type Decide = (
 	now: Date,
 ) => Decision;
 
+/** The entries to send after a read of their notes; the others are left or decided (into `outcomes`). */
+function toSend(
+	run: AppendRun,
+	pending: PendingLog[],
+	read: NotesRead | undefined,
+	decide: Decide,
+	outcomes: Map<number, Outcome>,
+): PendingLog[] {
+	const now = new Date();
+	return pending.filter((entry) => {
+		const append = run.appends.get(entry);
+		const decision =
+			append === undefined || read === undefined
+				? 'send'
+				: decide(entry, append, read.notesOf(entry), now);
+		if (decision !== 'send' && decision !== 'leave') outcomes.set(entry.index, decision);
+		return decision === 'send';
+	});
+}
+
+/**
+ * Records a write's outcomes in the round (an accepted append is watched for a Replace that would
+ * make it final) and returns the entries whose write expired unsent, to read and try again.
+ */
+function recordWrite(
+	run: AppendRun,
+	sent: PendingLog[],
+	outcomes: Outcome[],
+	round: Round,
+): PendingLog[] {
+	round.answeredAt = Date.now();
+	const expired: PendingLog[] = [];
+	sent.forEach((entry, position) => {
+		const outcome = outcomes[position];
+		if (isExpired(outcome)) {
+			expired.push(entry);
+			return;
+		}
+		round.outcomes.set(entry.index, outcome);
+		if (!outcome.ok) return;
+		const logId = String(entry.log.LogID);
+		const append = run.appends.get(entry);
+		if (append !== undefined) {
+			append.watch ??= logLocks.watch(run.store, logId);
+			round.appended.push(entry);
+		} else if (typeof entry.log.Notes === 'string') logLocks.replacedNotes(run.store, logId);
+	});
+	return expired;
+}
+
 /**
  * Reads the appending entries' notes and writes the batch while holding its logs; an entry
  * without an append (a Replace, another field) is sent as it is. A write that could not be sent
@@ -96,68 +123,42 @@ type Decide = (
  */
 async function readAndWrite(
 	this: IExecuteFunctions,
-	store: string,
+	run: AppendRun,
 	entries: PendingLog[],
-	appends: Map<PendingLog, Append>,
 	decide: Decide,
-	options: WriteOptions,
-	control: RequestControl,
-	send: SendBatch,
 ): Promise<Round> {
+	const { settings, control } = run;
 	return await logLocks.holding(
-		store,
+		run.store,
 		entries.map((entry) => String(entry.log.LogID)),
 		async () => {
-			const result: Round = { outcomes: new Map(), appended: [], answeredAt: Date.now() };
+			const round: Round = { outcomes: new Map(), appended: [], answeredAt: Date.now() };
 			let pending = entries;
 			let expiredSince: number | undefined;
 			while (pending.length > 0) {
-				const appending = pending.filter((entry) => appends.has(entry));
+				const appending = pending.filter((entry) => run.appends.has(entry));
 				const read =
 					appending.length > 0
-						? await readNotes.call(this, appending, options, control)
+						? await readNotes.call(this, appending, settings, control)
 						: undefined;
-				const now = new Date();
-				const sending: PendingLog[] = [];
-				for (const entry of pending) {
-					const append = appends.get(entry);
-					const decision =
-						append === undefined || read === undefined
-							? 'send'
-							: decide(entry, append, read.notesOf(entry), now);
-					if (decision === 'send') sending.push(entry);
-					else if (decision !== 'leave') result.outcomes.set(entry.index, decision);
-				}
+				const sending = toSend(run, pending, read, decide, round.outcomes);
 				if (sending.length === 0) break;
 				const deadline =
 					read && Number.isFinite(read.sentAt)
-						? { notAfter: read.sentAt + options.appendWindowMs }
+						? { notAfter: read.sentAt + settings.appendWindowMs }
 						: {};
-				const outcomes = await send(sending, { ...control, ...deadline });
-				result.answeredAt = Date.now();
-				pending = sending.filter((_, position) => isExpired(outcomes[position]));
-				sending.forEach((entry, position) => {
-					const outcome = outcomes[position];
-					if (isExpired(outcome)) return;
-					result.outcomes.set(entry.index, outcome);
-					if (!outcome.ok) return;
-					const logId = String(entry.log.LogID);
-					const append = appends.get(entry);
-					if (append !== undefined) {
-						append.watch ??= logLocks.watch(store, logId);
-						result.appended.push(entry);
-					} else if (typeof entry.log.Notes === 'string') logLocks.replacedNotes(store, logId);
-				});
+				const outcomes = await run.send(sending, { ...control, ...deadline });
+				pending = recordWrite(run, sending, outcomes, round);
 				expiredSince ??= pending.length > 0 ? Date.now() : undefined;
 				if (
 					expiredSince !== undefined &&
-					Date.now() - expiredSince > options.retry.rateLimitWaitMs
+					Date.now() - expiredSince > settings.retry.rateLimitWaitMs
 				) {
-					for (const entry of pending) result.outcomes.set(entry.index, tooSlow(entry, options));
+					for (const entry of pending) round.outcomes.set(entry.index, tooSlow(entry, settings));
 					break;
 				}
 			}
-			return result;
+			return round;
 		},
 	);
 }
@@ -165,19 +166,15 @@ async function readAndWrite(
 /** The first write: each append goes after the notes its log holds now. */
 async function writeAppends(
 	this: IExecuteFunctions,
-	store: string,
+	run: AppendRun,
 	entries: PendingLog[],
-	appends: Map<PendingLog, Append>,
-	options: WriteOptions,
-	control: RequestControl,
-	send: SendBatch,
 ): Promise<Round> {
 	const decide: Decide = (entry, append, stored, now) => {
 		if (!stored.ok) return unreadable(entry, stored.failure);
 		appendTo(entry, append, stored.value, now);
 		return 'send';
 	};
-	return await readAndWrite.call(this, store, entries, appends, decide, options, control, send);
+	return await readAndWrite.call(this, run, entries, decide);
 }
 
 /**
@@ -187,13 +184,9 @@ async function writeAppends(
  */
 async function verifyAppends(
 	this: IExecuteFunctions,
-	store: string,
+	run: AppendRun,
 	written: PendingLog[],
-	appends: Map<PendingLog, Append>,
 	writes: number,
-	options: WriteOptions,
-	control: RequestControl,
-	send: SendBatch,
 ): Promise<Round> {
 	const mayRewrite = writes <= REPAIRS;
 	const decide: Decide = (entry, append, stored, now) => {
@@ -203,8 +196,8 @@ async function verifyAppends(
 		appendTo(entry, append, stored.value, now);
 		return 'send';
 	};
-	const checked = written.filter((entry) => !appends.get(entry)?.watch?.replacedSince());
-	return await readAndWrite.call(this, store, checked, appends, decide, options, control, send);
+	const checked = written.filter((entry) => !run.appends.get(entry)?.watch?.replacedSince());
+	return await readAndWrite.call(this, run, checked, decide);
 }
 
 /**
@@ -214,7 +207,7 @@ async function verifyAppends(
 async function write(
 	this: IExecuteFunctions,
 	batch: PendingLog[],
-	options: WriteOptions,
+	settings: RunSettings,
 	control: RequestControl,
 	send: SendBatch,
 ): Promise<BatchWrite> {
@@ -239,11 +232,17 @@ async function write(
 		sending.forEach((entry, position) => outcomes.set(entry.index, results[position]));
 		return { outcomes };
 	}
-	const store = await storeEndpoint.call(this);
-	const first = await writeAppends.call(this, store, sending, appends, options, control, send);
+	const run: AppendRun = {
+		store: await storeEndpoint.call(this),
+		appends,
+		settings,
+		control,
+		send,
+	};
+	const first = await writeAppends.call(this, run, sending);
 	first.outcomes.forEach((outcome, index) => outcomes.set(index, outcome));
 	if (first.appended.length === 0) return { outcomes };
-	return { outcomes, later: confirm.call(this, store, first, appends, options, control, send) };
+	return { outcomes, later: confirm.call(this, run, first) };
 }
 
 /**
@@ -252,32 +251,19 @@ async function write(
  */
 async function confirm(
 	this: IExecuteFunctions,
-	store: string,
+	run: AppendRun,
 	first: Round,
-	appends: Map<PendingLog, Append>,
-	options: WriteOptions,
-	control: RequestControl,
-	send: SendBatch,
 ): Promise<Map<number, Outcome>> {
 	const outcomes = new Map<number, Outcome>();
 	let last = first;
 	try {
 		for (let writes = 1; last.appended.length > 0; writes++) {
-			await sleep(Math.max(0, last.answeredAt + options.appendWindowMs - Date.now()));
-			last = await verifyAppends.call(
-				this,
-				store,
-				last.appended,
-				appends,
-				writes,
-				options,
-				control,
-				send,
-			);
+			await sleep(Math.max(0, last.answeredAt + run.settings.appendWindowMs - Date.now()));
+			last = await verifyAppends.call(this, run, last.appended, writes);
 			last.outcomes.forEach((outcome, index) => outcomes.set(index, outcome));
 		}
 	} finally {
-		for (const entry of first.appended) appends.get(entry)?.watch?.end();
+		for (const entry of first.appended) run.appends.get(entry)?.watch?.end();
 	}
 	return outcomes;
 }
@@ -307,11 +293,11 @@ function overwritten(entry: PendingLog, writes: number): Outcome {
 	});
 }
 
-function tooSlow(entry: PendingLog, options: WriteOptions): Outcome {
+function tooSlow(entry: PendingLog, settings: RunSettings): Outcome {
 	return fail({
 		kind: 'failed',
-		message: `Log ${String(entry.log.LogID)} could not be read and written within the Append Window (${options.appendWindowMs / 1000} s): the write kept waiting for the store or the rate limit`,
-		description: `Nothing was changed for this item, after ${Math.round(options.retry.rateLimitWaitMs / 1000)} s of tries. Raise Options > "Append Window (Seconds)" or "Rate Limit Wait (Minutes)".`,
+		message: `Log ${String(entry.log.LogID)} could not be read and written within the Append Window (${settings.appendWindowMs / 1000} s): the write kept waiting for the store or the rate limit`,
+		description: `Nothing was changed for this item, after ${Math.round(settings.retry.rateLimitWaitMs / 1000)} s of tries. Raise Options > "Append Window (Seconds)" or "Rate Limit Wait (Minutes)".`,
 		delivery: 'expired',
 	});
 }

@@ -4,8 +4,8 @@ import type { Result } from '../../failures';
 import { fail, ok } from '../../failures';
 import type { RequestControl } from '../../transport';
 import { eachCustomer, logsOf } from '../../read/customers';
-import type { WriteOptions } from '../options';
-import type { PendingLog } from '../batches';
+import type { RunSettings } from '../../settings/runSettings';
+import type { PendingLog } from '../outcomes';
 import type { NotesWatch } from './locks';
 
 /** A log's notes as the store holds them, and the text an append adds to them. */
@@ -65,7 +65,7 @@ const noteKey = (username: string, logId: unknown) => `${username}#${String(logI
 export async function readNotes(
 	this: IExecuteFunctions,
 	entries: PendingLog[],
-	options: WriteOptions,
+	settings: RunSettings,
 	control: RequestControl,
 ): Promise<NotesRead> {
 	const notes = new Map<string, string>();
@@ -78,7 +78,7 @@ export async function readNotes(
 		const read = await eachCustomer.call(
 			this,
 			{ usernames: chunk, withLogs: true },
-			{ format: options.wireFormat, control: reading },
+			{ format: settings.wireFormat, control: reading },
 			(customer) => {
 				for (const log of logsOf(customer))
 					notes.set(noteKey(String(customer.Username), log.LogID), String(log.Notes ?? ''));

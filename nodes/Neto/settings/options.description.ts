@@ -1,29 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import type { RetryPolicy } from '../transport';
-import { DEFAULT_CONTROL } from '../transport';
-import type { WireFormat } from '../answer';
-
-/** Settings that apply to the whole execution, read once (from the first item). */
-export interface WriteOptions {
-	wireFormat: WireFormat;
-	batchSize: number;
-	requestsPerMinute: number;
-	concurrency: number;
-	retry: RetryPolicy;
-	/** Notes Mode Append: how old an append's read may be when its write is answered (append/append.ts). */
-	appendWindowMs: number;
-}
-
-export const DEFAULT_OPTIONS: WriteOptions = {
-	wireFormat: 'json',
-	batchSize: 50,
-	requestsPerMinute: DEFAULT_CONTROL.requestsPerMinute,
-	concurrency: 1,
-	retry: DEFAULT_CONTROL.retry,
-	appendWindowMs: 10_000,
-};
-
+/**
+ * The node's Options on screen; runSettings.ts reads them as the run's settings. The defaults are
+ * written out (n8n's lint reads them as literals) and equal runSettings.ts's DEFAULT_SETTINGS.
+ */
 export const optionsProperty: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -116,50 +96,3 @@ export const optionsProperty: INodeProperties = {
 		},
 	],
 };
-
-function whole(value: unknown, fallback: number, min: number, max: number): number {
-	const number = typeof value === 'number' ? value : Number(value);
-	if (!Number.isFinite(number)) return fallback;
-	return Math.min(max, Math.max(min, Math.floor(number)));
-}
-
-/** A duration given in `unitMs` units (minutes, seconds), clamped to [min, max], in milliseconds. */
-function duration(
-	value: unknown,
-	fallbackMs: number,
-	unitMs: number,
-	min: number,
-	max: number,
-): number {
-	const number = typeof value === 'number' ? value : Number(value);
-	if (value === undefined || value === '' || !Number.isFinite(number)) return fallbackMs;
-	return Math.round(Math.min(max, Math.max(min, number)) * unitMs);
-}
-
-export function readWriteOptions(context: IExecuteFunctions): WriteOptions {
-	const raw = context.getNodeParameter('options', 0, {}) as IDataObject;
-	return {
-		wireFormat: raw.wireFormat === 'xml' ? 'xml' : 'json',
-		batchSize: whole(raw.batchSize, DEFAULT_OPTIONS.batchSize, 1, 1000),
-		requestsPerMinute: whole(raw.requestsPerMinute, DEFAULT_OPTIONS.requestsPerMinute, 1, 500),
-		concurrency: whole(raw.concurrency, DEFAULT_OPTIONS.concurrency, 1, 10),
-		retry: {
-			maxRetries: whole(raw.maxRetries, DEFAULT_OPTIONS.retry.maxRetries, 0, 10),
-			baseDelayMs: whole(raw.retryDelayMs, DEFAULT_OPTIONS.retry.baseDelayMs, 0, 60_000),
-			rateLimitWaitMs: duration(
-				raw.rateLimitWaitMinutes,
-				DEFAULT_OPTIONS.retry.rateLimitWaitMs,
-				60_000,
-				0,
-				60,
-			),
-		},
-		appendWindowMs: duration(
-			raw.appendWindowSeconds,
-			DEFAULT_OPTIONS.appendWindowMs,
-			1000,
-			0.1,
-			300,
-		),
-	};
-}

@@ -1,0 +1,20 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { WireFormat } from '../../answer';
+import type { RequestControl } from '../../transport';
+import { readRunSettings, requestControl } from '../../settings/runSettings';
+
+/** What every read of a run (Get, Get Many) shares: read once, from the first item. */
+export interface ReadRun {
+	timezone: string;
+	wireFormat: WireFormat;
+	control: RequestControl;
+}
+
+export function readRun(this: IExecuteFunctions): ReadRun {
+	return {
+		timezone: this.getTimezone(),
+		wireFormat: readRunSettings(this).wireFormat,
+		control: requestControl(),
+	};
+}
