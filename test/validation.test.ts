@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { CUSTOMER_LOG_FIELDS } from '../nodes/Neto/log/fields';
 import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
 
 /** Every string limit of the contract, per operation: [operation, parameter, Neto field, limit]. */
@@ -12,6 +13,16 @@ const LIMITS: Array<[string, string, string, number]> = [
 	['update', 'allocatedTo', 'AllocatedTo', 100],
 	['update', 'followUpType', 'FollowUpType', 50],
 ];
+
+test('LIMITS names every string limit of the field table, and no other', () => {
+	const inTable = CUSTOMER_LOG_FIELDS.flatMap((field) =>
+		Object.entries(field.operations)
+			.filter(([, limit]) => field.kind === 'string' && typeof limit === 'number')
+			.map(([operation, limit]) => [operation, field.param, field.wire, limit]),
+	);
+	const sorted = (rows: unknown[][]) => rows.map((row) => row.join(' ')).sort();
+	expect(sorted(LIMITS)).toEqual(sorted(inTable));
+});
 
 function parametersFor(operation: string, param: string, value: string): IDataObject {
 	if (operation === 'add') {
