@@ -14,8 +14,11 @@ const esbuild = require('esbuild');
 const root = path.resolve(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const PROVIDED_BY_N8N = ['n8n-workflow', 'luxon', 'lodash'];
-/** The node classes nodes.bundle.ts exports; each gets the file n8n loads (package.json n8n.nodes). */
-const NODES = ['NetoCustomerLog', 'NetoCustomerLogTrigger'];
+/**
+ * The files n8n loads (package.json n8n.nodes), each named for the node class it exports from
+ * nodes.bundle.ts (test/package.test.ts checks the two lists agree).
+ */
+const NODE_FILES = require('../package.json').n8n.nodes;
 
 function licences(metafile) {
 	const packages = new Set();
@@ -55,8 +58,9 @@ async function main() {
 		metafile: true,
 		logLevel: 'warning',
 	});
-	for (const node of NODES) {
-		const file = path.join(root, 'dist', 'nodes', 'Neto', `${node}.node.js`);
+	for (const nodeFile of NODE_FILES) {
+		const node = path.basename(nodeFile, '.node.js');
+		const file = path.join(root, nodeFile);
 		fs.writeFileSync(
 			file,
 			`'use strict';\nexports.${node} = require('./nodes.bundle.js').${node};\n`,

@@ -1,4 +1,29 @@
+import { fieldsOf } from '../nodes/Neto/log/fields';
 import { ALL_ADD_FIELDS as ALL_FIELDS, WIRE_FORMATS, useSandbox } from './harness/fixtures';
+
+/** The log the store holds after an Add of every field (ALL_FIELDS, for jsmith). */
+const STORED_WITH_ALL_FIELDS = {
+	Username: 'jsmith',
+	CustomerName: 'Jane Smith',
+	AllocatedTo: 'Sam',
+	FollowUpType: 'Phone Call',
+	LastContacted: '2026-05-01 10:30:00',
+	DateRequiredFollowUp: '2026-05-08 00:00:00',
+	Status: 'Recontacting',
+	Notes: 'Wants a quote for 40 units',
+};
+
+const ADD_FIELDS = fieldsOf('add');
+const TAKEN_AS_ADDITIONAL_FIELD = ADD_FIELDS.filter((field) => !field.topLevel);
+
+test('the every-field lists (ALL_ADD_FIELDS, the stored log) name every field Add takes in the field table, and no other', () => {
+	expect(Object.keys(ALL_FIELDS).sort()).toEqual(
+		TAKEN_AS_ADDITIONAL_FIELD.map((field) => field.param).sort(),
+	);
+	expect(Object.keys(STORED_WITH_ALL_FIELDS).sort()).toEqual(
+		ADD_FIELDS.map((field) => field.wire).sort(),
+	);
+});
 
 describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 	const neto = useSandbox({}, format);
@@ -32,16 +57,7 @@ describe.each(WIRE_FORMATS)('Add (%s)', (format) => {
 		});
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 		expect(neto.sandbox.store.logs.size).toBe(before + 1);
-		expect(neto.sandbox.store.logs.get(out.LogID as number)).toMatchObject({
-			Username: 'jsmith',
-			CustomerName: 'Jane Smith',
-			AllocatedTo: 'Sam',
-			FollowUpType: 'Phone Call',
-			LastContacted: '2026-05-01 10:30:00',
-			DateRequiredFollowUp: '2026-05-08 00:00:00',
-			Status: 'Recontacting',
-			Notes: 'Wants a quote for 40 units',
-		});
+		expect(neto.sandbox.store.logs.get(out.LogID as number)).toMatchObject(STORED_WITH_ALL_FIELDS);
 		expect(neto.requestsFor('AddCustomerLog').map((r) => r.format)).toEqual([format]);
 	});
 

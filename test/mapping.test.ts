@@ -2,20 +2,21 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { NodeHelpers, traverseNodeParameters } from 'n8n-workflow';
 
 import { NetoCustomerLog } from '../nodes/Neto/NetoCustomerLog.node';
+import { CUSTOMER_LOG_FIELDS } from '../nodes/Neto/log/fields';
 import type { RunResult } from './harness/engine';
 import { ALL_ADD_FIELDS, WIRE_FORMATS, errorOf, useSandbox } from './harness/fixtures';
 
-/** Every Add field as parameters (Define Below, from the fixtures) and as the same values under Neto's names. */
+/**
+ * Every Add field as parameters (Define Below, from the fixtures) and as the same values under
+ * Neto's names (the field table's), in the same order after Username.
+ */
 const ADD_PARAMETERS = ALL_ADD_FIELDS;
-const ADD_JSON = {
+const wireOf = (param: string) => CUSTOMER_LOG_FIELDS.find((field) => field.param === param)?.wire;
+const ADD_JSON: Record<string, string> = {
 	Username: 'jsmith',
-	CustomerName: 'Jane Smith',
-	AllocatedTo: 'Sam',
-	FollowUpType: 'Phone Call',
-	LastContacted: '2026-05-01T10:30:00',
-	DateRequiredFollowUp: '2026-05-08T09:00:00+10:00',
-	Status: 'Recontacting',
-	Notes: 'Wants a quote for 40 units',
+	...Object.fromEntries(
+		Object.entries(ADD_PARAMETERS).map(([param, value]) => [wireOf(param), value]),
+	),
 };
 
 const autoMap = (operation: string, extra: IDataObject = {}) => ({

@@ -7,14 +7,8 @@ import type { IDataObject, INode, INodeExecutionData, INodePropertyOptions } fro
 import { Workflow } from 'n8n-workflow';
 
 import { NetoCustomerLogTrigger } from '../nodes/Neto/NetoCustomerLogTrigger.node';
-import {
-	ActiveTrigger,
-	TRIGGER_TYPE,
-	fetchTestEvent,
-	runCustomerLog,
-	runListSearch,
-} from './harness/engine';
-import { useSandbox, useTestClock } from './harness/fixtures';
+import { ActiveTrigger, TRIGGER_TYPE, fetchTestEvent, runCustomerLog } from './harness/engine';
+import { addNumberedCustomers, useSandbox, useTestClock } from './harness/fixtures';
 
 const START = Date.UTC(2026, 10, 23, 12, 0, 0);
 const MINUTE = 60_000;
@@ -50,8 +44,7 @@ function addLog(fields: IDataObject) {
 }
 
 function addCustomers(count: number, prefix = 'customer') {
-	for (let index = 0; index < count; index++)
-		suite.sandbox.store.addCustomer({ Username: `${prefix}${String(index).padStart(4, '0')}` });
+	addNumberedCustomers(suite.sandbox, count, prefix);
 }
 
 describe('Neto Customer Log Trigger: baseline and events', () => {
@@ -370,19 +363,6 @@ describe('Neto Customer Log Trigger: what a poll reads', () => {
 		later(MINUTE);
 		expect(await pollEvents(trigger)).toEqual([['newLog', last.LogID]]);
 		expect(suite.requestsFor('GetCustomer')).toHaveLength(6);
-	});
-
-	test('the customer picker pages through the store', async () => {
-		addCustomers(146);
-		const first = await runListSearch('searchCustomers', { credentials: suite.credentials() });
-		expect(first.results).toHaveLength(100);
-		expect(first.paginationToken).toEqual(expect.any(String));
-		const second = await runListSearch('searchCustomers', {
-			credentials: suite.credentials(),
-			paginationToken: first.paginationToken,
-		});
-		expect(second.results).toHaveLength(50);
-		expect(second.paginationToken).toBeUndefined();
 	});
 
 	test('Fetch Test Event returns the newest few matching logs, through the engine in manual mode, and records no state', async () => {

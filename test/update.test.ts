@@ -1,4 +1,38 @@
+import { fieldsOf } from '../nodes/Neto/log/fields';
 import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
+
+/** Every field under Update Fields, as a user would fill them in. */
+const ALL_UPDATE_FIELDS = {
+	customerName: 'Jane S.',
+	allocatedTo: 'Priya',
+	followUpType: 'Visit',
+	lastContacted: '2026-06-01T08:00:00Z',
+	dateRequiredFollowUp: '2026-06-05T00:00:00Z',
+	status: 'Recontacting',
+	notes: 'Booked a visit',
+};
+/** Log 1001 (jsmith's) as the store holds it after an Update of every field (ALL_UPDATE_FIELDS). */
+const STORED_WITH_ALL_FIELDS = {
+	Username: 'jsmith',
+	CustomerName: 'Jane S.',
+	AllocatedTo: 'Priya',
+	FollowUpType: 'Visit',
+	LastContacted: '2026-06-01 08:00:00',
+	DateRequiredFollowUp: '2026-06-05 00:00:00',
+	Status: 'Recontacting',
+	Notes: 'Booked a visit',
+};
+
+test('the every-field lists (Update Fields, the stored log) name every field Update takes in the field table, and no other', () => {
+	const updateFields = fieldsOf('update').filter((field) => !field.topLevel);
+	expect(Object.keys(ALL_UPDATE_FIELDS).sort()).toEqual(
+		updateFields.map((field) => field.param).sort(),
+	);
+	// The stored log also keeps its customer, which Update cannot change.
+	expect(Object.keys(STORED_WITH_ALL_FIELDS).sort()).toEqual(
+		['Username', ...updateFields.map((field) => field.wire)].sort(),
+	);
+});
 
 describe.each(WIRE_FORMATS)('Update (%s)', (format) => {
 	const neto = useSandbox({}, format);
@@ -39,27 +73,10 @@ describe.each(WIRE_FORMATS)('Update (%s)', (format) => {
 		const result = await neto.run({
 			operation: 'update',
 			logId: 1001,
-			updateFields: {
-				customerName: 'Jane S.',
-				allocatedTo: 'Priya',
-				followUpType: 'Visit',
-				lastContacted: '2026-06-01T08:00:00Z',
-				dateRequiredFollowUp: '2026-06-05T00:00:00Z',
-				status: 'Recontacting',
-				notes: 'Booked a visit',
-			},
+			updateFields: ALL_UPDATE_FIELDS,
 		});
 		expect(result.error).toBeUndefined();
-		expect(neto.sandbox.store.logs.get(1001)).toMatchObject({
-			Username: 'jsmith',
-			CustomerName: 'Jane S.',
-			AllocatedTo: 'Priya',
-			FollowUpType: 'Visit',
-			LastContacted: '2026-06-01 08:00:00',
-			DateRequiredFollowUp: '2026-06-05 00:00:00',
-			Status: 'Recontacting',
-			Notes: 'Booked a visit',
-		});
+		expect(neto.sandbox.store.logs.get(1001)).toMatchObject(STORED_WITH_ALL_FIELDS);
 	});
 
 	test('a field added with an empty value clears it', async () => {

@@ -70,6 +70,23 @@ export function useSandbox(options: SandboxOptions = {}, wireFormat: Format = 'j
 	};
 }
 
+/** Adds `count` customers named <prefix>0000, <prefix>0001, ... to the sandbox's store. */
+export function addNumberedCustomers(sandbox: Sandbox, count: number, prefix = 'customer'): void {
+	for (let index = 0; index < count; index++)
+		sandbox.store.addCustomer({ Username: `${prefix}${String(index).padStart(4, '0')}` });
+}
+
+/** Adds the customers a careless "every customer" filter leaves out: inactive ones and prospects. */
+export function addOutsiders(sandbox: Sandbox): void {
+	sandbox.store.addCustomer({ Username: 'gone_quiet', Active: 'False' });
+	sandbox.store.addCustomer({ Username: 'maybe_later', Type: 'Prospect' });
+	sandbox.store.addCustomer({
+		Username: 'inactive_prospect',
+		Type: 'Prospect',
+		Active: 'False',
+	});
+}
+
 /** The `error` object of an error item. */
 export function errorOf(json: IDataObject): { message: string; description: string } & IDataObject {
 	expect(json.error).toEqual(expect.objectContaining({ message: expect.any(String) }));

@@ -1,4 +1,7 @@
-/** Unit tests for the pure parts: the response reader, the XML encoder and the rate limiter. */
+/**
+ * The transport's pure parts: the response reader, the XML encoder, the rate limiter and network
+ * failures in words (the same through the engine against failing servers: networkFailures.test.ts).
+ */
 import type { Clock } from '../nodes/Neto/transport/rateLimiter';
 import { AccountLimiter, AccountLimiters } from '../nodes/Neto/transport/rateLimiter';
 import { encodeRequest, parseNetoResponse } from '../nodes/Neto/transport/wire';

@@ -1,7 +1,7 @@
 /**
  * The sandbox reads XML requests as a conforming XML 1.0 parser does: what such a parser rejects,
  * the sandbox answers with an error and does not act on; what it accepts, the sandbox reads. So a
- * node that writes XML a real store's parser would refuse fails the tests (roundtrip.property).
+ * node that writes XML a real store's parser would refuse fails the tests (roundTrip.test.ts).
  */
 import { useSandbox } from './harness/fixtures';
 
