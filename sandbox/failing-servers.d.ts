@@ -6,3 +6,4 @@ export interface FailingServer {
 export declare function closedPort(): Promise<FailingServer>;
 export declare function resettingServer(): Promise<FailingServer>;
 export declare function selfSignedServer(): Promise<FailingServer>;
+export declare function refusedAtTwoAddresses(): Promise<unknown>;

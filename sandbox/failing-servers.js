@@ -65,4 +65,27 @@ function selfSignedServer() {
 	}
 }
 
-module.exports = { closedPort, resettingServer, selfSignedServer };
+/**
+ * The error Node gives for a name with two addresses (127.0.0.1 and ::1) that both refuse, as a
+ * store's name with an IPv4 and an IPv6 address would: an AggregateError, one error per address
+ * (net's autoSelectFamily, on by default since Node.js 20, which fetch's connections use too).
+ */
+async function refusedAtTwoAddresses() {
+	const { port } = await closedPort();
+	const both = [
+		{ address: '127.0.0.1', family: 4 },
+		{ address: '::1', family: 6 },
+	];
+	return await new Promise((resolve) => {
+		const socket = net.connect({
+			port,
+			host: 'store.test',
+			autoSelectFamily: true,
+			lookup: (_host, options, callback) =>
+				options.all ? callback(null, both) : callback(null, both[0].address, both[0].family),
+		});
+		socket.on('error', resolve);
+	});
+}
+
+module.exports = { closedPort, resettingServer, selfSignedServer, refusedAtTwoAddresses };

@@ -46,7 +46,8 @@ export declare class NetoStore {
 }
 
 export interface SandboxFault {
-	kind: 'status' | 'reset' | 'html' | 'malformed' | 'answerIn' | 'echoKey' | 'delay';
+	/** silent: the request is held open with no answer until the client gives up (phase after: once applied). */
+	kind: 'status' | 'reset' | 'html' | 'malformed' | 'answerIn' | 'echoKey' | 'delay' | 'silent';
 	/** delay: how long the request waits before the store applies it. */
 	ms?: number;
 	/** echoKey: the request's key quoted in an error page (phase before), or in the answer's error or warning (phase after). */

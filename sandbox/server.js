@@ -480,6 +480,10 @@ function startSandbox(userOptions = {}) {
 				}
 				return false;
 			}
+			if (fault.kind === 'silent') {
+				// A store that takes the request and never answers: nothing is sent until the client gives up.
+				return true;
+			}
 			if (fault.kind === 'status') {
 				const extra =
 					fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
@@ -621,7 +625,7 @@ function startSandbox(userOptions = {}) {
 				store,
 				requests,
 				options,
-				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn'|'echoKey'|'delay', ms? (delay), status?, retryAfter?, format?, in?: 'page'|'error'|'warning', phase?: 'before'|'after', action?, skip?: the first N matching requests pass, times? } */
+				/** Queues faults: { kind: 'status'|'reset'|'html'|'malformed'|'answerIn'|'echoKey'|'delay'|'silent', ms? (delay), status?, retryAfter?, format?, in?: 'page'|'error'|'warning', phase?: 'before'|'after', action?, skip?: the first N matching requests pass, times? } */
 				injectFaults(list) {
 					faults.push(...list.map((fault) => ({ ...fault })));
 				},

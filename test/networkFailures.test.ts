@@ -42,6 +42,12 @@ const CASES: Case[] = [
 		/the connection was refused \(nothing is listening at that address and port\)/,
 	],
 	[
+		// Port 9 (discard): fetch (the credential's Test) refuses it itself, the node's requests find it closed.
+		'port 9, where nothing listens',
+		async () => 'http://127.0.0.1:9',
+		/the connection was refused/,
+	],
+	[
 		'a server that resets the connection',
 		async () => await at(resettingServer, 'http'),
 		/the connection was (reset|closed) by the other end/,

@@ -7,6 +7,7 @@ import { AccountLimiter, AccountLimiters } from '../nodes/Neto/transport/rateLim
 import { encodeRequest, parseNetoResponse } from '../nodes/Neto/transport/wire';
 import { findCharacterNotInXml } from '../nodes/Neto/log/validation';
 import { networkFailureInWords } from '../nodes/Neto/transport';
+import { closedPort, refusedAtTwoAddresses } from '../sandbox/failing-servers';
 
 describe('parseNetoResponse', () => {
 	const NORMAL = {
@@ -302,5 +303,52 @@ describe('networkFailureInWords', () => {
 		],
 	])('%s', (_label, error, words) => {
 		expect(networkFailureInWords(error)).toBe(words);
+	});
+});
+
+/**
+ * The credential's Test goes out through fetch, whose errors nest what happened: a TypeError "fetch
+ * failed" whose cause is the connection's error, an AggregateError (one error per address) when
+ * a name has several, or fetch's own "bad port" (no code) for a port it never connects to. The
+ * same shapes on Node.js 20, 22 and 24 (n8n 2.x runs on 24); each made here by a real fetch or
+ * connect on 127.0.0.1.
+ */
+describe('networkFailureInWords: the errors fetch really gives', () => {
+	const REFUSED = 'the connection was refused (nothing is listening at that address and port)';
+
+	async function fetchError(url: string): Promise<unknown> {
+		return await fetch(url, { method: 'POST', body: '{}' }).then(
+			() => undefined,
+			(error: unknown) => error,
+		);
+	}
+
+	test('a closed port: "fetch failed", its cause ECONNREFUSED', async () => {
+		const { port } = await closedPort();
+		const error = await fetchError(`http://127.0.0.1:${port}/do/WS/NetoAPI`);
+		expect(error).toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
+		expect(networkFailureInWords(error)).toBe(REFUSED);
+	});
+
+	test('port 9, a port fetch never connects to: "fetch failed", its cause "bad port"', async () => {
+		const error = await fetchError('http://127.0.0.1:9/do/WS/NetoAPI');
+		expect(error).toMatchObject({ message: 'fetch failed', cause: { message: 'bad port' } });
+		expect(networkFailureInWords(error)).toBe(
+			'the connection was refused before it was made: fetch never connects to this port, which is reserved for another service (use the port your store answers on)',
+		);
+	});
+
+	test('a name with two addresses, both refused: an AggregateError as the cause, one error each', async () => {
+		const aggregate = await refusedAtTwoAddresses();
+		expect((aggregate as Error).name).toBe('AggregateError');
+		const [first] = (aggregate as AggregateError).errors as Array<{ code?: string }>;
+		expect((aggregate as AggregateError).errors).toHaveLength(2);
+		expect(first.code).toBe('ECONNREFUSED');
+		// As undici wraps a connection's error.
+		const error = new TypeError('fetch failed', { cause: aggregate });
+		expect(networkFailureInWords(error)).toBe(REFUSED);
+		// And when the aggregate carries no code of its own, its errors say it.
+		delete (aggregate as { code?: string }).code;
+		expect(networkFailureInWords(error)).toBe(REFUSED);
 	});
 });

@@ -61,7 +61,7 @@ export async function readWholeScope(
 		this,
 		settings.usernames ? { usernames: settings.usernames } : {},
 		observation,
-		requestControl(),
+		requestControl({ timeLimitMs: settings.timeLimitMs }),
 	);
 	return read.ok ? ok(observation) : read;
 }
@@ -108,7 +108,7 @@ export async function readChanges(
 			? ok({ observation: whole.value, walked: settings.usernames === undefined })
 			: whole;
 	}
-	const control = requestControl();
+	const control = requestControl({ timeLimitMs: settings.timeLimitMs });
 	const observation: Observation = { customers: new Map(), complete: false };
 	const since = toNetoDateTime(state.polledAt - UPDATED_OVERLAP_MS, 'UTC');
 	const updated = await readInto.call(

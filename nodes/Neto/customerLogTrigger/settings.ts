@@ -8,6 +8,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { customerLocator, simplifyProperty } from '../log/properties';
 import { LOG_STATUSES, fieldText } from '../log/fields';
+import { requestTimeLimitOption } from '../settings/options.description';
+import { optionsTimeLimit } from '../settings/runSettings';
 
 /** The trigger's parameters, and what a poll makes of them. */
 
@@ -121,6 +123,14 @@ export const triggerProperties: INodeProperties[] = [
 			},
 		],
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [requestTimeLimitOption],
+	},
 ];
 
 /**
@@ -148,6 +158,8 @@ export interface TriggerSettings {
 	timezone: string;
 	/** Names the event and scope: a poll whose state was kept for another starts a new baseline. */
 	stateKey: string;
+	/** Request Time Limit: how long each request waits for the store's answer. */
+	timeLimitMs: number;
 }
 
 function commaList(value: unknown): string[] {
@@ -190,5 +202,6 @@ export function readSettings(context: IPollFunctions): TriggerSettings {
 			(statuses.length === 0 || statuses.includes(fieldText(log, 'Status'))) &&
 			(staff.length === 0 || staff.includes(fieldText(log, 'AllocatedTo').trim().toLowerCase())),
 		stateKey: JSON.stringify([event, usernames ?? '*']),
+		timeLimitMs: optionsTimeLimit(context),
 	};
 }

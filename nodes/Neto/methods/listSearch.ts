@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { customerPage, customerPageAfter, logsOf } from '../read/customers';
-import { requestControl } from '../settings/runSettings';
+import { optionsTimeLimit, requestControl } from '../settings/runSettings';
 import { customerOf } from '../log/properties';
 import type { ItemFailure, Result } from '../failures';
 import { readFailureError } from '../itemErrors';
@@ -57,7 +57,10 @@ export async function searchCustomers(
 ): Promise<INodeListSearchResult> {
 	const typed = (filter ?? '').trim();
 	const state = stateOf(paginationToken);
-	const options = { format: 'json' as const, control: requestControl() };
+	const options = {
+		format: 'json' as const,
+		control: requestControl({ timeLimitMs: optionsTimeLimit(this) }),
+	};
 	const results: INodeListSearchItems[] = [];
 	if (paginationToken === undefined && typed !== '') {
 		// GetCustomer matches whole values only: ask for the typed username (and email) first, so that
@@ -122,7 +125,7 @@ export async function searchLogs(
 		this,
 		await customerPage.call(this, { ...query, withLogs: true }, 0, {
 			format: 'json',
-			control: requestControl(),
+			control: requestControl({ timeLimitMs: optionsTimeLimit(this) }),
 		}),
 	);
 	const results = customers.flatMap(logsOf).flatMap((log): INodeListSearchItems[] => {

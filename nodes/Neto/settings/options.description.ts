@@ -4,6 +4,20 @@ import type { INodeProperties } from 'n8n-workflow';
  * The node's Options on screen; runSettings.ts reads them as the run's settings. The defaults are
  * written out (n8n's lint reads them as literals) and equal runSettings.ts's DEFAULT_SETTINGS.
  */
+/**
+ * How long a request waits for the store's answer: in the node's Options and the trigger's (the
+ * list searches read it from the node on screen). Its bounds are runSettings.ts's TIME_LIMIT_SECONDS.
+ */
+export const requestTimeLimitOption: INodeProperties = {
+	displayName: 'Request Time Limit (Seconds)',
+	name: 'requestTimeLimitSeconds',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 120 },
+	default: 60,
+	description:
+		'How long to wait for the store to answer a request before giving up on it. A read or an Update that gets no answer in time is tried again (Max Retries); an Add is not, as the store may have added the log.',
+};
+
 export const optionsProperty: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -11,7 +25,7 @@ export const optionsProperty: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	description: 'How the node talks to the store. Read once per run, from the first item.',
-	// Batching, limits and retries are for writes; Get Many reads with the wire format only.
+	// Batching, limits and retries are for writes; reads use the wire format and the time limit.
 	options: [
 		{
 			displayName: 'Append Window (Seconds)',
@@ -62,6 +76,7 @@ export const optionsProperty: INodeProperties = {
 			description:
 				'How long to keep retrying a request the store refuses as rate limited (HTTP 429), from its first refusal. A 429 means nothing was applied, so every request is retried, Add included.',
 		},
+		requestTimeLimitOption,
 		{
 			displayName: 'Requests Per Minute',
 			name: 'requestsPerMinute',

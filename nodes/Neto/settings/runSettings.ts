@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
 
 import type { RequestControl, RetryPolicy } from '../transport';
 import { DEFAULT_CONTROL } from '../transport';
@@ -16,6 +21,8 @@ export interface RunSettings {
 	retry: RetryPolicy;
 	/** Notes Mode Append: how old an append's read may be when its write is answered (append/append.ts). */
 	appendWindowMs: number;
+	/** Request Time Limit: how long a try waits for the store's answer (every operation). */
+	timeLimitMs: number;
 }
 
 export const DEFAULT_SETTINGS: RunSettings = {
@@ -25,7 +32,11 @@ export const DEFAULT_SETTINGS: RunSettings = {
 	concurrency: 1,
 	retry: DEFAULT_CONTROL.retry,
 	appendWindowMs: 10_000,
+	timeLimitMs: DEFAULT_CONTROL.timeLimitMs,
 };
+
+/** The Request Time Limit's bounds, in seconds: at most 2 minutes (docs/neto-contract.md). */
+export const TIME_LIMIT_SECONDS = { min: 1, max: 120 };
 
 function whole(value: unknown, fallback: number, min: number, max: number): number {
 	const number = typeof value === 'number' ? value : Number(value);
@@ -71,15 +82,40 @@ export function readRunSettings(context: IExecuteFunctions): RunSettings {
 			0.1,
 			300,
 		),
+		timeLimitMs: timeLimitOf(raw),
 	};
+}
+
+/** The Request Time Limit from an Options collection (the node's or the trigger's), in ms. */
+export function timeLimitOf(options: unknown): number {
+	const raw = options !== null && typeof options === 'object' ? (options as IDataObject) : {};
+	const { min, max } = TIME_LIMIT_SECONDS;
+	return duration(raw.requestTimeLimitSeconds, DEFAULT_SETTINGS.timeLimitMs, 1000, min, max);
+}
+
+/**
+ * The Request Time Limit a node's Options set, read where no item is: a poll (its parameters) and
+ * a list search (the node being edited, whose parameters n8n hands it as they are on screen).
+ */
+export function optionsTimeLimit(context: IPollFunctions | ILoadOptionsFunctions): number {
+	const options =
+		'getCurrentNodeParameter' in context
+			? context.getCurrentNodeParameter('options')
+			: context.getNodeParameter('options', {});
+	return timeLimitOf(options);
 }
 
 /**
  * The settings a request goes out with; the limiter is the process's one for the account, whoever
- * asks. Readers (Get Many, list searches, the trigger) call it with no arguments: the defaults.
+ * asks. Writes give their run's settings; readers (Get, Get Many, list searches, the trigger) give
+ * only their Request Time Limit, and go by the defaults for the rest.
  */
 export function requestControl(
-	settings: Pick<RequestControl, 'requestsPerMinute' | 'retry'> = DEFAULT_CONTROL,
+	settings: Partial<Pick<RequestControl, 'requestsPerMinute' | 'retry' | 'timeLimitMs'>> = {},
 ): RequestControl {
-	return { requestsPerMinute: settings.requestsPerMinute, retry: settings.retry };
+	return {
+		requestsPerMinute: settings.requestsPerMinute ?? DEFAULT_CONTROL.requestsPerMinute,
+		retry: settings.retry ?? DEFAULT_CONTROL.retry,
+		timeLimitMs: settings.timeLimitMs ?? DEFAULT_CONTROL.timeLimitMs,
+	};
 }

@@ -27,6 +27,12 @@ export interface RequestControl {
 	requestsPerMinute: number;
 	retry: RetryPolicy;
 	/**
+	 * The longest a try waits for the store's answer (the user's Request Time Limit): then it is cut
+	 * off and said to be the store's silence. Not an idempotent request's whole time: each retry
+	 * waits as long again.
+	 */
+	timeLimitMs: number;
+	/**
 	 * The moment (epoch ms) by which the answer must have come: no try starts after it (the request
 	 * ends as 'expired', nothing sent) and a try still waiting then is cut off. An append's write
 	 * must not land long after the read it builds on (see write/append/append.ts).
@@ -36,11 +42,16 @@ export interface RequestControl {
 	onSend?: (at: number) => void;
 }
 
-/** What a request goes out with unless the node's Options say otherwise: Neto's limit, three retries. */
-export const DEFAULT_CONTROL: Pick<RequestControl, 'requestsPerMinute' | 'retry'> = {
-	requestsPerMinute: 500,
-	retry: { maxRetries: 3, baseDelayMs: 1000, rateLimitWaitMs: 5 * 60_000 },
-};
+/**
+ * What a request goes out with unless the node's Options say otherwise: Neto's limit, three
+ * retries, a minute's wait for an answer (why a minute: docs/neto-contract.md, Decisions).
+ */
+export const DEFAULT_CONTROL: Pick<RequestControl, 'requestsPerMinute' | 'retry' | 'timeLimitMs'> =
+	{
+		requestsPerMinute: 500,
+		retry: { maxRetries: 3, baseDelayMs: 1000, rateLimitWaitMs: 5 * 60_000 },
+		timeLimitMs: 60_000,
+	};
 
 export interface NetoRequest {
 	action: NetoAction;

@@ -20,6 +20,8 @@ export interface RawResponse {
 /** What one try brought back. */
 export type TryOutcome =
 	| { kind: 'expired' }
+	/** Sent, and no answer came within the Request Time Limit. */
+	| { kind: 'timedOut' }
 	| { kind: 'networkError'; error: unknown }
 	| { kind: 'answered'; response: RawResponse };
 
@@ -165,6 +167,41 @@ function decideNetworkError(
 	};
 }
 
+/** Seconds as the user set them: 60, 1.5. */
+function seconds(ms: number): string {
+	return String(Math.round(ms / 100) / 10);
+}
+
+/**
+ * No answer within the Request Time Limit. The request was sent, so the store may have applied
+ * it: only a request that is safe to repeat (never an Add) goes again, within Max Retries.
+ */
+function decideTimedOut(
+	tries: TryCount,
+	prepared: PreparedRequest,
+	control: RequestControl,
+): Decision {
+	const { request, url } = prepared;
+	if (request.idempotent && tries.failures < control.retry.maxRetries)
+		return {
+			permit: { kind: 'done' },
+			counts: 'failure',
+			mayHaveLanded: true,
+			next: retryAfterBackoff(control, tries),
+		};
+	const tried = tries.failures > 0 ? ` (${tries.failures + 1} tries)` : '';
+	return {
+		permit: { kind: 'done' },
+		mayHaveLanded: true,
+		next: failed(prepared, {
+			message: `The store at ${url} did not answer within ${seconds(control.timeLimitMs)} s${tried}`,
+			description: `The request was sent and no answer came within the Request Time Limit (Options), so the store may or may not have applied it. If the store is slow, raise "Request Time Limit (Seconds)". Store URL: ${url}`,
+			outcome: 'unknown',
+			unavailable: 'network',
+		}),
+	};
+}
+
 function decideRateLimited(
 	headers: Record<string, unknown>,
 	tries: TryCount,
@@ -271,6 +308,8 @@ export function decide(
 	switch (outcome.kind) {
 		case 'expired':
 			return decideExpired(tries, prepared);
+		case 'timedOut':
+			return decideTimedOut(tries, prepared, control);
 		case 'networkError':
 			return decideNetworkError(outcome.error, tries, prepared, control);
 		case 'answered':

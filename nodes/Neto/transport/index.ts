@@ -10,13 +10,19 @@ import { prepare, readCredential } from './prepare';
 import type { Permit } from './rateLimiter';
 import { accountLimiters } from './rateLimiter';
 import { netoEndpoint } from './storeUrl';
+import { isTimeout } from './networkFailures';
 
 export type { NetoContext, NetoRequest, RequestControl, RetryPolicy } from './control';
 export { DEFAULT_CONTROL } from './control';
 export { NETWORK_FAILURES, networkFailureInWords } from './networkFailures';
 export { redact } from './prepare';
 
-/** One try: unless its time has run out, tells control.onSend and sends, with the time left as its timeout. */
+/**
+ * One try: unless its time has run out, tells control.onSend and sends. It waits for the answer
+ * as long as the Request Time Limit, or the time left before `notAfter` when that is less; a try
+ * cut off by the Request Time Limit is `timedOut`, one cut off by `notAfter` a network error as
+ * any other (then the next try is `expired`).
+ */
 async function send(
 	this: NetoContext,
 	prepared: PreparedRequest,
@@ -26,18 +32,15 @@ async function send(
 	if (control.notAfter !== undefined && sentAt >= control.notAfter) return { kind: 'expired' };
 	control.onSend?.(sentAt);
 	const { options, credential } = prepared;
+	const timeLeft = control.notAfter === undefined ? Infinity : control.notAfter - sentAt;
+	const byTimeLimit = control.timeLimitMs <= timeLeft;
+	const timeout = Math.min(control.timeLimitMs, timeLeft);
 	return await this.helpers.httpRequestWithAuthentication
-		.call(
-			this,
-			'netoApi',
-			control.notAfter === undefined ? options : { ...options, timeout: control.notAfter - sentAt },
-			{
-				credentialsDecrypted: credential,
-			},
-		)
+		.call(this, 'netoApi', { ...options, timeout }, { credentialsDecrypted: credential })
 		.then(
 			(response: RawResponse): TryOutcome => ({ kind: 'answered', response }),
-			(error: unknown): TryOutcome => ({ kind: 'networkError', error }),
+			(error: unknown): TryOutcome =>
+				byTimeLimit && isTimeout(error) ? { kind: 'timedOut' } : { kind: 'networkError', error },
 		);
 }
 

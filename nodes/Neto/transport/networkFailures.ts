@@ -36,6 +36,50 @@ export const NETWORK_FAILURES: Record<string, string> = {
 	UND_ERR_HEADERS_TIMEOUT: 'the store did not answer in time',
 };
 
+/**
+ * What fetch says when it will not connect to a port of another service (Node's undici, on
+ * Node.js 20 to 24: a TypeError "fetch failed" whose cause is an Error "bad port", no code): the
+ * fetch standard's list of "bad ports", 9 (discard) and 1 among them. Only the credential's Test
+ * uses fetch; the node's requests connect, and such a port refuses them as ECONNREFUSED.
+ */
+const BAD_PORT =
+	'the connection was refused before it was made: fetch never connects to this port, which is reserved for another service (use the port your store answers on)';
+
+/**
+ * The error and every error it carries, nearest first: its `cause` and an AggregateError's
+ * `errors` (Node's connect to a name with several addresses fails with one per address), as deep
+ * as fetch and Node nest them.
+ */
+type ErrorLink = { code?: unknown; message?: unknown; name?: unknown };
+
+function errorChain(error: unknown): ErrorLink[] {
+	const chain: ErrorLink[] = [];
+	let level: unknown[] = [error];
+	for (let depth = 0; depth < 5 && level.length > 0; depth++) {
+		const next: unknown[] = [];
+		for (const item of level) {
+			if (item === null || typeof item !== 'object') continue;
+			const carrier = item as { cause?: unknown; errors?: unknown };
+			chain.push(item);
+			if (Array.isArray(carrier.errors)) next.push(...(carrier.errors as unknown[]));
+			if (carrier.cause !== undefined) next.push(carrier.cause);
+		}
+		level = next;
+	}
+	return chain;
+}
+
+/**
+ * The request's own time limit cut it off, not an abort: n8n's HTTP helper (axios) says
+ * ECONNABORTED (or ETIMEDOUT) with "timeout of N ms exceeded", fetch a TimeoutError. n8n wraps
+ * the helper's error in a NodeApiError with a message of its own, the original as its cause.
+ */
+export function isTimeout(error: unknown): boolean {
+	return errorChain(error).some(
+		(link) => /timeout|timed out/i.test(String(link.message)) || link.name === 'TimeoutError',
+	);
+}
+
 /** A network failure in words, from the error a request failed with. */
 export function networkFailureInWords(error: unknown): string {
 	const code = errorCode(error) ?? '';
@@ -47,6 +91,7 @@ export function networkFailureInWords(error: unknown): string {
 	)
 		return 'the store did not answer in time';
 	if (NETWORK_FAILURES[code]) return NETWORK_FAILURES[code];
+	if (errorChain(error).some((link) => link.message === 'bad port')) return BAD_PORT;
 	if (/certificate|self.signed|TLS|SSL/i.test(text))
 		return "the store's TLS certificate could not be verified";
 	return 'a network error';
@@ -62,18 +107,14 @@ export const NOT_DELIVERED_CODES = new Set([
 	'ENETUNREACH',
 ]);
 
+/** The first error code in the error's chain that names a network failure, else one its message quotes. */
 export function errorCode(error: unknown): string | undefined {
-	for (
-		let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
-		current && depth < 5;
-		depth++
-	) {
+	for (const link of errorChain(error)) {
 		if (
-			typeof current.code === 'string' &&
-			(/^E[A-Z_]+$/.test(current.code) || current.code in NETWORK_FAILURES)
+			typeof link.code === 'string' &&
+			(/^E[A-Z_]+$/.test(link.code) || link.code in NETWORK_FAILURES)
 		)
-			return current.code;
-		current = current.cause as typeof current;
+			return link.code;
 	}
 	const text = error instanceof Error ? error.message : String(error);
 	return /\b(E[A-Z]{3,}[A-Z_]*|[A-Z]+(?:_[A-Z]+)*_CERT[A-Z_]*|CERT_[A-Z_]+)\b/.exec(text)?.[1];

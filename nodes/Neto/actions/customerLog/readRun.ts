@@ -12,9 +12,10 @@ export interface ReadRun {
 }
 
 export function readRun(this: IExecuteFunctions): ReadRun {
+	const settings = readRunSettings(this);
 	return {
 		timezone: this.getTimezone(),
-		wireFormat: readRunSettings(this).wireFormat,
-		control: requestControl(),
+		wireFormat: settings.wireFormat,
+		control: requestControl({ timeLimitMs: settings.timeLimitMs }),
 	};
 }
