@@ -8,6 +8,7 @@
  * Ends with one line "e2e: N passed, N failed".
  */
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const path = require('node:path');
 
 const env = require('./n8n-env');
@@ -18,6 +19,7 @@ const {
 	startN8n,
 	setupOwner,
 	stopChild,
+	n8nSync,
 	SANDBOX_CREDENTIAL_ID,
 } = require('./n8n-cli');
 const trigger = require('./e2e-trigger');
@@ -184,6 +186,10 @@ async function checkCredentialTest(install, userFolder, sandbox) {
 		const refused = await test({ ...good, storeUrl: closedPort.origin });
 		assert.equal(refused.status, 'Error');
 		assert.match(refused.message, /: the connection was refused/);
+		// Port 9 (discard) is one fetch never connects to: still a refusal, in words.
+		const port9 = await test({ ...good, storeUrl: 'http://127.0.0.1:9' });
+		assert.equal(port9.status, 'Error');
+		assert.match(port9.message, /: the connection was refused/);
 		const plainHttp = await test({ ...good, storeUrl: 'http://mystore.com.au' });
 		assert.equal(plainHttp.status, 'Error');
 		assert.match(
@@ -192,6 +198,70 @@ async function checkCredentialTest(install, userFolder, sandbox) {
 		);
 	} finally {
 		await stopChild(n8n.child);
+	}
+}
+
+/**
+ * A store that takes a request and never answers: the execution ends at the node's Request Time
+ * Limit (2 s here), not at n8n's own 5 minutes, with the limit in words and the Store URL, and the
+ * Add whose answer never came is not sent again (it may have been applied).
+ */
+async function checkSilentStore(install, userFolder, sandbox) {
+	const workflow = {
+		id: 'netoE2eSilentStore',
+		name: 'Neto e2e: a silent store',
+		active: false,
+		settings: {},
+		connections: { Start: { main: [[{ node: 'Add log', type: 'main', index: 0 }]] } },
+		nodes: [
+			{
+				id: 's1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 's2',
+				name: 'Add log',
+				type: 'n8n-nodes-neto.netoCustomerLog',
+				typeVersion: 2,
+				position: [220, 0],
+				// Continue (regular output): the item's outcome is read as a downstream node gets it.
+				onError: 'continueRegularOutput',
+				parameters: {
+					operation: 'add',
+					username: { __rl: true, mode: 'username', value: 'jsmith' },
+					notes: 'Sent to a store that never answers',
+					options: { requestTimeLimitSeconds: 2 },
+				},
+				credentials: { netoApi: { id: SANDBOX_CREDENTIAL_ID, name: 'Neto Sandbox' } },
+			},
+		],
+	};
+	const file = path.join(userFolder, 'silent-store.json');
+	fs.writeFileSync(file, JSON.stringify(workflow));
+	n8nSync(install, userFolder, ['import:workflow', `--input=${file}`]);
+	await sandbox.reset();
+	await sandbox.injectFaults([{ kind: 'silent', action: 'AddCustomerLog', times: 10 }]);
+	try {
+		const started = Date.now();
+		const run = executeWorkflow(install, userFolder, workflow.id);
+		const seconds = Math.round((Date.now() - started) / 1000);
+		const [item] = outputOf(run, 'Add log');
+		assert.ok(item.error, `the Add did not fail: ${JSON.stringify(item)}`);
+		assert.match(
+			`${item.error.message} ${item.error.description ?? ''}`,
+			new RegExp(
+				`The store at ${sandbox.url.replace(/[.]/g, '\\.')}\\S* did not answer within 2 s`,
+			),
+		);
+		const stats = await sandbox.stats();
+		assert.equal(stats.byAction.AddCustomerLog, 1, 'the Add was sent again after its time-out');
+		return `ended after ${seconds} s (n8n execute, start-up included)`;
+	} finally {
+		await sandbox.clearFaults();
 	}
 }
 
@@ -215,6 +285,10 @@ suite.main(async () => {
 			await check(run, sandbox);
 		});
 	}
+	await suite.check(
+		"a silent store: the Add ends at the node's Request Time Limit, sent once",
+		() => checkSilentStore(install, userFolder, sandbox),
+	);
 	await suite.check("credential test (n8n's tester)", () =>
 		checkCredentialTest(install, userFolder, sandbox),
 	);
