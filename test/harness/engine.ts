@@ -527,7 +527,8 @@ export class ActiveTrigger {
 			(data) => {
 				if (durable) commit();
 				else this.saved = JSON.stringify(this.workflow.staticData);
-				this.outcome.emitted = data[0] ?? [];
+				// Polls at once share n8n's one context: each emission is kept, none overwritten.
+				this.outcome.emitted = [...(this.outcome.emitted ?? []), ...(data[0] ?? [])];
 			},
 			(error) => {
 				this.outcome.error = error;
