@@ -584,6 +584,12 @@ module.exports = {
 	checkTriggersDurable,
 	hasDurableScheduler,
 	isTriggerExample,
+	// For e2e-trigger-whole-read.js.
+	DURABLE_SCHEDULER_ENV,
+	SCHEDULER_POLLED,
+	restClient,
+	triggerWorkflow,
+	waitFor,
 };
 
 /** `node scripts/e2e-trigger.js [--n8n <version>]`: this check alone (npm run test:e2e runs it too). */
@@ -607,6 +613,11 @@ if (require.main === module) {
 				await checkTriggersDurable(install, env.buildAndPack(), sandbox);
 				process.stdout.write(
 					`ok   trigger workflows under the durable scheduler, through a restart, on n8n ${version}\n`,
+				);
+				const { checkWholeReadDurable } = require('./e2e-trigger-whole-read');
+				const figures = await checkWholeReadDurable(install, env.buildAndPack());
+				process.stdout.write(
+					`ok   a baseline spread over polls under the durable scheduler on n8n ${version}: ${JSON.stringify(figures)}\n`,
 				);
 			}
 		} finally {
