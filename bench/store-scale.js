@@ -239,10 +239,11 @@ async function storeScaleDurable({ version, customers, logs, latencyMs, portBase
 				N8N_RUNNERS_BROKER_PORT: String(port + 1),
 			},
 		});
-		// Each whole read: pages × (latency + n8n's time), at most a poll's share a minute.
+		// Two whole reads of pages × (latency + n8n's time) each, a poll's share (under 25 s) a
+		// minute, with room: a poll may read as little as 15 s of pages.
 		const pages = Math.floor(customers / CUSTOMERS_PER_REQUEST) + 1;
 		const started = Date.now();
-		const limitMs = 4 * 60_000 + 4 * pages * Math.max(latencyMs, 200);
+		const limitMs = (4 + 2 * (Math.ceil((pages * (latencyMs + 100)) / 15_000) + 2)) * 60_000;
 		for (;;) {
 			const traced = polls(traceFile);
 			const failed = traced.find((poll) => poll.error);

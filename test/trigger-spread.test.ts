@@ -192,6 +192,16 @@ describe('Neto Customer Log Trigger: a read of every customer spread over polls'
 		expect(next.flatMap(emittedIds)).toEqual([log.LogID]);
 	}, 60_000);
 
+	test('a store that counts pages from 1 (page 0 answers as page 1): the baseline over polls still ends, holding every log, one page more', async () => {
+		suite.sandbox.set({ firstPage: 1 });
+		const active = trigger(durable);
+		await active.poll();
+		const before = getCustomerRequests();
+		const { polls } = await pollUntilWhole(active, durable);
+		expect(stateLogIds(active, durable)).toEqual(storeLogIds());
+		expect(getCustomerRequests() - before).toBeLessThanOrEqual(PAGES + 1 + polls);
+	}, 60_000);
+
 	test('the daily full check goes on over polls under the durable scheduler: changes still come every poll meanwhile, a log its update read missed comes once, a gone customer leaves the state', async () => {
 		const active = trigger(durable);
 		await active.poll();
