@@ -100,7 +100,7 @@ export const triggerProperties: INodeProperties[] = [
 		default: 24,
 		displayOptions: { show: { scope: ['all'] } },
 		description:
-			"Each poll reads the customers updated since the previous one. Neto does not say whether a log's change updates its customer, so every this many hours a poll reads every customer to catch what that missed.",
+			"Each poll reads the customers updated since the previous one. Neto does not say whether a log's change updates its customer, so every this many hours the trigger reads every customer (over as many polls as that takes) to catch what that missed.",
 	},
 	{
 		displayName: 'Poll Time Limit (Seconds)',
