@@ -16,7 +16,8 @@
  *
  *   npm run bench -- --store-scale [--customers 20000] [--logs 60000] [--latency 200] [--n8n 2.41.1]
  *
- * --store-scale: instead, the trigger polling a store of a merchant's size (store-scale.js).
+ * --store-scale: instead, the trigger polling a store of a merchant's size (store-scale.js);
+ *   with --durable, under n8n's durable scheduler at 1 s a request (latency 1000 unless given).
  *
  * Ports: the sandboxes and n8n's task-runner broker use 5750-5759 (BENCH_PORT_BASE moves them).
  * `npm run bench:in-process` gives the older in-process figures (n8n-core's engine in one process).
@@ -33,7 +34,7 @@ const { startSandboxProcess } = require('../scripts/sandbox-process');
 const { benchWorkflow, UNDER_TEST } = require('./workflows');
 const { summarizeProfile } = require('./profile');
 const { summarizeTimeline } = require('./timeline');
-const { report, storeScale } = require('./store-scale');
+const { durableReport, report, storeScale, storeScaleDurable } = require('./store-scale');
 
 const { arg, flag } = require('../scripts/e2e-toolkit');
 const LATENCY_MS = Number(arg('latency', 50));
@@ -406,6 +407,17 @@ async function timelineRuns(install, sandbox, profiled) {
 
 /** `--store-scale`: the trigger at a merchant's scale (store-scale.js), with its own figures. */
 async function storeScaleMain() {
+	if (process.argv.includes('--durable')) {
+		const figures = await storeScaleDurable({
+			version: VERSION,
+			customers: Number(arg('customers', 20_000)),
+			logs: Number(arg('logs', 60_000)),
+			latencyMs: Number(arg('latency', 1000)),
+			portBase: PORT_BASE,
+		});
+		process.stdout.write(`${durableReport(figures).join('\n')}\n`);
+		return;
+	}
 	const figures = await storeScale({
 		version: VERSION,
 		customers: Number(arg('customers', 20_000)),

@@ -14,6 +14,9 @@
  *
  *   npm run bench -- --store-scale [--customers 20000] [--logs 60000] [--latency 200] [--n8n 2.41.1]
  *
+ * With `--durable` (latency 1000 unless given): the same store under n8n's durable scheduler, its
+ * baseline and a full check each spread over polls (storeScaleDurable).
+ *
  * Nothing here is pass/fail; it prints the figures and what a day of polling costs from them.
  */
 const fs = require('node:fs');
@@ -42,9 +45,9 @@ function vmHwmMb(pid) {
 	return match ? Number(match[1]) / 1024 : 0;
 }
 
-function triggerWorkflow() {
+function triggerWorkflow(id = WORKFLOW_ID) {
 	return {
-		id: WORKFLOW_ID,
+		id,
 		name: 'Bench: trigger at store scale',
 		active: false,
 		nodes: [
@@ -192,4 +195,118 @@ function report(figures) {
 	];
 }
 
-module.exports = { storeScale, report };
+/**
+ * `--durable`: the same store, at `latencyMs` a request (1 s by default), under n8n's durable
+ * scheduler (which abandons a poll after 45 s): n8n runs until the baseline is whole and then a
+ * full check (started by trace-polls.js at the first ordinary poll) is whole too. Gives each
+ * poll's trace; durableReport sums them up.
+ */
+async function storeScaleDurable({ version, customers, logs, latencyMs, portBase }) {
+	const { DURABLE_SCHEDULER_ENV } = require('../scripts/e2e-trigger');
+	const install = env.ensureN8n(version);
+	const work = path.join(env.cache, 'bench-store-scale-durable');
+	const userFolder = path.join(work, 'n8n-user');
+	const traceFile = path.join(work, 'polls.jsonl');
+	fs.rmSync(work, { recursive: true, force: true });
+	fs.mkdirSync(userFolder, { recursive: true });
+	const sandbox = await startSandboxProcess({
+		port: portBase + 4,
+		latencyMs,
+		rateLimit: RATE_LIMIT,
+		idleStopMs: 0,
+	});
+	let n8n;
+	try {
+		const size = await sandbox.populate({ customers, logs });
+		env.installPackage(env.buildAndPack(), userFolder);
+		importSandboxCredential(install, userFolder, sandbox);
+		const file = path.join(work, 'workflow.json');
+		const id = `${WORKFLOW_ID}Durable`;
+		fs.writeFileSync(file, JSON.stringify(triggerWorkflow(id)));
+		n8nSync(install, userFolder, ['import:workflow', `--input=${file}`], DURABLE_SCHEDULER_ENV);
+		n8nSync(install, userFolder, ['publish:workflow', `--id=${id}`], DURABLE_SCHEDULER_ENV);
+		const port = portBase + 5;
+		n8n = await startN8n(install, userFolder, port, {
+			env: {
+				...DURABLE_SCHEDULER_ENV,
+				NODE_OPTIONS: `--require ${path.join(__dirname, 'trace-polls.js')}`,
+				BENCH_POLL_TRACE: traceFile,
+				BENCH_FULL_CHECK_AFTER_BASELINE: '1',
+				N8N_RUNNERS_BROKER_PORT: String(port + 1),
+			},
+		});
+		// Two whole reads of pages × (latency + n8n's time) each, a poll's share (under 25 s) a
+		// minute, with room: a poll may read as little as 15 s of pages.
+		const pages = Math.floor(customers / CUSTOMERS_PER_REQUEST) + 1;
+		const started = Date.now();
+		const limitMs = (4 + 2 * (Math.ceil((pages * (latencyMs + 100)) / 15_000) + 2)) * 60_000;
+		for (;;) {
+			const traced = polls(traceFile);
+			const failed = traced.find((poll) => poll.error);
+			if (failed) throw new Error(`a poll failed: ${failed.error}`);
+			if (traced.some((poll) => poll.phaseBefore === 'fullCheck' && poll.phaseAfter === 'ordinary'))
+				break;
+			if (Date.now() - started > limitMs)
+				throw new Error(`timed out: ${traced.length} polls noted, the full check not whole`);
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
+		const peakMb = vmHwmMb(n8n.child.pid);
+		const abandoned =
+			fs
+				.readFileSync(path.join(userFolder, 'n8n.log'), 'utf8')
+				.split('Poll exceeded its timeout and was abandoned').length - 1;
+		return {
+			version,
+			customers: size.customers,
+			logs: size.logs,
+			latencyMs,
+			traced: polls(traceFile),
+			abandoned,
+			peakMb,
+		};
+	} finally {
+		if (n8n) await stopChild(n8n.child);
+		sandbox.child.kill('SIGKILL');
+	}
+}
+
+/** The polls of one whole read (the first, n8n's at activation, aside): those that began, went on or ended it. */
+function wholeRead(traced, kind) {
+	return traced.filter(
+		(poll, at) =>
+			at > 0 &&
+			(poll.phaseBefore === kind ||
+				poll.phaseAfter === kind ||
+				(kind === 'baseline' && poll.phaseBefore === 'none')),
+	);
+}
+
+function durableReport({ version, customers, logs, latencyMs, traced: noted, abandoned, peakMb }) {
+	const traced = [...noted].sort((a, b) => a.startedAt - b.startedAt);
+	const pages = Math.floor(customers / CUSTOMERS_PER_REQUEST) + 1;
+	const at = (poll) => new Date(poll.startedAt).toISOString().slice(11, 19);
+	const sum = (read) => {
+		const requests = read.reduce((total, poll) => total + poll.requests, 0);
+		const longest = Math.max(...read.map((poll) => poll.ms));
+		const span = read.at(-1).startedAt + read.at(-1).ms - read[0].startedAt;
+		return `${read.length} polls, ${fmt(requests)} GetCustomer requests (against ${pages} pages), ${fmt(read.reduce((total, poll) => total + poll.rateLimited, 0))} answered 429, longest poll ${fmt(longest / 1000, 1)} s, ${fmt(span / 60_000, 1)} minutes from its first poll's start to its last poll's end`;
+	};
+	const baseline = wholeRead(traced, 'baseline');
+	const fullCheck = wholeRead(traced, 'fullCheck');
+	return [
+		`Real n8n ${version} under its durable scheduler (poll timeout 45 s, polling every minute); sandbox store of ${fmt(customers)} customers and ${fmt(logs)} logs, ${latencyMs} ms per request, ${RATE_LIMIT} requests a minute enforced; scope Every Customer, event Follow-Up Due, Poll Time Limit at its default.`,
+		'',
+		'| poll | started (UTC) | phase before → after | requests | node time | events | logs in state |',
+		'|---:|---|---|---:|---:|---:|---:|',
+		...traced.map(
+			(poll, index) =>
+				`| ${index} | ${at(poll)} | ${index === 0 ? 'at activation (n8n keeps nothing): ' : ''}${poll.phaseBefore} → ${poll.phaseAfter} | ${poll.requests} | ${fmt(poll.ms / 1000, 1)} s | ${poll.emitted} | ${fmt(poll.logsInState)} |`,
+		),
+		'',
+		`Baseline: ${sum(baseline)}.`,
+		`Full check: ${sum(fullCheck)}.`,
+		`Polls n8n abandoned (its log): ${abandoned}. Peak RSS of the n8n process (VmHWM): ${fmt(peakMb)} MB.`,
+	];
+}
+
+module.exports = { storeScale, storeScaleDurable, report, durableReport };

@@ -43,6 +43,8 @@ export declare class NetoStore {
 	changeLog(logId: number, fields: Partial<SandboxLog>): SandboxLog | undefined;
 	logsTouchCustomer: boolean;
 	logsOf(username: string): SandboxLog[];
+	/** A store of a merchant's size: `customers` more customers (shopper1, ...) and `logs` logs among them. */
+	populate(size: { customers: number; logs: number; updatedAt?: string }): void;
 }
 
 export interface SandboxFault {

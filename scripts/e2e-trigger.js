@@ -566,6 +566,11 @@ module.exports = {
 	hasDurableScheduler,
 	isTriggerExample,
 	SIMPLIFIED_LOG_KEYS,
+	// For e2e-trigger-whole-read.js.
+	DURABLE_SCHEDULER_ENV,
+	SCHEDULER_POLLED,
+	restClient,
+	triggerWorkflow,
 };
 
 /** `node scripts/e2e-trigger.js [--n8n <version>]`: this check alone (npm run test:e2e runs it too). */
@@ -585,6 +590,10 @@ if (require.main === module) {
 		if (hasDurableScheduler(version))
 			await suite.check('trigger workflows under the durable scheduler, through a restart', () =>
 				checkTriggersDurable(install, tarball, sandbox),
+			);
+		if (hasDurableScheduler(version))
+			await suite.check('a baseline spread over polls under the durable scheduler', () =>
+				require('./e2e-trigger-whole-read').checkWholeReadDurable(install, tarball),
 			);
 	});
 }

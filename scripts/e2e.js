@@ -23,6 +23,7 @@ const {
 	SANDBOX_CREDENTIAL_ID,
 } = require('./n8n-cli');
 const trigger = require('./e2e-trigger');
+const { checkWholeReadDurable } = require('./e2e-trigger-whole-read');
 const agent = require('./e2e-agent');
 
 const VERSION = kit.arg('n8n', env.DEFAULT_N8N);
@@ -302,5 +303,10 @@ suite.main(async () => {
 		await suite.check(
 			"trigger workflows under n8n's durable scheduler, each event once through a restart (e2e-trigger.js)",
 			() => trigger.checkTriggersDurable(install, tarball, sandbox),
+		);
+	if (trigger.hasDurableScheduler(install.version))
+		await suite.check(
+			"a baseline of 3,004 customers at 1 s a page spread over polls under n8n's durable scheduler, each log once (e2e-trigger-whole-read.js)",
+			async () => JSON.stringify(await checkWholeReadDurable(install, tarball)),
 		);
 });

@@ -413,6 +413,8 @@ export interface PollOutcome {
 	emitted: INodeExecutionData[] | null;
 	/** The error n8n would record as a failed execution. */
 	error?: Error;
+	/** It ran past the durable scheduler's limit (TriggerOptions.pollTimeoutMs): n8n kept nothing of it. */
+	abandoned?: true;
 }
 
 /** How a test's trigger runs: the workflow's timezone, the node's version, and n8n's durable scheduler. */
@@ -429,6 +431,12 @@ export interface TriggerOptions {
 	 * TriggerExecutionContextFactory and PollTriggerExecutor).
 	 */
 	durableCursors?: boolean;
+	/**
+	 * With durableCursors: the scheduler's poll timeout (N8N_SCHEDULER_POLL_TIMEOUT, 45 s in n8n).
+	 * A poll still running then is abandoned: its staged state is not committed and what it
+	 * returns later starts no execution.
+	 */
+	pollTimeoutMs?: number;
 }
 
 /**
@@ -519,7 +527,8 @@ export class ActiveTrigger {
 			(data) => {
 				if (durable) commit();
 				else this.saved = JSON.stringify(this.workflow.staticData);
-				this.outcome.emitted = data[0] ?? [];
+				// Polls at once share n8n's one context: each emission is kept, none overwritten.
+				this.outcome.emitted = [...(this.outcome.emitted ?? []), ...(data[0] ?? [])];
 			},
 			(error) => {
 				this.outcome.error = error;
@@ -549,10 +558,13 @@ export class ActiveTrigger {
 		this.activated = true;
 		const durable = this.options.durableCursors === true;
 		const context = durable ? this.pollContext(testing ? 'activate' : 'init') : this.context;
+		const startedAt = Date.now();
+		const timeout = durable ? this.options.pollTimeoutMs : undefined;
 		try {
 			await runPollInStagingScope(context, async () => {
 				const response = await this.pollers.runPollFunction(this.workflow, this.node, context);
-				if (response !== null) context.__emit(response);
+				if (timeout !== undefined && Date.now() - startedAt > timeout) outcome.abandoned = true;
+				else if (response !== null) context.__emit(response);
 				else if (!testing) await commitStagedCursor(context);
 			});
 		} catch (error) {

@@ -108,9 +108,11 @@ export const ALL_ADD_FIELDS = {
  * Jest's fake Date only, set to `now` (timers stay real, so HTTP and the sandbox run as usual):
  * n8n-workflow's and the sandbox's clock, moved by the test with jest.setSystemTime.
  */
-export function fakeDateOnly(now: number): void {
+export function fakeDateOnly(now: number, running = false): void {
 	jest.useFakeTimers({
 		now,
+		// Running: the fake Date moves on with real time (a poll's time limit runs out), and jumps when set.
+		advanceTimers: running,
 		doNotFake: [
 			'nextTick',
 			'setImmediate',
@@ -126,11 +128,14 @@ export function fakeDateOnly(now: number): void {
 	});
 }
 
-/** A test clock starting at `start` before each test (fakeDateOnly); `later` moves it on. */
-export function useTestClock(start: number) {
+/**
+ * A test clock starting at `start` before each test (fakeDateOnly); `later` moves it on. `running`:
+ * it also moves on with real time, and `later` jumps from where it is.
+ */
+export function useTestClock(start: number, running = false) {
 	let clock = start;
 	beforeEach(() => {
-		fakeDateOnly(start);
+		fakeDateOnly(start, running);
 		clock = start;
 	});
 	afterEach(() => {
@@ -140,5 +145,9 @@ export function useTestClock(start: number) {
 		clock = ms;
 		jest.setSystemTime(ms);
 	};
-	return { now: () => clock, set, later: (ms: number) => set(clock + ms) };
+	return {
+		now: () => clock,
+		set,
+		later: (ms: number) => set((running ? Date.now() : clock) + ms),
+	};
 }

@@ -17,27 +17,55 @@ export function isDue(log: IDataObject, now: number, timezone: string): boolean 
 	return isOpenFollowUp(due, fieldText(log, 'Status')) && due <= now;
 }
 
-/** The entries a baseline records: every log, and every due date already come counted as fired. */
+/**
+ * The entries a baseline records, added to those it recorded at earlier polls (a customer read
+ * again replaces its own): every log, and every due date already come counted as fired.
+ */
 export function baselineEntries(
+	previous: Record<string, string>,
 	observation: Observation,
 	now: number,
 	timezone: string,
+	mark: boolean,
 ): Record<string, string> {
-	const logs: Record<string, string> = {};
+	const logs: Record<string, string> = { ...previous };
+	dropGone(logs, new Set(), observation);
 	for (const [username, customerLogs] of observation.customers) {
 		for (const log of customerLogs) {
 			const due = dueAt(fieldText(log, 'DateRequiredFollowUp'), timezone);
-			logs[String(log.LogID)] = encodeEntry(log, username, due !== undefined && due <= now);
+			logs[String(log.LogID)] = encodeEntry(log, username, due !== undefined && due <= now, mark);
 		}
 	}
 	return logs;
 }
 
+/** Drops the logs not seen of the customers read whole (of every customer, when the read was complete). */
+function dropGone(logs: Record<string, string>, seen: Set<string>, observation: Observation) {
+	for (const id of Object.keys(logs)) {
+		if (seen.has(id)) continue;
+		if (observation.complete || observation.customers.has(decodeEntry(logs[id]).username))
+			delete logs[id];
+	}
+}
+
+/**
+ * At the end of a read of every customer spread over polls: drops the logs no poll saw during it
+ * (their customer is gone from the store), the ones whose entries lack the read's mark.
+ */
+export function dropUnmarked(logs: Record<string, string>, mark: boolean): void {
+	for (const id of Object.keys(logs)) if (decodeEntry(logs[id]).mark !== mark) delete logs[id];
+}
+
+/**
+ * The events and the next entries, from what a poll read. `mark`: the mark the entries it saw get
+ * (the read of every customer in progress's, else the last one's).
+ */
 export function compare(
 	settings: TriggerSettings,
 	previous: Record<string, string>,
 	observation: Observation,
 	now: number,
+	mark: boolean,
 ): { events: INodeExecutionData[]; logs: Record<string, string> } {
 	const logs: Record<string, string> = { ...previous };
 	const events: INodeExecutionData[] = [];
@@ -67,14 +95,10 @@ export function compare(
 				events.push(eventItem('followUpDue', settings, username, log));
 				fired = true;
 			}
-			logs[id] = encodeEntry(log, username, fired);
+			logs[id] = encodeEntry(log, username, fired, mark);
 		}
 	}
 	// A log no longer there: gone from a customer read whole, or from the store after a full read.
-	for (const id of Object.keys(logs)) {
-		if (seen.has(id)) continue;
-		if (observation.complete || observation.customers.has(decodeEntry(logs[id]).username))
-			delete logs[id];
-	}
+	dropGone(logs, seen, observation);
 	return { events, logs };
 }

@@ -32,7 +32,7 @@ export const TRACKED_FIELDS = [
 const DUE = TRACKED_FIELDS.indexOf('DateRequiredFollowUp');
 const STATUS = TRACKED_FIELDS.indexOf('Status');
 
-/** With a 10-digit LogID as its key, an entry then takes at most 100 bytes of JSON. */
+/** With a 10-digit LogID as its key, an entry then takes at most 100 bytes of JSON (flags included). */
 export const MAX_ENTRY_CHARS = 84;
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/;
@@ -43,6 +43,8 @@ const SEPARATOR = '|';
 export interface LogEntry {
 	/** Follow-Up Due has fired for the due date this entry holds. */
 	fired: boolean;
+	/** The read of every customer it was last seen in (TriggerState.mark): one that ends without it saw the log gone. */
+	mark: boolean;
 	/** The customer the log was last seen under. */
 	username: string;
 	/** One per TRACKED_FIELDS. */
@@ -116,11 +118,17 @@ export function tokenHolds(token: string, text: string): boolean {
 	return token.startsWith('#') ? token === digestToken(text) : tokenValue(token) === text;
 }
 
-export function encodeEntry(log: IDataObject, username: string, fired: boolean): string {
+export function encodeEntry(
+	log: IDataObject,
+	username: string,
+	fired: boolean,
+	mark: boolean,
+): string {
+	const flags = `${fired ? '1' : ''}${mark ? 'w' : ''}`;
 	const texts = TRACKED_FIELDS.map((field) => fieldText(log, field));
 	const tokens = texts.map(digestToken);
 	const length = () =>
-		1 + username.length + tokens.reduce((sum, token) => sum + token.length + 1, 0);
+		flags.length + 1 + username.length + tokens.reduce((sum, token) => sum + token.length + 1, 0);
 	texts.forEach((text, index) => {
 		const exact = exactToken(text);
 		if (exact === undefined) return;
@@ -128,14 +136,15 @@ export function encodeEntry(log: IDataObject, username: string, fired: boolean):
 		tokens[index] = exact;
 		if (length() > MAX_ENTRY_CHARS) tokens[index] = fingerprint;
 	});
-	return [fired ? '1' : '', ...tokens, username].join(SEPARATOR);
+	return [flags, ...tokens, username].join(SEPARATOR);
 }
 
 export function decodeEntry(entry: string): LogEntry {
 	const parts = entry.split(SEPARATOR);
 	const tokens = parts.slice(1, 1 + TRACKED_FIELDS.length);
 	return {
-		fired: parts[0] === '1',
+		fired: parts[0].includes('1'),
+		mark: parts[0].includes('w'),
 		tokens,
 		username: parts.slice(1 + TRACKED_FIELDS.length).join(SEPARATOR),
 	};

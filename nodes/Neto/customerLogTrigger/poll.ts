@@ -6,14 +6,17 @@ import { ok } from '../failures';
 import { readFailureError } from '../itemErrors';
 import { storedDay } from '../log/dates';
 import { fieldText, isOpenFollowUp } from '../log/fields';
-import { baselineEntries, compare, isDue } from './events';
+import { baselineEntries, compare, dropUnmarked, isDue } from './events';
 import { dueAt } from './fingerprint';
 import { eventItem } from './items';
-import { readChanges, readWholeScope } from './read';
+import type { Observation, ReadResult } from './read';
+import { emptyObservation, readChanges, readWholeScope } from './read';
 import type { TriggerSettings } from './settings';
 import { readSettings } from './settings';
-import type { LoadedState } from './state';
+import type { LoadedState, WholeRead } from './state';
 import { commitState, loadState } from './state';
+import { readShare, startWholeRead } from './wholeRead';
+import { requestControl } from '../settings/runSettings';
 
 /** How many logs Fetch Test Event returns. */
 const SAMPLE_SIZE = 3;
@@ -138,10 +141,11 @@ export async function pollCustomerLogs(
 }
 
 /**
- * A poll with no state yet records a baseline and emits nothing. Later ones read (read.ts), compare
- * with the state (events.ts), and only when every read succeeded replace the state and emit: a
- * read that fails returns its failure before anything changed, so the next poll sees the same
- * state and emits what this one would have, once.
+ * A poll with no state yet starts a baseline and emits nothing until it is whole. Later ones read
+ * (read.ts, and their share of a read of every customer in progress: wholeRead.ts), compare with
+ * the state (events.ts), and only when every read succeeded replace the state and emit: a read
+ * that fails returns its failure before anything changed, so the next poll sees the same state
+ * and emits what this one would have, once.
  */
 async function scheduledPoll(
 	this: IPollFunctions,
@@ -150,27 +154,81 @@ async function scheduledPoll(
 	loaded: LoadedState,
 ): Promise<Result<INodeExecutionData[][] | null, ItemFailure>> {
 	const now = Date.now();
+	const deadline = now + settings.pollLimitMs;
 	const previous = loaded.state;
-	if (!previous) {
-		const whole = await readWholeScope.call(this, settings);
-		if (!whole.ok) return whole;
+	const mark = previous?.mark ?? false;
+	// Chosen customers are few: read whole at every poll, the baseline in one.
+	const whole =
+		previous?.wholeRead ??
+		(settings.usernames
+			? undefined
+			: !previous
+				? startWholeRead(now, true, mark)
+				: now - previous.walkedAt >= settings.fullCheckMs
+					? startWholeRead(now, false, !mark)
+					: undefined);
+	if (!previous || whole?.baseline) {
+		const read = await baselineRead.call(this, settings, whole, deadline);
+		if (!read.ok) return read;
+		const { observation, next } = read.value;
 		commitState(nodeData, loaded, {
 			key: settings.stateKey,
-			polledAt: now,
-			walkedAt: now,
-			logs: baselineEntries(whole.value, now, settings.timezone),
+			// A whole read stands for the moment it began: what changed since is read as changes.
+			polledAt: whole?.startedAt ?? now,
+			walkedAt: whole?.startedAt ?? now,
+			logs: baselineEntries(previous?.logs ?? {}, observation, now, settings.timezone, mark),
+			mark,
+			wholeRead: next,
 		});
 		return ok(null);
 	}
-	const read = await readChanges.call(this, settings, previous, now);
-	if (!read.ok) return read;
-	const { observation, walked } = read.value;
-	const { events, logs } = compare(settings, previous.logs, observation, now);
+	const changes = await readChanges.call(this, settings, previous, now);
+	if (!changes.ok) return changes;
+	const share =
+		whole &&
+		(await readShare.call(this, whole, shareControl(settings, deadline), changes.value, false));
+	if (share && !share.ok) return share;
+	const next = share?.value.next;
+	const ended = whole !== undefined && next === undefined;
+	const { events, logs } = compare(
+		settings,
+		previous.logs,
+		changes.value,
+		now,
+		whole?.mark ?? mark,
+	);
+	if (ended) dropUnmarked(logs, whole.mark);
 	const committed = commitState(nodeData, loaded, {
 		key: settings.stateKey,
 		polledAt: now,
-		walkedAt: walked ? now : previous.walkedAt,
+		walkedAt: ended ? whole.startedAt : previous.walkedAt,
 		logs,
+		mark: ended ? whole.mark : mark,
+		wholeRead: next,
 	});
 	return ok(committed && events.length > 0 ? [events] : null);
+}
+
+/** A share's requests: the trigger's Request Time Limit, none started or waited on past the poll's deadline. */
+function shareControl(settings: TriggerSettings, deadline: number) {
+	return { ...requestControl({ timeLimitMs: settings.timeLimitMs }), notAfter: deadline };
+}
+
+/** A baseline's read: this poll's share of every customer, or the chosen customers whole. */
+async function baselineRead(
+	this: IPollFunctions,
+	settings: TriggerSettings,
+	whole: WholeRead | undefined,
+	deadline: number,
+): ReadResult<{ observation: Observation; next?: WholeRead }> {
+	if (whole)
+		return await readShare.call(
+			this,
+			whole,
+			shareControl(settings, deadline),
+			emptyObservation(),
+			true,
+		);
+	const read = await readWholeScope.call(this, settings);
+	return read.ok ? ok({ observation: read.value }) : read;
 }

@@ -32,10 +32,20 @@ export interface Observation {
 	complete: boolean;
 }
 
+export function emptyObservation(): Observation {
+	return { customers: new Map(), complete: false };
+}
+
+/** Notes a customer read whole: its username and every log. */
+export function observe(into: Observation, customer: IDataObject): void {
+	into.customers.set(String(customer.Username ?? ''), logsOf(customer));
+}
+
 /** A read's outcome: what it saw, or why it failed (the poll, n8n's edge, decides what a failure does). */
 export type ReadResult<T> = Promise<Result<T, ItemFailure>>;
 
-function readInto(
+/** Reads the customers a query finds, every page, into an observation. */
+export function readInto(
 	this: IPollFunctions,
 	query: Omit<CustomerQuery, 'withLogs'>,
 	into: Observation,
@@ -45,9 +55,7 @@ function readInto(
 		this,
 		{ ...query, withLogs: true },
 		{ format: 'json', control },
-		(customer) => {
-			into.customers.set(String(customer.Username ?? ''), logsOf(customer));
-		},
+		(customer) => observe(into, customer),
 	);
 }
 
@@ -94,22 +102,20 @@ function comingDue(
 	return [...usernames];
 }
 
-/** Reads what one scheduled poll needs, given the previous poll's state. */
+/**
+ * Reads what one scheduled poll needs, given the previous poll's state: chosen customers whole;
+ * of every customer, those updated since the previous poll and those coming due (a read of every
+ * customer is spread over polls: wholeRead.ts).
+ */
 export async function readChanges(
 	this: IPollFunctions,
 	settings: TriggerSettings,
 	state: TriggerState,
 	now: number,
-): ReadResult<{ observation: Observation; walked: boolean }> {
-	const walk = settings.usernames !== undefined || now - state.walkedAt >= settings.fullCheckMs;
-	if (walk) {
-		const whole = await readWholeScope.call(this, settings);
-		return whole.ok
-			? ok({ observation: whole.value, walked: settings.usernames === undefined })
-			: whole;
-	}
+): ReadResult<Observation> {
+	if (settings.usernames !== undefined) return await readWholeScope.call(this, settings);
 	const control = requestControl({ timeLimitMs: settings.timeLimitMs });
-	const observation: Observation = { customers: new Map(), complete: false };
+	const observation = emptyObservation();
 	const since = toNetoDateTime(state.polledAt - UPDATED_OVERLAP_MS, 'UTC');
 	const updated = await readInto.call(
 		this,
@@ -126,5 +132,5 @@ export async function readChanges(
 				: ok(undefined);
 		if (!dueRead.ok) return dueRead;
 	}
-	return ok({ observation, walked: false });
+	return ok(observation);
 }

@@ -17,6 +17,14 @@ export type TriggerEvent = 'newLog' | 'logUpdated' | 'followUpDue';
 
 const chosen = { show: { scope: ['chosen'] } };
 
+/**
+ * How long a poll reads every customer for, unless set: n8n's durable scheduler abandons a poll
+ * after 45 s by default (N8N_SCHEDULER_POLL_TIMEOUT), and a node cannot read n8n's settings. A
+ * request still waiting at the limit is cut off (it is read again next poll), after which the
+ * poll only compares and saves: 25 s leaves 20 s for that and for the first retry's backoff.
+ */
+const POLL_TIME_LIMIT_SECONDS = 25;
+
 // Each event's `action` is what n8n's node creator lists it as (without one, it makes "On follow up
 // due" of the name): the words on screen.
 
@@ -93,7 +101,17 @@ export const triggerProperties: INodeProperties[] = [
 		default: 24,
 		displayOptions: { show: { scope: ['all'] } },
 		description:
-			"Each poll reads the customers updated since the previous one. Neto does not say whether a log's change updates its customer, so every this many hours a poll reads every customer to catch what that missed.",
+			"Each poll reads the customers updated since the previous one. Neto does not say whether a log's change updates its customer, so every this many hours the trigger reads every customer (over as many polls as that takes) to catch what that missed.",
+	},
+	{
+		displayName: 'Poll Time Limit (Seconds)',
+		name: 'pollTimeLimit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: POLL_TIME_LIMIT_SECONDS,
+		displayOptions: { show: { scope: ['all'] } },
+		description:
+			"How long one poll reads every customer for (the first poll's baseline, the check above). A store that takes longer is read over the next polls; nothing is emitted until the first read is whole. Keep it well under n8n's poll timeout: its durable scheduler abandons a poll after N8N_SCHEDULER_POLL_TIMEOUT, 45 s by default.",
 	},
 	// Version 2: items as Get Many gives them, simplified by default; version 1 keeps the store's whole log.
 	simplifyProperty(),
@@ -150,6 +168,8 @@ export interface TriggerSettings {
 	/** Usernames of the chosen customers, or undefined for every customer. */
 	usernames?: string[];
 	fullCheckMs: number;
+	/** How long a poll reads every customer for: the rest of the read goes on at the next polls. */
+	pollLimitMs: number;
 	/** Items as Get Many's Simplify gives them (node version 2's default). */
 	simplify: boolean;
 	/** Whether a log, as it is now, passes the filters. */
@@ -198,6 +218,12 @@ export function readSettings(context: IPollFunctions): TriggerSettings {
 		simplify: context.getNodeParameter('simplify', false) as boolean,
 		fullCheckMs:
 			Math.max(1, Number(context.getNodeParameter('fullCheckHours', 24)) || 24) * 3_600_000,
+		pollLimitMs:
+			Math.max(
+				1,
+				Number(context.getNodeParameter('pollTimeLimit', POLL_TIME_LIMIT_SECONDS)) ||
+					POLL_TIME_LIMIT_SECONDS,
+			) * 1000,
 		matches: (log) =>
 			(statuses.length === 0 || statuses.includes(fieldText(log, 'Status'))) &&
 			(staff.length === 0 || staff.includes(fieldText(log, 'AllocatedTo').trim().toLowerCase())),

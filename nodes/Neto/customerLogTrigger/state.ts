@@ -2,9 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 /**
  * The trigger's memory, in the node's static data, which n8n saves with the workflow after a poll
- * that emits (and after the poll at activation). It is only ever replaced whole, at the end of a
- * poll that read everything it needed, so a poll that fails part-way leaves the old state as it
- * was and the next poll catches up from there.
+ * that emits (and after the poll at activation; the durable scheduler after every scheduled poll).
+ * It is only ever replaced whole, at the end of a poll that read everything it needed, so a poll
+ * that fails part-way (or that n8n abandons) leaves the old state as it was and the next poll
+ * catches up from there.
  */
 
 const KEY = 'customerLogTrigger';
@@ -22,6 +23,26 @@ export interface TriggerState {
 	walkedAt: number;
 	/** LogID → entry (fingerprint.ts). */
 	logs: Record<string, string>;
+	/** The mark of the last read of every customer that ended (LogEntry.mark); absent: false. */
+	mark?: boolean;
+	/** A read of every customer in progress, spread over polls (wholeRead.ts). */
+	wholeRead?: WholeRead;
+}
+
+/** Where a read of every customer stands: the next poll goes on from here. */
+export interface WholeRead {
+	/** The next GetCustomer page to read. */
+	page: number;
+	/** When its first page was asked for: the moment the whole read stands for. */
+	startedAt: number;
+	/** The last customer of the last page read: a page that ends with it again was already read. */
+	lastKey: string;
+	/** Pages in a row that ended with lastKey: two end the read (a store that ignores Page). */
+	stale: number;
+	/** The first read, the baseline: nothing is emitted until it is whole. */
+	baseline: boolean;
+	/** The mark the entries it sees get (LogEntry.mark). */
+	mark: boolean;
 }
 
 export interface LoadedState {

@@ -54,7 +54,8 @@ function customerFilter(query: CustomerQuery, page: number): IDataObject {
 	};
 }
 
-function customerKey(customer: IDataObject): string {
+/** What tells one customer from another in a read (its ID, else its username). */
+export function customerKey(customer: IDataObject): string {
 	return String(customer.ID ?? customer.Username ?? JSON.stringify(customer));
 }
 
