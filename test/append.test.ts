@@ -270,6 +270,27 @@ describe.each(WIRE_FORMATS)('Appends across executions (%s)', (format) => {
 		]);
 	});
 
+	test('a write whose retry backoff outlasts the Append Window ends when the window ends, not after the backoff', async () => {
+		// A 503 may come from a store that applied the write: after it, the append is not written
+		// again on its old read, so the item fails; it must do so at the window's end.
+		neto.sandbox.injectFaults([{ kind: 'status', status: 503, action: 'UpdateCustomerLog' }]);
+		const backoffMs = 30_000;
+		const started = Date.now();
+		const result = await runCustomerLog({
+			parameters: {
+				...APPEND,
+				options: { wireFormat: format, appendWindowSeconds: 1, retryDelayMs: backoffMs },
+			},
+			items: [{ u: 'jsmith', id: 1000, note: 'mine' }],
+			credentials: neto.credentials(),
+			onError: 'continueRegularOutput',
+		});
+		expect(errorOf(result.json[0]).message).toMatch(/its time ran out/);
+		// The backoff is at least half its ceiling (jitter): a wait of it would take 15 s or more.
+		expect(Date.now() - started).toBeLessThan(backoffMs / 2);
+		expect(neto.requestsFor('UpdateCustomerLog')).toHaveLength(1);
+	});
+
 	test('an append whose read-back fails is an error item: accepted, not confirmed', async () => {
 		// The first GetCustomer (the read before writing) passes; the read-back finds a web page.
 		neto.sandbox.injectFaults([{ kind: 'html', action: 'GetCustomer', skip: 1 }]);

@@ -87,8 +87,18 @@ export async function sendNetoRequest(
 		settlePermit(permit, decision.permit);
 		tries = countTry(tries, decision, now);
 		if (!decision.next.again) return decision.next.result;
-		if (decision.next.waitMs !== undefined) await sleep(decision.next.waitMs);
+		if (decision.next.waitMs !== undefined) await sleep(waitBefore(decision.next.waitMs, control));
 	}
+}
+
+/**
+ * A wait before the next try, never past `notAfter`: the try after it is then `expired` at once,
+ * instead of a poll or an append outliving its deadline by a whole backoff.
+ */
+function waitBefore(waitMs: number, control: RequestControl): number {
+	return control.notAfter === undefined
+		? waitMs
+		: Math.max(0, Math.min(waitMs, control.notAfter - Date.now()));
 }
 
 /**
