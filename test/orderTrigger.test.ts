@@ -3,7 +3,12 @@
  * WebhookContext per request, the workflow loaded per request, WorkflowExecute for the run),
  * notified by the sandbox store over HTTP on 127.0.0.1, reading its orders from the sandbox.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { IDataObject } from 'n8n-workflow';
+
+import { MAX_REMEMBERED, claimEvent } from '../nodes/Neto/orderTrigger/dedupe';
 
 import type { Sandbox, SandboxOrder } from '../sandbox/server';
 import type { Format } from './harness/fixtures';
@@ -337,29 +342,28 @@ describe('filters and options', () => {
 });
 
 describe('into Customer Log', () => {
-	test("the trigger's item fed into Add lands a follow-up log on the order's customer, due in 14 days in Sydney", async () => {
+	test("examples/add-log-per-order.json as written: a dispatched order gets a follow-up log on its customer, due in 14 days in the workflow's timezone", async () => {
+		const example = JSON.parse(
+			readFileSync(path.join(__dirname, '..', 'examples', 'add-log-per-order.json'), 'utf8'),
+		) as { nodes: Array<{ type: string; parameters: IDataObject }>; settings: IDataObject };
+		const nodeOf = (type: string) => example.nodes.find((node) => node.type === type)!;
 		const trigger = await serve({
-			timezone: 'Australia/Sydney',
-			parameters: { orderStatuses: ['Dispatched'] },
-			next: {
-				operation: 'add',
-				username: { __rl: true, mode: 'username', value: '={{ $json.Username }}' },
-				additionalFields: {
-					followUpType: 'Order follow-up',
-					status: 'Require Recontact',
-					dateRequiredFollowUp: '={{ $now.plus({ days: 14 }) }}',
-					notes: "={{ 'Order ' + $json.OrderID + ' dispatched: call to check it arrived' }}",
-				},
-				options: { retryDelayMs: 10 },
-			},
+			timezone: example.settings.timezone as string,
+			parameters: nodeOf('n8n-nodes-neto.netoOrderTrigger').parameters,
+			next: nodeOf('n8n-nodes-neto.netoCustomerLog').parameters,
 		});
+		expect(example.settings.timezone).toBe('Australia/Sydney');
 		const order = store.sandbox.addOrder({ Username: 'ellie.w', OrderStatus: 'Pack' });
+		// Not a status the example starts on.
+		await store.sandbox.changeOrderStatus(order.OrderID, 'Pending Dispatch');
+		expect(trigger.runs).toHaveLength(0);
 		await store.sandbox.changeOrderStatus(order.OrderID, 'Dispatched');
 		const [run] = await trigger.settled();
 		const [added] = outputOf(run);
 		expect(added).toMatchObject({ Ack: 'Success', Username: 'ellie.w' });
 		const log = store.sandbox.store.logs.get(added.LogID as number)!;
 		expect(log.Username).toBe('ellie.w');
+		expect(log.Status).toBe('Require Recontact');
 		expect(log.Notes).toBe(`Order ${order.OrderID} dispatched: call to check it arrived`);
 		const inFourteenDays = new Intl.DateTimeFormat('en-CA', {
 			timeZone: 'Australia/Sydney',
@@ -368,5 +372,25 @@ describe('into Customer Log', () => {
 			day: '2-digit',
 		}).format(new Date(Date.now() + 14 * 86_400_000));
 		expect(log.DateRequiredFollowUp).toBe(`${inFourteenDays} 00:00:00`);
+	});
+});
+
+describe('what is remembered', () => {
+	test(`the accepted EventIDs n8n saves are bounded to the last ${MAX_REMEMBERED}`, async () => {
+		const staticData: IDataObject = {};
+		for (let id = 1; id <= MAX_REMEMBERED + 1; id++) {
+			const claimed = await claimEvent('bound-test/ot1', String(id), staticData);
+			if (claimed.duplicate) throw new Error(`event ${id} taken for a duplicate`);
+			claimed.claim.accepted(staticData);
+		}
+		const saved = staticData.acceptedEventIds as string[];
+		expect(saved).toHaveLength(MAX_REMEMBERED);
+		expect(saved[0]).toBe('2');
+		expect(saved.at(-1)).toBe(String(MAX_REMEMBERED + 1));
+		expect((await claimEvent('bound-test/ot1', '2', staticData)).duplicate).toBe(true);
+		// The oldest is forgotten: delivered again, it would start again.
+		const oldest = await claimEvent('bound-test/ot1', '1', {});
+		expect(oldest.duplicate).toBe(false);
+		if (!oldest.duplicate) oldest.claim.released();
 	});
 });
