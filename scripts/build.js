@@ -3,7 +3,7 @@
  * Builds dist/: type-checks, bundles the nodes and the credential with esbuild (everything but what
  * n8n provides, n8n-workflow, luxon and lodash, goes inside, so the package has no runtime
  * dependencies), writes the bundled packages' licence texts, and copies icons and codex files.
- * Both nodes live in one bundle, each node file requiring it: two bundles would each hold their own
+ * The nodes live in one bundle, each node file requiring it: separate bundles would each hold their own
  * copy of the transport, and so of the account's rate limiter.
  */
 const { execFileSync } = require('node:child_process');
@@ -15,7 +15,7 @@ const root = path.resolve(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const PROVIDED_BY_N8N = ['n8n-workflow', 'luxon', 'lodash'];
 /** The node classes nodes.bundle.ts exports; each gets the file n8n loads (package.json n8n.nodes). */
-const NODES = ['NetoCustomerLog', 'NetoCustomerLogTrigger'];
+const NODES = ['NetoCustomerLog', 'NetoCustomerLogTrigger', 'NetoOrderTrigger'];
 
 function licences(metafile) {
 	const packages = new Set();

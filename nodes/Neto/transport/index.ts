@@ -6,6 +6,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IPollFunctions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
@@ -17,7 +18,7 @@ import type { Permit } from './rateLimiter';
 import { accountLimiters } from './rateLimiter';
 import { netoEndpoint } from './storeUrl';
 
-type NetoContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+type NetoContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IWebhookFunctions;
 
 export interface RetryPolicy {
 	/** Further tries after the first, after a 5xx or a network error (when safe to repeat). */
@@ -257,7 +258,7 @@ async function prepare(
 ): Promise<Result<PreparedRequest, RequestFailure>> {
 	const credential = await readCredential(this);
 	const credentials = credential.data ?? {};
-	const secrets = [credentials.apiKey, credentials.accessToken].filter(
+	const secrets = [credentials.apiKey, credentials.accessToken, credentials.webhookVerifyToken].filter(
 		(s): s is string => typeof s === 'string',
 	);
 	const endpoint = netoEndpoint(credentials.storeUrl);
