@@ -14,7 +14,14 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { n8nSync, setupOwner, startN8n, stopChild, SANDBOX_CREDENTIAL_ID } = require('./n8n-cli');
+const {
+	activate,
+	n8nSync,
+	setupOwner,
+	startN8n,
+	stopChild,
+	SANDBOX_CREDENTIAL_ID,
+} = require('./n8n-cli');
 
 /** Examples that start from the trigger: e2e.js leaves them to checkTriggers instead of `n8n execute`. */
 const TRIGGER_EXAMPLE = 'follow-ups-due-by-staff.json';
@@ -70,18 +77,6 @@ function workflowsToActivate(examples) {
 		triggerWorkflow('netoE2eNewLog', 'newLog'),
 		triggerWorkflow('netoE2eLogUpdated', 'logUpdated'),
 	];
-}
-
-function activate(install, userFolder, id) {
-	// n8n 2.x publishes a version of the workflow; 1.x sets its active flag.
-	const major = Number(String(install.version).split('.')[0]);
-	n8nSync(
-		install,
-		userFolder,
-		major >= 2
-			? ['publish:workflow', `--id=${id}`]
-			: ['update:workflow', `--id=${id}`, '--active=true'],
-	);
 }
 
 async function waitFor(what, check, timeoutMs) {
