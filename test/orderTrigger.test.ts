@@ -155,6 +155,7 @@ describe('who gets in', () => {
 		await expect(trigger.activate()).rejects.toThrow(
 			'The Neto API credential has no Webhook Verify Token',
 		);
+		await trigger.close();
 		const ready = await serve();
 		await expect(ready.activate()).resolves.toBeUndefined();
 	});
