@@ -18,6 +18,11 @@
  *
  * --store-scale: instead, the trigger polling a store of a merchant's size (store-scale.js).
  *
+ *   npm run bench -- --orders [--notifications 200] [--seconds 10] [--n8n 2.41.1]
+ *
+ * --orders: instead, a sale's burst of order notifications into the Neto Order Trigger, beside
+ * n8n's own Webhook node answering the same posts (order-burst.js).
+ *
  * Ports: the sandboxes and n8n's task-runner broker use 5750-5759 (BENCH_PORT_BASE moves them).
  * `npm run bench:in-process` gives the older in-process figures (n8n-core's engine in one process).
  */
@@ -34,6 +39,7 @@ const { benchWorkflow, UNDER_TEST } = require('./workflows');
 const { summarizeProfile } = require('./profile');
 const { summarizeTimeline } = require('./timeline');
 const { report, storeScale } = require('./store-scale');
+const { orderBurst, orderReport } = require('./order-burst');
 
 const arg = (name, fallback) => {
 	const index = process.argv.indexOf(`--${name}`);
@@ -419,7 +425,23 @@ async function storeScaleMain() {
 	process.stdout.write(`${report(figures).join('\n')}\n`);
 }
 
-(process.argv.includes('--store-scale') ? storeScaleMain() : main()).catch((error) => {
+/** `--orders`: a sale's burst of order notifications into the Order Trigger (order-burst.js). */
+async function ordersMain() {
+	const figures = await orderBurst({
+		version: VERSION,
+		count: Number(arg('notifications', 200)),
+		seconds: Number(arg('seconds', 10)),
+		portBase: PORT_BASE,
+	});
+	process.stdout.write(`${orderReport(figures).join('\n')}\n`);
+}
+
+(process.argv.includes('--store-scale')
+	? storeScaleMain()
+	: process.argv.includes('--orders')
+		? ordersMain()
+		: main()
+).catch((error) => {
 	process.stderr.write(`${error.stack || error}\n`);
 	process.exitCode = 1;
 });

@@ -101,7 +101,7 @@ function restClient(install, n8n, cookie) {
 	return {
 		async executions(workflowId) {
 			const list = await get(
-				`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
+				`/executions?limit=100&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
 			);
 			return list.results;
 		},
@@ -576,6 +576,10 @@ function hasDurableScheduler(version) {
 module.exports = {
 	activate,
 	checkTriggers,
+	restClient,
+	signIn,
+	todayIn,
+	waitFor,
 	checkTriggersDurable,
 	hasDurableScheduler,
 	isTriggerExample,
