@@ -112,9 +112,10 @@ export async function handleOrderNotification(
 
 	// "Listen for test event" starts a manual run every time and keeps nothing: each test is new.
 	const manual = this.getMode() === 'manual';
-	const staticData = this.getWorkflowStaticData('node');
 	let claim: Claim | undefined;
+	let staticData: IDataObject = {};
 	if (!manual) {
+		staticData = this.getWorkflowStaticData('node');
 		const trigger = `${this.getWorkflow().id ?? ''}/${this.getNode().id}`;
 		const claimed = await claimEvent(trigger, eventId, staticData);
 		if (claimed.duplicate)
