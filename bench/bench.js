@@ -41,16 +41,13 @@ const { summarizeTimeline } = require('./timeline');
 const { report, storeScale } = require('./store-scale');
 const { orderBurst, orderReport } = require('./order-burst');
 
-const arg = (name, fallback) => {
-	const index = process.argv.indexOf(`--${name}`);
-	return index > 0 ? process.argv[index + 1] : fallback;
-};
+const { arg, flag } = require('../scripts/e2e-toolkit');
 const LATENCY_MS = Number(arg('latency', 50));
 const SIZES = String(arg('sizes', '1000,10000')).split(',').map(Number);
 const BATCH = Number(arg('batch', 100));
 const VERSION = arg('n8n', env.DEFAULT_N8N);
-const PROFILE = process.argv.includes('--profile');
-const TIMELINE = process.argv.includes('--timeline');
+const PROFILE = flag('profile');
+const TIMELINE = flag('timeline');
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 5750);
 const OPERATIONS = String(arg('operations', 'add,update')).split(',');
 const MODES = String(arg('modes', 'literal,expressions,auto,http')).split(',').concat('control');
@@ -436,12 +433,7 @@ async function ordersMain() {
 	process.stdout.write(`${orderReport(figures).join('\n')}\n`);
 }
 
-(process.argv.includes('--store-scale')
-	? storeScaleMain()
-	: process.argv.includes('--orders')
-		? ordersMain()
-		: main()
-).catch((error) => {
+(flag('store-scale') ? storeScaleMain() : flag('orders') ? ordersMain() : main()).catch((error) => {
 	process.stderr.write(`${error.stack || error}\n`);
 	process.exitCode = 1;
 });

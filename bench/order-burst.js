@@ -24,6 +24,7 @@ const {
 	startN8n,
 	stopChild,
 } = require('../scripts/n8n-cli');
+const kit = require('../scripts/e2e-toolkit');
 const { restClient } = require('../scripts/e2e-trigger');
 const { startSandboxProcess } = require('../scripts/sandbox-process');
 
@@ -62,8 +63,6 @@ function webhookNodeWorkflow() {
 	};
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Changes each order's status, one every seconds/count; resolves with every change's answer. */
 async function burst(sandbox, orderIds, seconds, OrderStatus) {
 	const spacing = (seconds * 1000) / orderIds.length;
@@ -71,7 +70,7 @@ async function burst(sandbox, orderIds, seconds, OrderStatus) {
 	const changes = [];
 	for (const [n, orderId] of orderIds.entries()) {
 		const due = started + n * spacing;
-		if (due > Date.now()) await sleep(due - Date.now());
+		if (due > Date.now()) await kit.sleep(due - Date.now());
 		changes.push(sandbox.changeOrder(orderId, { OrderStatus }));
 	}
 	const answers = await Promise.all(changes);
@@ -94,14 +93,6 @@ function timing(answers) {
 			return counts;
 		}, {}),
 	};
-}
-
-async function waitUntil(what, check, timeoutMs) {
-	const started = Date.now();
-	while (!(await check())) {
-		if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-		await sleep(1000);
-	}
 }
 
 async function orderBurst({ version, count, seconds, portBase }) {
@@ -135,7 +126,7 @@ async function orderBurst({ version, count, seconds, portBase }) {
 		const base = n8n.url.replace('localhost', '127.0.0.1');
 		// n8n registers live webhooks just after its editor is up: wait until the trigger answers
 		// (a post without a token: refused, nothing started).
-		await waitUntil(
+		await kit.waitFor(
 			'the live webhooks',
 			async () => (await fetch(orderWebhookUrl(base, example), { method: 'POST' })).status !== 404,
 			60_000,
@@ -147,12 +138,12 @@ async function orderBurst({ version, count, seconds, portBase }) {
 			redeliverAfterMs: 5000,
 		});
 		const trigger = await burst(sandbox, orderIds, seconds, 'Dispatched');
-		await waitUntil(
+		await kit.waitFor(
 			`${count} logs`,
 			async () => (await sandbox.logs()).length >= 3 + count,
 			300_000,
 		);
-		await sleep(5000);
+		await kit.sleep(5000);
 		const logs = (await sandbox.logs()).slice(3);
 		const perOrder = new Map(orderIds.map((id) => [id, 0]));
 		for (const log of logs) {
@@ -164,7 +155,7 @@ async function orderBurst({ version, count, seconds, portBase }) {
 
 		await sandbox.notifyTo({ url: `${base}/webhook/${WEBHOOK_PATH}` });
 		const webhookNode = await burst(sandbox, orderIds, seconds, 'Cancelled');
-		await sleep(5000);
+		await kit.sleep(5000);
 		const webhookRuns = (await rest.executions(WEBHOOK_WORKFLOW_ID)).length;
 		const deliveries = await sandbox.deliveries();
 		return {

@@ -25,7 +25,8 @@ const {
 	startN8n,
 	stopChild,
 } = require('./n8n-cli');
-const { restClient, signIn, todayIn, waitFor } = require('./e2e-trigger');
+const kit = require('./e2e-toolkit');
+const { restClient, signIn } = require('./e2e-trigger');
 
 /** How soon the store delivers an event again after an attempt not answered 200 (Neto: "later"). */
 const REDELIVER_AFTER_MS = 2000;
@@ -35,18 +36,16 @@ const EXAMPLE_TIMEZONE = 'Australia/Sydney';
 
 /** The day `days` after today in a timezone, as the store keeps a follow-up day. */
 function dayAfter(days, timeZone) {
-	const [y, m, d] = todayIn(timeZone).split('-').map(Number);
+	const [y, m, d] = kit.dayIn(timeZone).split('-').map(Number);
 	return `${new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10)} 00:00:00`;
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The cases, against a live order example: `n8n` ({ url }), `executions()` (the example's
  * executions n8n recorded), `restart(during)` (stops n8n, runs `during`, starts it again, resolves
- * with the new { url }); `say(line)` reports each case.
+ * with the new { url }); `check(title, body)` runs and reports each case (the toolkit's suite.check).
  */
-async function orderCases({ sandbox, example, n8n, executions, restart, say }) {
+async function orderCases({ sandbox, example, n8n, executions, restart, check }) {
 	const webhook = (url) => orderWebhookUrl(url.replace('localhost', '127.0.0.1'), example);
 	const token = sandbox.credentials.webhookVerifyToken;
 	await sandbox.notifyTo({
@@ -60,15 +59,15 @@ async function orderCases({ sandbox, example, n8n, executions, restart, say }) {
 	/** Waits until the order's one log is there and the executions settled; returns both counts. */
 	const settled = async (orderId, before, expectLog = true) => {
 		if (expectLog)
-			await waitFor(`a log for ${orderId}`, async () => (await logsOf(orderId)).length > 0, 60_000);
-		await sleep(SETTLE_MS);
+			await kit.waitFor(
+				`a log for ${orderId}`,
+				async () => (await logsOf(orderId)).length > 0,
+				60_000,
+			);
+		await kit.sleep(SETTLE_MS);
 		return { logs: await logsOf(orderId), runs: (await executions()).length - before };
 	};
-	const run = async (title, body) => {
-		const started = Date.now();
-		await body();
-		say(`ok   ${title} (${Date.now() - started} ms)`);
-	};
+	const run = (title, body) => check(`order example live: ${title}`, body);
 
 	await run('an order dispatched: one execution, a follow-up log on its customer', async () => {
 		const before = (await executions()).length;
@@ -168,17 +167,19 @@ async function orderCases({ sandbox, example, n8n, executions, restart, say }) {
 
 /**
  * Regular mode, in the suite's user folder (the credential and the examples imported): the order
- * example published, n8n started on its own port, the cases run, n8n stopped.
+ * example published, n8n started on its own port (E2E_ORDERS_N8N_PORT), each case a `check`, n8n
+ * stopped. Throws only when n8n cannot be set up.
  */
-async function checkOrders(install, userFolder, sandbox, say) {
+async function checkOrders(install, userFolder, sandbox, check) {
 	const example = orderTriggerExample(exampleWorkflows());
 	assert.ok(example, 'no example holds the Neto Order Trigger');
 	await sandbox.reset();
 	activate(install, userFolder, example.id);
 	// The suite's other checks may have set up n8n's owner in this user folder already.
 	n8nSync(install, userFolder, ['user-management:reset']);
-	const port = Number(process.env.E2E_ORDERS_N8N_PORT || 5684);
+	const port = kit.envPort('E2E_ORDERS_N8N_PORT', 5684);
 	let n8n = await startN8n(install, userFolder, port);
+	kit.onCleanUp('n8n (order example)', () => stopChild(n8n.child));
 	try {
 		const { cookie, owner } = await setupOwner(n8n.url);
 		let rest = restClient(install, n8n, cookie);
@@ -194,7 +195,7 @@ async function checkOrders(install, userFolder, sandbox, say) {
 				rest = restClient(install, n8n, await signIn(n8n.url, owner));
 				return n8n;
 			},
-			say,
+			check,
 		});
 	} finally {
 		await stopChild(n8n.child);
@@ -203,32 +204,17 @@ async function checkOrders(install, userFolder, sandbox, say) {
 
 module.exports = { checkOrders, orderCases };
 
-/** `node scripts/e2e-orders.js [--n8n <version>]`: this check alone (npm run test:e2e runs it too). */
+/** `node scripts/e2e-orders.js [--n8n <version>]`: these checks alone (npm run test:e2e runs them too). */
 if (require.main === module) {
-	const fs = require('node:fs');
-	const os = require('node:os');
-	const path = require('node:path');
-	const env = require('./n8n-env');
 	const { importCredentialAndExamples } = require('./n8n-cli');
-	const { startSandboxProcess } = require('./sandbox-process');
-	const versionArg = process.argv.indexOf('--n8n');
-	const version = versionArg > 0 ? process.argv[versionArg + 1] : env.DEFAULT_N8N;
-	(async () => {
-		const install = env.ensureN8n(version);
-		const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'neto-e2e-orders-'));
-		env.installPackage(env.buildAndPack(), userFolder);
-		const sandbox = await startSandboxProcess();
-		try {
-			importCredentialAndExamples(install, userFolder, sandbox);
-			await checkOrders(install, userFolder, sandbox, (line) =>
-				process.stdout.write(`${line} on n8n ${version}\n`),
-			);
-		} finally {
-			sandbox.stop();
-			fs.rmSync(userFolder, { recursive: true, force: true });
-		}
-	})().catch((error) => {
-		process.stdout.write(`FAIL order trigger on n8n ${version}: ${error.stack || error}\n`);
-		process.exitCode = 1;
+	const version = kit.arg('n8n', kit.DEFAULT_N8N);
+	const suite = kit.suite('e2e-orders', version);
+	suite.main(async () => {
+		const { install, userFolder, sandbox } = await kit.setUp({
+			version,
+			prefix: 'neto-e2e-orders-',
+		});
+		importCredentialAndExamples(install, userFolder, sandbox);
+		await checkOrders(install, userFolder, sandbox, suite.check);
 	});
 }

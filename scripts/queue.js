@@ -21,10 +21,9 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
-const env = require('./n8n-env');
+const kit = require('./e2e-toolkit');
 const {
 	activate,
 	exampleWorkflows,
@@ -33,16 +32,12 @@ const {
 	orderTriggerExample,
 } = require('./n8n-cli');
 const { orderCases } = require('./e2e-orders');
-const { startSandboxProcess } = require('./sandbox-process');
 const { startPostgres, startRedis } = require('./queue-services');
 const { startMain, startWorker, finishedExecutions, postJson, stopChild } = require('./queue-n8n');
 const { queueWorkflow, WORKFLOW_ID, PATHS, APPEND_LOG_ID } = require('./queue-workflow');
 
-const arg = (name, fallback) => {
-	const index = process.argv.indexOf(`--${name}`);
-	return index > 0 ? process.argv[index + 1] : fallback;
-};
-const VERSION = arg('n8n', env.DEFAULT_N8N);
+const { arg, say } = kit;
+const VERSION = arg('n8n', kit.DEFAULT_N8N);
 const ADDS = Number(arg('adds', 60));
 const APPENDS = Number(arg('appends', 10));
 const LIMIT = Number(arg('limit', 40));
@@ -62,47 +57,8 @@ const PORTS = {
 	redis: 6380,
 };
 
-function say(line) {
-	process.stdout.write(`${line}\n`);
-}
-
-/** Everything started, stopped in reverse order exactly once (at the end, on failure, on Ctrl-C). */
-const running = [];
-let stopping;
-function stopAll() {
-	stopping ??= (async () => {
-		for (const { name, stop } of running.reverse()) {
-			try {
-				await stop();
-			} catch (error) {
-				say(`[queue] stopping ${name} failed: ${error.message}`);
-			}
-		}
-	})();
-	return stopping;
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-	process.on(signal, () => {
-		say(`[queue] ${signal}: stopping everything started`);
-		stopAll().then(() => {
-			say('queue: 0 passed, 1 failed');
-			process.exit(130);
-		});
-	});
-}
-
-let passed = 0;
-let failed = 0;
-async function check(title, body) {
-	try {
-		const note = await body();
-		passed++;
-		say(`ok   ${title} on n8n ${VERSION}${note ? ` (${note})` : ''}`);
-	} catch (error) {
-		failed++;
-		say(`FAIL ${title} on n8n ${VERSION}: ${error.stack || error}`);
-	}
-}
+const suite = kit.suite('queue', VERSION);
+const { check, counts } = suite;
 
 async function executionsAfter(pg, id, workflowId = WORKFLOW_ID) {
 	const client = pg.client();
@@ -303,24 +259,17 @@ async function regularPhase({ main, sandbox, pg, lastQueueExecution }) {
 	);
 }
 
-async function main() {
+suite.main(async () => {
 	const began = Date.now();
-	env.ensureDevDependencies();
-	const install = env.ensureN8n(VERSION);
-	const tarball = env.buildAndPack();
-	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'neto-queue-'));
-	running.push({
-		name: 'the n8n user folder',
-		stop: () => fs.rmSync(userFolder, { recursive: true, force: true }),
+	const { install, userFolder, sandbox } = await kit.setUp({
+		version: VERSION,
+		prefix: 'neto-queue-',
+		sandbox: { rateLimit: LIMIT },
 	});
-	env.installPackage(tarball, userFolder);
-
-	const sandbox = await startSandboxProcess({ rateLimit: LIMIT });
-	running.push({ name: 'the sandbox', stop: () => stopChild(sandbox.child) });
 	const pg = await startPostgres({ port: PORTS.postgres });
-	running.push({ name: 'PostgreSQL', stop: pg.stop });
+	kit.onCleanUp('PostgreSQL', pg.stop);
 	const redis = await startRedis({ port: PORTS.redis });
-	running.push({ name: 'Redis', stop: redis.stop });
+	kit.onCleanUp('Redis', redis.stop);
 
 	const shared = {
 		...pg.env,
@@ -350,20 +299,18 @@ async function main() {
 	);
 
 	const queueEnv = { ...shared, EXECUTIONS_MODE: 'queue' };
-	const stopProcess = (proc) => ({
-		name: `n8n ${proc.name} (pid ${proc.child.pid})`,
-		stop: () => stopChild(proc.child),
-	});
+	const stopProcess = (proc) =>
+		kit.onCleanUp(`n8n ${proc.name} (pid ${proc.child.pid})`, () => stopChild(proc.child));
 	const [mainProcess, ...workers] = await Promise.all([
 		startMain(n8n, userFolder, queueEnv, { port: PORTS.main, brokerPort: PORTS.mainBroker }).then(
-			(proc) => (running.push(stopProcess(proc)), proc),
+			(proc) => (stopProcess(proc), proc),
 		),
 		...PORTS.workers.map((ports, index) =>
 			startWorker(n8n, userFolder, queueEnv, {
 				name: `worker ${index + 1}`,
 				concurrency: WORKER_CONCURRENCY,
 				...ports,
-			}).then((proc) => (running.push(stopProcess(proc)), proc)),
+			}).then((proc) => (stopProcess(proc), proc)),
 		),
 	]);
 	say(
@@ -373,35 +320,31 @@ async function main() {
 	let main = mainProcess;
 	try {
 		lastQueueExecution = await queuePhase({ main: mainProcess, workers, sandbox, pg });
-		await check("queue mode: the order example, started by the store's notifications", async () => {
-			const started = Date.now();
-			await sandbox.reset();
-			await orderCases({
-				sandbox,
-				example: orderExample,
-				n8n: main,
-				executions: () => executionsAfter(pg, 0, orderExample.id),
-				// The main process takes the webhooks; the workers stay up.
-				restart: async (during) => {
-					await stopChild(main.child);
-					await during();
-					main = await startMain(n8n, userFolder, queueEnv, {
-						port: PORTS.main,
-						brokerPort: PORTS.mainBroker,
-					});
-					running.push(stopProcess(main));
-					return main;
-				},
-				say: (line) => say(`     ${line}`),
-			});
-			return `${Date.now() - started} ms`;
+		await sandbox.reset();
+		await orderCases({
+			sandbox,
+			example: orderExample,
+			n8n: main,
+			executions: () => executionsAfter(pg, 0, orderExample.id),
+			// The main process takes the webhooks (the workers stay up): it is what goes down.
+			restart: async (during) => {
+				await stopChild(main.child);
+				await during();
+				main = await startMain(n8n, userFolder, queueEnv, {
+					port: PORTS.main,
+					brokerPort: PORTS.mainBroker,
+				});
+				stopProcess(main);
+				return main;
+			},
+			check: (title, body) => check(`queue mode: ${title}`, body),
 		});
 		lastQueueExecution = Math.max(
 			lastQueueExecution,
 			...(await executionsAfter(pg, 0, orderExample.id)).map((execution) => Number(execution.id)),
 		);
 	} finally {
-		if (failed > 0 && process.env.QUEUE_SHOW_LOGS)
+		if (counts.failed > 0 && process.env.QUEUE_SHOW_LOGS)
 			for (const proc of [main, ...workers]) say(`--- ${proc.name} ---\n${proc.output.join('')}`);
 		await Promise.all([main, ...workers].map((proc) => stopChild(proc.child)));
 	}
@@ -412,7 +355,7 @@ async function main() {
 		{ ...shared, EXECUTIONS_MODE: 'regular' },
 		{ port: PORTS.main, brokerPort: PORTS.mainBroker },
 	);
-	running.push(stopProcess(regular));
+	stopProcess(regular);
 	say(`[queue] regular mode up (pid ${regular.child.pid})`);
 	try {
 		await regularPhase({ main: regular, sandbox, pg, lastQueueExecution });
@@ -420,15 +363,4 @@ async function main() {
 		await stopChild(regular.child);
 	}
 	say(`[queue] took ${((Date.now() - began) / 1000).toFixed(0)} s on n8n ${VERSION}`);
-}
-
-main()
-	.catch((error) => {
-		failed++;
-		say(`FAIL queue-mode run on n8n ${VERSION}: ${error.stack || error}`);
-	})
-	.then(stopAll)
-	.then(() => {
-		say(`queue: ${passed} passed, ${failed} failed`);
-		process.exit(failed === 0 ? 0 : 1);
-	});
+});
