@@ -11,15 +11,12 @@
  */
 const os = require('node:os');
 const path = require('node:path');
-const esbuild = require('esbuild');
 
+const { arg } = require('../scripts/e2e-toolkit');
 const { startSandboxProcess } = require('../scripts/sandbox-process');
+const { bundleEngine } = require('./engine-bundle');
 
 const root = path.resolve(__dirname, '..');
-const arg = (name, fallback) => {
-	const index = process.argv.indexOf(`--${name}`);
-	return index > 0 ? process.argv[index + 1] : fallback;
-};
 const LATENCY_MS = Number(arg('latency', 50));
 const SIZES = String(arg('sizes', '1000,10000')).split(',').map(Number);
 const BATCH = Number(arg('batch', 50));
@@ -27,19 +24,8 @@ const BASELINE_MAX = Number(arg('baseline-max', 10000));
 
 /** The tests' engine harness (TypeScript), bundled for plain node. */
 async function loadHarness() {
-	// Inside the repo (in the ignored .cache/) so the bundle's packages resolve from node_modules.
-	const outfile = path.join(root, '.cache', 'bench', 'engine.js');
 	require(path.join(root, 'test/setup-env.js'));
-	await esbuild.build({
-		entryPoints: [path.join(root, 'test/harness/engine.ts')],
-		bundle: true,
-		platform: 'node',
-		format: 'cjs',
-		packages: 'external',
-		outfile,
-		logLevel: 'error',
-	});
-	return require(outfile);
+	return require(await bundleEngine(path.join(root, '.cache', 'bench', 'engine.js')));
 }
 
 async function measure(run) {

@@ -18,10 +18,7 @@ const readline = require('node:readline');
 const root = path.resolve(__dirname, '..');
 const ENGINE = path.join(root, '.cache', 'bench', 'shared-account-engine.js');
 
-const arg = (name, fallback) => {
-	const index = process.argv.indexOf(`--${name}`);
-	return index > 0 ? process.argv[index + 1] : fallback;
-};
+const { arg, flag } = require('../scripts/e2e-toolkit');
 
 /** One process's run: its Adds as one execution, every failed item kept as an error item. */
 async function child() {
@@ -56,19 +53,8 @@ async function parent() {
 	const LIMIT = Number(arg('limit', 500));
 	const RPM = Number(arg('rpm', 500));
 	const LATENCY_MS = Number(arg('latency', 50));
-	const esbuild = require('esbuild');
 	const { startSandboxProcess } = require('../scripts/sandbox-process');
-
-	// The tests' engine harness (TypeScript) bundled for plain node, inside the repo so its packages resolve.
-	await esbuild.build({
-		entryPoints: [path.join(root, 'test/harness/engine.ts')],
-		bundle: true,
-		platform: 'node',
-		format: 'cjs',
-		packages: 'external',
-		outfile: ENGINE,
-		logLevel: 'error',
-	});
+	await require('./engine-bundle').bundleEngine(ENGINE);
 	const sandbox = await startSandboxProcess({ latencyMs: LATENCY_MS, rateLimit: LIMIT });
 	const children = [];
 	const stop = () => {
@@ -162,7 +148,7 @@ async function parent() {
 	}
 }
 
-(process.argv.includes('--child') ? child() : parent()).catch((error) => {
+(flag('child') ? child() : parent()).catch((error) => {
 	process.stderr.write(`${error.stack || error}\n`);
 	process.exit(1);
 });

@@ -28,6 +28,7 @@ const {
 	stopChild,
 	SANDBOX_CREDENTIAL_ID,
 } = require('../scripts/n8n-cli');
+const { waitFor } = require('../scripts/e2e-toolkit');
 const { startSandboxProcess } = require('../scripts/sandbox-process');
 
 const WORKFLOW_ID = 'benchStoreScaleTrigger';
@@ -76,14 +77,9 @@ function polls(traceFile) {
 		.map((line) => JSON.parse(line));
 }
 
-async function waitForPolls(traceFile, count, timeoutMs) {
-	const started = Date.now();
-	while (polls(traceFile).length < count) {
-		if (Date.now() - started > timeoutMs)
-			throw new Error(`timed out waiting for poll ${count} (${polls(traceFile).length} noted)`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-	return polls(traceFile)[count - 1];
+/** The `count`th poll noted in the trace, once it is there. */
+function waitForPolls(traceFile, count, timeoutMs) {
+	return waitFor(`poll ${count}`, () => polls(traceFile)[count - 1], timeoutMs, 500);
 }
 
 /** Runs n8n until `polls` more polls are noted; returns the n8n process's peak RSS (VmHWM, MB). */

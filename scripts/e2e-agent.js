@@ -305,29 +305,18 @@ module.exports = { checkAgent };
 
 /** `node scripts/e2e-agent.js [--n8n <version>]`: this check alone (npm run test:e2e runs it too). */
 if (require.main === module) {
-	const os = require('node:os');
-	const env = require('./n8n-env');
+	const kit = require('./e2e-toolkit');
 	const { importSandboxCredential } = require('./n8n-cli');
-	const { startSandboxProcess } = require('./sandbox-process');
-	const versionArg = process.argv.indexOf('--n8n');
-	const version = versionArg > 0 ? process.argv[versionArg + 1] : env.DEFAULT_N8N;
-	(async () => {
-		const install = env.ensureN8n(version);
-		const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'neto-e2e-agent-'));
-		env.installPackage(env.buildAndPack(), userFolder);
-		const sandbox = await startSandboxProcess();
-		try {
-			importSandboxCredential(install, userFolder, sandbox);
-			await checkAgent(install, userFolder, sandbox);
-			process.stdout.write(`ok   AI Agent with the node as its tool on n8n ${version}\n`);
-		} finally {
-			sandbox.stop();
-			fs.rmSync(userFolder, { recursive: true, force: true });
-		}
-	})().catch((error) => {
-		process.stdout.write(
-			`FAIL AI Agent with the node as its tool on n8n ${version}: ${error.stack || error}\n`,
+	const version = kit.arg('n8n', kit.DEFAULT_N8N);
+	const suite = kit.suite('e2e-agent', version);
+	suite.main(async () => {
+		const { install, userFolder, sandbox } = await kit.setUp({
+			version,
+			prefix: 'neto-e2e-agent-',
+		});
+		importSandboxCredential(install, userFolder, sandbox);
+		await suite.check('AI Agent with the node as its tool', () =>
+			checkAgent(install, userFolder, sandbox),
 		);
-		process.exitCode = 1;
 	});
 }

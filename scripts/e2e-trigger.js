@@ -14,8 +14,10 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const kit = require('./e2e-toolkit');
 const {
 	activate,
+	importSandboxCredential,
 	n8nSync,
 	setupOwner,
 	startN8n,
@@ -28,16 +30,6 @@ const TRIGGER_EXAMPLE = 'follow-ups-due-by-staff.json';
 const EVERY_MINUTE = { item: [{ mode: 'everyMinute' }] };
 /** The workflows' timezone: Follow-Up Due fires when a log's day begins there. */
 const TIMEZONE = 'Australia/Sydney';
-
-/** Today's date in a timezone, as YYYY-MM-DD. */
-function todayIn(timeZone) {
-	return new Intl.DateTimeFormat('en-CA', {
-		timeZone,
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-	}).format(new Date());
-}
 
 function isTriggerExample(workflow) {
 	return workflow.file === TRIGGER_EXAMPLE;
@@ -79,17 +71,6 @@ function workflowsToActivate(examples) {
 	];
 }
 
-async function waitFor(what, check, timeoutMs) {
-	const started = Date.now();
-	for (;;) {
-		const value = await check();
-		if (value) return value;
-		if (Date.now() - started > timeoutMs)
-			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 1000));
-	}
-}
-
 /** n8n's REST API with the owner's session; executions' data come back in flatted form. */
 function restClient(install, n8n, cookie) {
 	const flatted = require(path.join(path.dirname(install.n8n), '..', '..', 'flatted'));
@@ -101,7 +82,7 @@ function restClient(install, n8n, cookie) {
 	return {
 		async executions(workflowId) {
 			const list = await get(
-				`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
+				`/executions?limit=100&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
 			);
 			return list.results;
 		},
@@ -146,15 +127,19 @@ async function checkTriggers(install, userFolder, sandbox, examples) {
 	n8nSync(install, userFolder, ['user-management:reset']);
 
 	const gets = async () => (await sandbox.stats()).byAction.GetCustomer ?? 0;
-	const n8n = await startN8n(install, userFolder, Number(process.env.E2E_TRIGGER_N8N_PORT || 5682));
+	const n8n = await startN8n(install, userFolder, kit.envPort('E2E_TRIGGER_N8N_PORT', 5682));
 	try {
 		const { cookie } = await setupOwner(n8n.url);
 		const rest = restClient(install, n8n, cookie);
 		// Each activation polls once (the baseline) before the first scheduled poll.
-		await waitFor('the three baselines', async () => (await gets()) >= workflows.length, 120_000);
-		await new Promise((resolve) => setTimeout(resolve, 2000));
+		await kit.waitFor(
+			'the three baselines',
+			async () => (await gets()) >= workflows.length,
+			120_000,
+		);
+		await kit.sleep(2000);
 		// A day that has begun in the workflows' timezone (in UTC it may still be the day before).
-		const due = `${todayIn(TIMEZONE)} 00:00:00`;
+		const due = `${kit.dayIn(TIMEZONE)} 00:00:00`;
 		const send = sendLog(sandbox);
 		const forSam = await send('POST', '', {
 			Username: 'tom_k',
@@ -174,7 +159,7 @@ async function checkTriggers(install, userFolder, sandbox, examples) {
 		await send('PATCH', '/1002', { DateRequiredFollowUp: due, Notes: 'Moved to today' });
 
 		const executionsOf = async (id) => rest.executions(id);
-		await waitFor(
+		await kit.waitFor(
 			'an execution of each workflow',
 			async () => {
 				const counts = await Promise.all(
@@ -186,12 +171,12 @@ async function checkTriggers(install, userFolder, sandbox, examples) {
 		);
 		// One more scheduled poll of every workflow: it must emit nothing.
 		const polled = await gets();
-		await waitFor(
+		await kit.waitFor(
 			'the next poll of every workflow',
 			async () => (await gets()) >= polled + workflows.length,
 			90_000,
 		);
-		await new Promise((resolve) => setTimeout(resolve, 3000));
+		await kit.sleep(3000);
 
 		const only = async (workflow) => {
 			const executions = await executionsOf(workflow.id);
@@ -285,7 +270,7 @@ async function checkRestartDuringOutage(install, userFolder, sandbox, workflows)
 		Notes: 'Added while the store was down',
 	});
 	n8nSync(install, userFolder, ['user-management:reset']);
-	const n8n = await startN8n(install, userFolder, Number(process.env.E2E_TRIGGER_N8N_PORT || 5682));
+	const n8n = await startN8n(install, userFolder, kit.envPort('E2E_TRIGGER_N8N_PORT', 5682));
 	try {
 		const { cookie } = await setupOwner(n8n.url);
 		const rest = restClient(install, n8n, cookie);
@@ -295,31 +280,31 @@ async function checkRestartDuringOutage(install, userFolder, sandbox, workflows)
 			workflows.map(async (workflow) => (await successes(workflow)).length),
 		);
 		// Every workflow's activation poll met the outage (each read is tried four times).
-		await waitFor(
+		await kit.waitFor(
 			'the activation polls to meet the outage',
 			async () => (await unavailable()) >= workflows.length * 4,
 			120_000,
 		);
 		// And the first scheduled poll after it too, so the polling went on through the outage.
 		const atActivation = await unavailable();
-		await waitFor(
+		await kit.waitFor(
 			'a scheduled poll during the outage',
 			async () => (await unavailable()) > atActivation,
 			90_000,
 		);
 		await sandbox.clearFaults();
-		await waitFor(
+		await kit.waitFor(
 			'the log added during the outage',
 			async () => (await successes(newLog)).length > before[1],
 			150_000,
 		);
 		const polled = (await sandbox.stats()).byAction.GetCustomer ?? 0;
-		await waitFor(
+		await kit.waitFor(
 			'the next poll of every workflow',
 			async () => ((await sandbox.stats()).byAction.GetCustomer ?? 0) >= polled + workflows.length,
 			90_000,
 		);
-		await new Promise((resolve) => setTimeout(resolve, 3000));
+		await kit.sleep(3000);
 		const after = await Promise.all(workflows.map(async (workflow) => await successes(workflow)));
 		assert.deepEqual(
 			after.map((list, index) => list.length - before[index]),
@@ -354,8 +339,8 @@ const DURABLE_SCHEDULER_ENV = {
 	// Debug, to see in n8n's log that the scheduler's poll task handler ran the polls.
 	N8N_LOG_LEVEL: 'debug',
 };
-/** A simplified log's keys, as Get Many gives them (the event's own fields follow). */
-const SIMPLIFIED_KEYS = [
+/** A simplified log's keys, as Get Many gives them (an event's own fields follow). */
+const SIMPLIFIED_LOG_KEYS = [
 	'LogID',
 	'AllocatedTo',
 	'Username',
@@ -364,8 +349,8 @@ const SIMPLIFIED_KEYS = [
 	'Status',
 	'Notes',
 	'iso',
-	'event',
 ];
+const SIMPLIFIED_KEYS = [...SIMPLIFIED_LOG_KEYS, 'event'];
 /** What n8n's scheduler logs when a poll it ran handed its items to an execution, or had none. */
 const SCHEDULER_DISPATCHED = 'Poll returned new data; handed off to a new execution';
 const SCHEDULER_POLLED =
@@ -389,12 +374,9 @@ async function signIn(n8nUrl, owner) {
  * execution, none at activation, none at the polls after. n8n 2.x only (1.x has no scheduler).
  */
 async function checkTriggersDurable(install, tarball, sandbox) {
-	const { importSandboxCredential } = require('./n8n-cli');
-	const env = require('./n8n-env');
-	const userFolder = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'neto-e2e-durable-'));
+	const userFolder = kit.newUserFolder(tarball, 'neto-e2e-durable-');
 	const children = [];
 	try {
-		env.installPackage(tarball, userFolder);
 		await sandbox.reset();
 		importSandboxCredential(install, userFolder, sandbox);
 		// Version 2, as a new node is: items simplified by default, as Get Many's are.
@@ -414,16 +396,9 @@ async function checkTriggersDurable(install, tarball, sandbox) {
 				DURABLE_SCHEDULER_ENV,
 			);
 
-		const port = Number(process.env.E2E_DURABLE_N8N_PORT || 5683);
+		const port = kit.envPort('E2E_DURABLE_N8N_PORT', 5683);
 		const gets = async () => (await sandbox.stats()).byAction.GetCustomer ?? 0;
-		const send = async (method, route, body) => {
-			const response = await fetch(`${sandbox.url}/__sandbox/logs${route}`, {
-				method,
-				body: JSON.stringify(body),
-			});
-			assert.equal(response.status, 200);
-			return response.json();
-		};
+		const send = sendLog(sandbox);
 		const today = `${new Date().toISOString().slice(0, 10)} 00:00:00`;
 		const logFile = (run) => path.join(userFolder, `n8n-${run}.log`);
 
@@ -441,12 +416,12 @@ async function checkTriggersDurable(install, tarball, sandbox) {
 		// nothing that poll stored: the baseline is each workflow's first scheduled poll.
 		const scheduledPolls = () =>
 			fs.readFileSync(logFile(1), 'utf8').split(SCHEDULER_POLLED).length - 1;
-		await waitFor(
+		await kit.waitFor(
 			"the three baselines (each workflow's first scheduled poll)",
 			async () => scheduledPolls() >= workflows.length,
 			180_000,
 		);
-		await new Promise((resolve) => setTimeout(resolve, 2000));
+		await kit.sleep(2000);
 		const before = await send('POST', '', {
 			Username: 'tom_k',
 			AllocatedTo: 'Sam',
@@ -455,7 +430,7 @@ async function checkTriggersDurable(install, tarball, sandbox) {
 			DateRequiredFollowUp: today,
 		});
 		await send('PATCH', '/1002', { Notes: 'Changed before the restart' });
-		await waitFor(
+		await kit.waitFor(
 			'an execution of each workflow, finished',
 			async () => {
 				const lists = await Promise.all(workflows.map((workflow) => rest.executions(workflow.id)));
@@ -485,18 +460,18 @@ async function checkTriggersDurable(install, tarball, sandbox) {
 		});
 		children.push(n8n.child);
 		rest = restClient(install, n8n, await signIn(n8n.url, owner));
-		await waitFor(
+		await kit.waitFor(
 			'a second execution of each workflow',
 			async () => (await counts()).every((count) => count >= 2),
 			240_000,
 		);
 		const polled = await gets();
-		await waitFor(
+		await kit.waitFor(
 			'two more polls of every workflow',
 			async () => (await gets()) >= polled + 2 * workflows.length,
 			180_000,
 		);
-		await new Promise((resolve) => setTimeout(resolve, 3000));
+		await kit.sleep(3000);
 
 		const events = async (workflow) => {
 			const executions = await rest.executions(workflow.id);
@@ -574,42 +549,32 @@ function hasDurableScheduler(version) {
 }
 
 module.exports = {
-	activate,
 	checkTriggers,
+	restClient,
+	signIn,
 	checkTriggersDurable,
 	hasDurableScheduler,
 	isTriggerExample,
+	SIMPLIFIED_LOG_KEYS,
 };
 
 /** `node scripts/e2e-trigger.js [--n8n <version>]`: this check alone (npm run test:e2e runs it too). */
 if (require.main === module) {
-	const os = require('node:os');
-	const env = require('./n8n-env');
 	const { importCredentialAndExamples } = require('./n8n-cli');
-	const { startSandboxProcess } = require('./sandbox-process');
-	const versionArg = process.argv.indexOf('--n8n');
-	const version = versionArg > 0 ? process.argv[versionArg + 1] : env.DEFAULT_N8N;
-	(async () => {
-		const install = env.ensureN8n(version);
-		const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'neto-e2e-trigger-'));
-		env.installPackage(env.buildAndPack(), userFolder);
-		const sandbox = await startSandboxProcess();
-		try {
-			importCredentialAndExamples(install, userFolder, sandbox);
-			await checkTriggers(install, userFolder, sandbox, path.join(env.root, 'examples'));
-			process.stdout.write(`ok   trigger workflows on n8n ${version}\n`);
-			if (hasDurableScheduler(version)) {
-				await checkTriggersDurable(install, env.buildAndPack(), sandbox);
-				process.stdout.write(
-					`ok   trigger workflows under the durable scheduler, through a restart, on n8n ${version}\n`,
-				);
-			}
-		} finally {
-			sandbox.stop();
-			fs.rmSync(userFolder, { recursive: true, force: true });
-		}
-	})().catch((error) => {
-		process.stdout.write(`FAIL trigger workflows on n8n ${version}: ${error.stack || error}\n`);
-		process.exitCode = 1;
+	const version = kit.arg('n8n', kit.DEFAULT_N8N);
+	const suite = kit.suite('e2e-trigger', version);
+	suite.main(async () => {
+		const { install, tarball, userFolder, sandbox } = await kit.setUp({
+			version,
+			prefix: 'neto-e2e-trigger-',
+		});
+		importCredentialAndExamples(install, userFolder, sandbox);
+		await suite.check('trigger workflows', () =>
+			checkTriggers(install, userFolder, sandbox, path.join(__dirname, '..', 'examples')),
+		);
+		if (hasDurableScheduler(version))
+			await suite.check('trigger workflows under the durable scheduler, through a restart', () =>
+				checkTriggersDurable(install, tarball, sandbox),
+			);
 	});
 }

@@ -3,17 +3,18 @@
  * `npm run test:e2e`: each example workflow runs headless in real n8n (`n8n execute`) with the built
  * package installed as a community package, against the Neto sandbox; its output items and the
  * sandbox's store are checked; then the credential's Test button through n8n's own tester, n8n's AI
- * Agent calling the node as its tool (e2e-agent.js), and the trigger workflows (e2e-trigger.js).
+ * Agent calling the node as its tool (e2e-agent.js), the trigger workflows (e2e-trigger.js), and the
+ * order example live, started by the sandbox's order notifications (e2e-orders.js).
  * `-- --n8n 1.123.81` picks another tested n8n version.
  * Ends with one line "e2e: N passed, N failed".
  */
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
 const env = require('./n8n-env');
+const kit = require('./e2e-toolkit');
 const {
+	holdsOrderTrigger,
 	importCredentialAndExamples,
 	executeWorkflow,
 	startN8n,
@@ -21,12 +22,13 @@ const {
 	stopChild,
 	SANDBOX_CREDENTIAL_ID,
 } = require('./n8n-cli');
-const { startSandboxProcess } = require('./sandbox-process');
 const trigger = require('./e2e-trigger');
 const agent = require('./e2e-agent');
+const orders = require('./e2e-orders');
 
-const versionArg = process.argv.indexOf('--n8n');
-const VERSION = versionArg > 0 ? process.argv[versionArg + 1] : env.DEFAULT_N8N;
+const VERSION = kit.arg('n8n', env.DEFAULT_N8N);
+const suite = kit.suite('e2e', VERSION);
+const N8N_PORT = kit.envPort('E2E_N8N_PORT', 5681);
 
 /** The items a node put on an output of the run. */
 function outputOf(run, nodeName, output = 0) {
@@ -41,40 +43,6 @@ function outputOf(run, nodeName, output = 0) {
 }
 
 const CHECKS = {
-	'add-log-per-order.json': async (run, sandbox) => {
-		const out = outputOf(run, 'Add follow-up log');
-		assert.equal(out.length, 3);
-		assert.deepEqual(
-			out.map((json) => [json.Username, json.Ack, typeof json.LogID]),
-			[
-				['jsmith', 'Success', 'number'],
-				['acme_buyer', 'Success', 'number'],
-				['ellie.w', 'Success', 'number'],
-			],
-		);
-		// The same dates as ISO 8601 under iso, as Get and Get Many give them.
-		assert.equal(
-			out[0].iso.DateRequiredFollowUp,
-			`${out[0].DateRequiredFollowUp.replace(' ', 'T')}.000Z`,
-		);
-		const logs = await sandbox.logs();
-		const added = logs.filter((log) => out.some((json) => json.LogID === log.LogID));
-		assert.equal(added.length, 3);
-		assert.equal(added[0].Notes, 'Order N10041 for $129.5: call to check it arrived');
-		assert.equal(added[0].Status, 'Require Recontact');
-		// Follow-Up Required By is a calendar day: the day in three days in the workflow's timezone.
-		const inThreeDays = new Intl.DateTimeFormat('en-CA', {
-			timeZone: 'Australia/Sydney',
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit',
-		}).format(new Date(Date.now() + 3 * 86_400_000));
-		assert.equal(
-			added[0].DateRequiredFollowUp,
-			`${inThreeDays} 00:00:00`,
-			`due date ${added[0].DateRequiredFollowUp} is not the day in three days in Sydney`,
-		);
-	},
 	'update-status-from-list.json': async (run, sandbox) => {
 		const out = outputOf(run, 'Update log');
 		assert.deepEqual(
@@ -125,16 +93,7 @@ const CHECKS = {
 			[['jsmith', 1000, 'Require Recontact']],
 		);
 		// Version 2 simplifies: one clean log, no repeated customer or LastContacted variants.
-		assert.deepEqual(Object.keys(open[0]), [
-			'LogID',
-			'AllocatedTo',
-			'Username',
-			'LastContacted',
-			'DateRequiredFollowUp',
-			'Status',
-			'Notes',
-			'iso',
-		]);
+		assert.deepEqual(Object.keys(open[0]), trigger.SIMPLIFIED_LOG_KEYS);
 		const done = outputOf(run, 'Mark done');
 		assert.deepEqual(
 			done.map((json) => [json.LogID, json.Status]),
@@ -155,7 +114,7 @@ const CHECKS = {
  * found, a closed port, a bad scheme, plain http to another machine.
  */
 async function checkCredentialTest(install, userFolder, sandbox) {
-	const n8n = await startN8n(install, userFolder, Number(process.env.E2E_N8N_PORT || 5681));
+	const n8n = await startN8n(install, userFolder, N8N_PORT);
 	try {
 		const { cookie } = await setupOwner(n8n.url);
 		const good = {
@@ -195,7 +154,7 @@ async function checkCredentialTest(install, userFolder, sandbox) {
 			/^No answer came from the Store URL https:\/\/no-such-store\.invalid\/do\/WS\/NetoAPI: the host name was not found/,
 		);
 		const closedPort = new URL(sandbox.url);
-		closedPort.port = String(Number(process.env.E2E_N8N_PORT || 5681) + 100);
+		closedPort.port = String(N8N_PORT + 100);
 		const refused = await test({ ...good, storeUrl: closedPort.origin });
 		assert.equal(refused.status, 'Error');
 		assert.match(refused.message, /: the connection was refused/);
@@ -210,100 +169,41 @@ async function checkCredentialTest(install, userFolder, sandbox) {
 	}
 }
 
-async function main() {
-	env.ensureDevDependencies();
-	const install = env.ensureN8n(VERSION);
-	const tarball = env.buildAndPack();
-	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'neto-e2e-'));
-	env.installPackage(tarball, userFolder);
-	const sandbox = await startSandboxProcess();
-	let passed = 0;
-	let failed = 0;
-	try {
-		const workflows = importCredentialAndExamples(install, userFolder, sandbox);
-		for (const workflow of workflows.filter((example) => !trigger.isTriggerExample(example))) {
+suite.main(async () => {
+	const { install, tarball, userFolder, sandbox } = await kit.setUp({
+		version: VERSION,
+		prefix: 'neto-e2e-',
+	});
+	const workflows = importCredentialAndExamples(install, userFolder, sandbox);
+	for (const workflow of workflows.filter(
+		(example) => !trigger.isTriggerExample(example) && !holdsOrderTrigger(example),
+	)) {
+		await suite.check(workflow.file, async () => {
 			const check = CHECKS[workflow.file];
-			const started = Date.now();
-			try {
-				assert.ok(check, `no check is written for ${workflow.file}`);
-				await sandbox.reset();
-				const run = executeWorkflow(install, userFolder, workflow.id);
-				assert.equal(
-					run.data.resultData.error,
-					undefined,
-					`the run failed: ${JSON.stringify(run.data.resultData.error)}`,
-				);
-				await check(run, sandbox);
-				passed++;
-				process.stdout.write(
-					`ok   ${workflow.file} on n8n ${VERSION} (${Date.now() - started} ms)\n`,
-				);
-			} catch (error) {
-				failed++;
-				process.stdout.write(`FAIL ${workflow.file} on n8n ${VERSION}: ${error.stack || error}\n`);
-			}
-		}
-		try {
-			await checkCredentialTest(install, userFolder, sandbox);
-			passed++;
-			process.stdout.write(`ok   credential test (n8n's tester) on n8n ${VERSION}\n`);
-		} catch (error) {
-			failed++;
-			process.stdout.write(
-				`FAIL credential test (n8n's tester) on n8n ${VERSION}: ${error.stack || error}\n`,
+			assert.ok(check, `no check is written for ${workflow.file}`);
+			await sandbox.reset();
+			const run = executeWorkflow(install, userFolder, workflow.id);
+			assert.equal(
+				run.data.resultData.error,
+				undefined,
+				`the run failed: ${JSON.stringify(run.data.resultData.error)}`,
 			);
-		}
-		try {
-			const started = Date.now();
-			await agent.checkAgent(install, userFolder, sandbox);
-			passed++;
-			process.stdout.write(
-				`ok   AI Agent with the node as its tool, scripted model (e2e-agent.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`,
-			);
-		} catch (error) {
-			failed++;
-			process.stdout.write(
-				`FAIL AI Agent with the node as its tool (e2e-agent.js) on n8n ${VERSION}: ${error.stack || error}\n`,
-			);
-		}
-		try {
-			const started = Date.now();
-			await trigger.checkTriggers(install, userFolder, sandbox, path.join(env.root, 'examples'));
-			passed++;
-			process.stdout.write(
-				`ok   trigger workflows, active and polling (e2e-trigger.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`,
-			);
-		} catch (error) {
-			failed++;
-			process.stdout.write(
-				`FAIL trigger workflows (e2e-trigger.js) on n8n ${VERSION}: ${error.stack || error}\n`,
-			);
-		}
-		if (trigger.hasDurableScheduler(install.version)) {
-			try {
-				const started = Date.now();
-				await trigger.checkTriggersDurable(install, tarball, sandbox);
-				passed++;
-				process.stdout.write(
-					`ok   trigger workflows under n8n's durable scheduler, each event once through a restart (e2e-trigger.js) on n8n ${VERSION} (${Date.now() - started} ms)\n`,
-				);
-			} catch (error) {
-				failed++;
-				process.stdout.write(
-					`FAIL trigger workflows under n8n's durable scheduler (e2e-trigger.js) on n8n ${VERSION}: ${error.stack || error}\n`,
-				);
-			}
-		}
-	} finally {
-		sandbox.stop();
-		fs.rmSync(userFolder, { recursive: true, force: true });
+			await check(run, sandbox);
+		});
 	}
-	process.stdout.write(`e2e: ${passed} passed, ${failed} failed\n`);
-	process.exit(failed === 0 ? 0 : 1);
-}
-
-main().catch((error) => {
-	process.stderr.write(`${error.stack || error}\n`);
-	process.stdout.write('e2e: 0 passed, 1 failed\n');
-	process.exit(1);
+	await suite.check("credential test (n8n's tester)", () =>
+		checkCredentialTest(install, userFolder, sandbox),
+	);
+	await suite.check('AI Agent with the node as its tool, scripted model (e2e-agent.js)', () =>
+		agent.checkAgent(install, userFolder, sandbox),
+	);
+	await suite.check('trigger workflows, active and polling (e2e-trigger.js)', () =>
+		trigger.checkTriggers(install, userFolder, sandbox, path.join(env.root, 'examples')),
+	);
+	await orders.checkOrders(install, userFolder, sandbox, suite.check);
+	if (trigger.hasDurableScheduler(install.version))
+		await suite.check(
+			"trigger workflows under n8n's durable scheduler, each event once through a restart (e2e-trigger.js)",
+			() => trigger.checkTriggersDurable(install, tarball, sandbox),
+		);
 });

@@ -75,9 +75,14 @@ function exampleWorkflows() {
 
 const ORDER_TRIGGER = 'n8n-nodes-neto.netoOrderTrigger';
 
+/** Whether a workflow starts from the Neto Order Trigger (it runs live, never under `n8n execute`). */
+function holdsOrderTrigger(workflow) {
+	return workflow.nodes.some((node) => node.type === ORDER_TRIGGER);
+}
+
 /** The example workflow that starts from the Neto Order Trigger, if there is one. */
 function orderTriggerExample(workflows) {
-	return workflows.find((workflow) => workflow.nodes.some((node) => node.type === ORDER_TRIGGER));
+	return workflows.find(holdsOrderTrigger);
 }
 
 /**
@@ -296,6 +301,7 @@ function stopChild(child) {
 
 module.exports = {
 	activate,
+	holdsOrderTrigger,
 	importCredentialAndExamples,
 	orderTriggerExample,
 	orderWebhookUrl,

@@ -8,21 +8,25 @@ const { spawn } = require('node:child_process');
 const http = require('node:http');
 
 const { startN8n, stopChild } = require('./n8n-cli');
+const { waitFor } = require('./e2e-toolkit');
 
-/** Resolves once `url` answers 200, or rejects when the child exits or `ms` pass. */
-async function waitFor(url, child, output, ms) {
-	const started = Date.now();
-	for (;;) {
-		if (child.exitCode !== null || child.signalCode !== null)
-			throw new Error(`n8n exited (${child.exitCode ?? child.signalCode}):\n${output.join('')}`);
-		try {
-			if ((await fetch(url)).ok) return;
-		} catch {
-			/* not up yet */
-		}
-		if (Date.now() - started > ms)
-			throw new Error(`${url} did not answer in ${ms / 1000} s:\n${output.join('')}`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
+/** Waits for `ready()` while the child runs; stops it, and throws with its output, if it fails. */
+async function waitWhileRunning(what, child, output, ready) {
+	try {
+		await waitFor(
+			what,
+			async () => {
+				if (child.exitCode !== null || child.signalCode !== null)
+					throw new Error(`n8n exited (${child.exitCode ?? child.signalCode})`);
+				return ready();
+			},
+			180_000,
+			500,
+		);
+	} catch (error) {
+		await stopChild(child);
+		error.message += `:\n${output.join('')}`;
+		throw error;
 	}
 }
 
@@ -47,14 +51,15 @@ async function startWorker(
 	const output = [];
 	child.stdout.on('data', (chunk) => output.push(chunk.toString()));
 	child.stderr.on('data', (chunk) => output.push(chunk.toString()));
-	const worker = { name, child, output };
-	try {
-		await waitFor(`http://127.0.0.1:${healthPort}/healthz/readiness`, child, output, 180_000);
-	} catch (error) {
-		await stopChild(child);
-		throw error;
-	}
-	return worker;
+	const url = `http://127.0.0.1:${healthPort}/healthz/readiness`;
+	await waitWhileRunning(`${url} to answer`, child, output, async () => {
+		try {
+			return (await fetch(url)).ok;
+		} catch {
+			return false; // not up yet
+		}
+	});
+	return { name, child, output };
 }
 
 /** The main process (editor, webhooks; in queue mode it only enqueues). */
@@ -63,13 +68,9 @@ async function startMain(install, userFolder, env, { port, brokerPort }) {
 		env: { ...env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) },
 	});
 	// The REST API answers before the live workflows' webhooks are registered; n8n prints this after.
-	for (const started = Date.now(); !main.output.join('').includes('Editor is now accessible'); ) {
-		if (main.child.exitCode !== null || Date.now() - started > 180_000) {
-			await stopChild(main.child);
-			throw new Error(`n8n's main process did not finish starting:\n${main.output.join('')}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
+	await waitWhileRunning("n8n's main process to finish starting", main.child, main.output, () =>
+		main.output.join('').includes('Editor is now accessible'),
+	);
 	return { name: 'main', ...main };
 }
 

@@ -8,6 +8,8 @@
  *     429s hold them to the account, and at the same moment appends to one log on the same
  *     account (their writes wait out 429s too): every execution succeeds
  *     (n8n's database), every log lands once, every append is there, both workers ran executions;
+ *   - queue mode: the order example live, started by the sandbox's order notifications
+ *     (e2e-orders.js: wrong tokens, duplicates, GetOrder refused, the main process down);
  *   - regular mode (`n8n start` alone): several executions at once, each adding several logs with
  *     Requests Per Minute at the account's limit, get no 429 at all (one budget per process).
  * Every process it starts is stopped at the end, on failure and on Ctrl-C.
@@ -19,21 +21,23 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
-const env = require('./n8n-env');
-const { importSandboxCredential, n8nSync } = require('./n8n-cli');
-const { startSandboxProcess } = require('./sandbox-process');
+const kit = require('./e2e-toolkit');
+const {
+	activate,
+	exampleWorkflows,
+	importSandboxCredential,
+	n8nSync,
+	orderTriggerExample,
+} = require('./n8n-cli');
+const { orderCases } = require('./e2e-orders');
 const { startPostgres, startRedis } = require('./queue-services');
 const { startMain, startWorker, finishedExecutions, postJson, stopChild } = require('./queue-n8n');
 const { queueWorkflow, WORKFLOW_ID, PATHS, APPEND_LOG_ID } = require('./queue-workflow');
 
-const arg = (name, fallback) => {
-	const index = process.argv.indexOf(`--${name}`);
-	return index > 0 ? process.argv[index + 1] : fallback;
-};
-const VERSION = arg('n8n', env.DEFAULT_N8N);
+const { arg, say } = kit;
+const VERSION = arg('n8n', kit.DEFAULT_N8N);
 const ADDS = Number(arg('adds', 60));
 const APPENDS = Number(arg('appends', 10));
 const LIMIT = Number(arg('limit', 40));
@@ -53,55 +57,16 @@ const PORTS = {
 	redis: 6380,
 };
 
-function say(line) {
-	process.stdout.write(`${line}\n`);
-}
+const suite = kit.suite('queue', VERSION);
+const { check, counts } = suite;
 
-/** Everything started, stopped in reverse order exactly once (at the end, on failure, on Ctrl-C). */
-const running = [];
-let stopping;
-function stopAll() {
-	stopping ??= (async () => {
-		for (const { name, stop } of running.reverse()) {
-			try {
-				await stop();
-			} catch (error) {
-				say(`[queue] stopping ${name} failed: ${error.message}`);
-			}
-		}
-	})();
-	return stopping;
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-	process.on(signal, () => {
-		say(`[queue] ${signal}: stopping everything started`);
-		stopAll().then(() => {
-			say('queue: 0 passed, 1 failed');
-			process.exit(130);
-		});
-	});
-}
-
-let passed = 0;
-let failed = 0;
-async function check(title, body) {
-	try {
-		const note = await body();
-		passed++;
-		say(`ok   ${title} on n8n ${VERSION}${note ? ` (${note})` : ''}`);
-	} catch (error) {
-		failed++;
-		say(`FAIL ${title} on n8n ${VERSION}: ${error.stack || error}`);
-	}
-}
-
-async function executionsAfter(pg, id) {
+async function executionsAfter(pg, id, workflowId = WORKFLOW_ID) {
 	const client = pg.client();
 	await client.connect();
 	try {
 		const { rows } = await client.query(
 			'SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.id > $2 ORDER BY e.id',
-			[WORKFLOW_ID, id],
+			[workflowId, id],
 		);
 		// A failed run's error, for the failure message: the node's messages start "Item index N:".
 		return rows.map((row) => ({
@@ -294,24 +259,17 @@ async function regularPhase({ main, sandbox, pg, lastQueueExecution }) {
 	);
 }
 
-async function main() {
+suite.main(async () => {
 	const began = Date.now();
-	env.ensureDevDependencies();
-	const install = env.ensureN8n(VERSION);
-	const tarball = env.buildAndPack();
-	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'neto-queue-'));
-	running.push({
-		name: 'the n8n user folder',
-		stop: () => fs.rmSync(userFolder, { recursive: true, force: true }),
+	const { install, userFolder, sandbox } = await kit.setUp({
+		version: VERSION,
+		prefix: 'neto-queue-',
+		sandbox: { rateLimit: LIMIT },
 	});
-	env.installPackage(tarball, userFolder);
-
-	const sandbox = await startSandboxProcess({ rateLimit: LIMIT });
-	running.push({ name: 'the sandbox', stop: () => stopChild(sandbox.child) });
 	const pg = await startPostgres({ port: PORTS.postgres });
-	running.push({ name: 'PostgreSQL', stop: pg.stop });
+	kit.onCleanUp('PostgreSQL', pg.stop);
 	const redis = await startRedis({ port: PORTS.redis });
-	running.push({ name: 'Redis', stop: redis.stop });
+	kit.onCleanUp('Redis', redis.stop);
 
 	const shared = {
 		...pg.env,
@@ -329,46 +287,66 @@ async function main() {
 	const workflowFile = path.join(userFolder, 'queue-workflow.json');
 	fs.writeFileSync(workflowFile, JSON.stringify(queueWorkflow({ accountLimit: LIMIT })));
 	n8nSync(n8n, userFolder, ['import:workflow', `--input=${workflowFile}`]);
-	// Webhooks answer only for a live workflow: 2.x publishes a version, 1.x activates.
-	n8nSync(
-		n8n,
-		userFolder,
-		VERSION.startsWith('1.')
-			? ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true']
-			: ['publish:workflow', `--id=${WORKFLOW_ID}`],
-	);
+	const orderExample = orderTriggerExample(exampleWorkflows());
+	const orderFile = path.join(userFolder, 'order-example.json');
+	fs.writeFileSync(orderFile, JSON.stringify(orderExample));
+	n8nSync(n8n, userFolder, ['import:workflow', `--input=${orderFile}`]);
+	// Webhooks answer only for a live workflow.
+	activate(n8n, userFolder, WORKFLOW_ID);
+	activate(n8n, userFolder, orderExample.id);
 	say(
 		`[queue] n8n ${VERSION} set up in ${((Date.now() - began) / 1000).toFixed(0)} s; starting the main process and two workers`,
 	);
 
 	const queueEnv = { ...shared, EXECUTIONS_MODE: 'queue' };
-	const stopProcess = (proc) => ({
-		name: `n8n ${proc.name} (pid ${proc.child.pid})`,
-		stop: () => stopChild(proc.child),
-	});
+	const stopProcess = (proc) =>
+		kit.onCleanUp(`n8n ${proc.name} (pid ${proc.child.pid})`, () => stopChild(proc.child));
 	const [mainProcess, ...workers] = await Promise.all([
 		startMain(n8n, userFolder, queueEnv, { port: PORTS.main, brokerPort: PORTS.mainBroker }).then(
-			(proc) => (running.push(stopProcess(proc)), proc),
+			(proc) => (stopProcess(proc), proc),
 		),
 		...PORTS.workers.map((ports, index) =>
 			startWorker(n8n, userFolder, queueEnv, {
 				name: `worker ${index + 1}`,
 				concurrency: WORKER_CONCURRENCY,
 				...ports,
-			}).then((proc) => (running.push(stopProcess(proc)), proc)),
+			}).then((proc) => (stopProcess(proc), proc)),
 		),
 	]);
 	say(
 		`[queue] queue mode up (main pid ${mainProcess.child.pid}, workers ${workers.map((w) => w.child.pid).join(', ')}) after ${((Date.now() - began) / 1000).toFixed(0)} s`,
 	);
 	let lastQueueExecution = 0;
+	let main = mainProcess;
 	try {
 		lastQueueExecution = await queuePhase({ main: mainProcess, workers, sandbox, pg });
+		await sandbox.reset();
+		await orderCases({
+			sandbox,
+			example: orderExample,
+			n8n: main,
+			executions: () => executionsAfter(pg, 0, orderExample.id),
+			// The main process takes the webhooks (the workers stay up): it is what goes down.
+			restart: async (during) => {
+				await stopChild(main.child);
+				await during();
+				main = await startMain(n8n, userFolder, queueEnv, {
+					port: PORTS.main,
+					brokerPort: PORTS.mainBroker,
+				});
+				stopProcess(main);
+				return main;
+			},
+			check: (title, body) => check(`queue mode: ${title}`, body),
+		});
+		lastQueueExecution = Math.max(
+			lastQueueExecution,
+			...(await executionsAfter(pg, 0, orderExample.id)).map((execution) => Number(execution.id)),
+		);
 	} finally {
-		if (failed > 0 && process.env.QUEUE_SHOW_LOGS)
-			for (const proc of [mainProcess, ...workers])
-				say(`--- ${proc.name} ---\n${proc.output.join('')}`);
-		await Promise.all([mainProcess, ...workers].map((proc) => stopChild(proc.child)));
+		if (counts.failed > 0 && process.env.QUEUE_SHOW_LOGS)
+			for (const proc of [main, ...workers]) say(`--- ${proc.name} ---\n${proc.output.join('')}`);
+		await Promise.all([main, ...workers].map((proc) => stopChild(proc.child)));
 	}
 
 	const regular = await startMain(
@@ -377,7 +355,7 @@ async function main() {
 		{ ...shared, EXECUTIONS_MODE: 'regular' },
 		{ port: PORTS.main, brokerPort: PORTS.mainBroker },
 	);
-	running.push(stopProcess(regular));
+	stopProcess(regular);
 	say(`[queue] regular mode up (pid ${regular.child.pid})`);
 	try {
 		await regularPhase({ main: regular, sandbox, pg, lastQueueExecution });
@@ -385,15 +363,4 @@ async function main() {
 		await stopChild(regular.child);
 	}
 	say(`[queue] took ${((Date.now() - began) / 1000).toFixed(0)} s on n8n ${VERSION}`);
-}
-
-main()
-	.catch((error) => {
-		failed++;
-		say(`FAIL queue-mode run on n8n ${VERSION}: ${error.stack || error}`);
-	})
-	.then(stopAll)
-	.then(() => {
-		say(`queue: ${passed} passed, ${failed} failed`);
-		process.exit(failed === 0 ? 0 : 1);
-	});
+});

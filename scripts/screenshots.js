@@ -6,13 +6,12 @@
  *   node scripts/screenshots.js   → docs/images/*.png
  */
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const env = require('./n8n-env');
+const kit = require('./e2e-toolkit');
 const { importCredentialAndExamples, startN8n, setupOwner, stopChild } = require('./n8n-cli');
-const { startSandboxProcess } = require('./sandbox-process');
 
 const OUT = path.join(env.root, 'docs', 'images');
 /** Opens a node's panel: double-clicks its box, which sits just above its name on the canvas. */
@@ -82,67 +81,60 @@ const CHROMIUM_FLAGS = [
 ];
 
 async function main() {
-	const install = env.ensureN8n(env.DEFAULT_N8N);
-	const tarball = env.buildAndPack();
-	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'neto-shots-'));
-	env.installPackage(tarball, userFolder);
-	const sandbox = await startSandboxProcess();
-	const children = [sandbox.child];
-	let browser;
-	try {
-		importCredentialAndExamples(install, userFolder, sandbox);
-		const n8n = await startN8n(install, userFolder, Number(process.env.N8N_PORT || 5699));
-		children.push(n8n.child);
-		const { owner } = await setupOwner(n8n.url);
+	const { install, userFolder, sandbox } = await kit.setUp({ prefix: 'neto-shots-' });
+	importCredentialAndExamples(install, userFolder, sandbox);
+	const n8n = await startN8n(install, userFolder, kit.envPort('N8N_PORT', 5699));
+	kit.onCleanUp('n8n', () => stopChild(n8n.child));
+	const { owner } = await setupOwner(n8n.url);
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: CHROMIUM_FLAGS,
+	});
+	kit.onCleanUp('Chromium', () => browser.close());
+	const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+	await page.goto(`${n8n.url}/signin`);
+	await page.fill('input[type="email"]', owner.email);
+	await page.fill('input[type="password"]', owner.password);
+	await page.keyboard.press('Enter');
+	await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 30_000 });
+	fs.mkdirSync(OUT, { recursive: true });
 
-		browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
-		const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-		await page.goto(`${n8n.url}/signin`);
-		await page.fill('input[type="email"]', owner.email);
-		await page.fill('input[type="password"]', owner.password);
-		await page.keyboard.press('Enter');
-		await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 30_000 });
-		fs.mkdirSync(OUT, { recursive: true });
+	// The node's parameters: open the Add node of the first example.
+	await page.goto(`${n8n.url}/workflow/netoExampleAddLogs`);
+	await page.waitForSelector('text=Add follow-up log', { timeout: 60_000 });
+	await page.waitForTimeout(1500);
+	await page.screenshot({ path: path.join(OUT, 'workflow.png') });
+	await openNode(page, 'Add follow-up log');
+	await page.waitForSelector('text=Additional Fields', { timeout: 30_000 });
+	await page.waitForTimeout(1000);
+	await page.screenshot({ path: path.join(OUT, 'node-parameters.png') });
+	await page.keyboard.press('Escape');
 
-		// The node's parameters: open the Add node of the first example.
-		await page.goto(`${n8n.url}/workflow/netoExampleAddLogs`);
-		await page.waitForSelector('text=Add follow-up log', { timeout: 60_000 });
-		await page.waitForTimeout(1500);
-		await page.screenshot({ path: path.join(OUT, 'workflow.png') });
-		await openNode(page, 'Add follow-up log');
-		await page.waitForSelector('text=Additional Fields', { timeout: 30_000 });
-		await page.waitForTimeout(1000);
-		await page.screenshot({ path: path.join(OUT, 'node-parameters.png') });
-		await page.keyboard.press('Escape');
+	// A run's output: execute the workflow, then open the node again.
+	await page.waitForTimeout(1000);
+	await page
+		.getByRole('button', { name: /Execute workflow|Test workflow/i })
+		.first()
+		.click({ force: true });
+	await page.waitForTimeout(6000);
+	await openNode(page, 'Add follow-up log');
+	await page.waitForSelector('text=LogID', { timeout: 30_000 });
+	await page.waitForTimeout(1000);
+	await page.screenshot({ path: path.join(OUT, 'run-output.png') });
+	await page.keyboard.press('Escape');
 
-		// A run's output: execute the workflow, then open the node again.
-		await page.waitForTimeout(1000);
-		await page
-			.getByRole('button', { name: /Execute workflow|Test workflow/i })
-			.first()
-			.click({ force: true });
-		await page.waitForTimeout(6000);
-		await openNode(page, 'Add follow-up log');
-		await page.waitForSelector('text=LogID', { timeout: 30_000 });
-		await page.waitForTimeout(1000);
-		await page.screenshot({ path: path.join(OUT, 'run-output.png') });
-		await page.keyboard.press('Escape');
-
-		// The credential form.
-		await page.goto(`${n8n.url}/home/credentials/netoSandboxCred`);
-		await page.waitForSelector('text=Store URL', { timeout: 30_000 });
-		await page.waitForTimeout(1500);
-		await page.screenshot({ path: path.join(OUT, 'credential.png') });
-		await triggerScreenshots(page, n8n.url);
-		process.stdout.write(`Screenshots written to ${path.relative(env.root, OUT)}/\n`);
-	} finally {
-		await browser?.close();
-		await Promise.all(children.map(stopChild));
-		fs.rmSync(userFolder, { recursive: true, force: true });
-	}
+	// The credential form.
+	await page.goto(`${n8n.url}/home/credentials/netoSandboxCred`);
+	await page.waitForSelector('text=Store URL', { timeout: 30_000 });
+	await page.waitForTimeout(1500);
+	await page.screenshot({ path: path.join(OUT, 'credential.png') });
+	await triggerScreenshots(page, n8n.url);
+	process.stdout.write(`Screenshots written to ${path.relative(env.root, OUT)}/\n`);
 }
 
-main().catch((error) => {
-	process.stderr.write(`${error.stack || error}\n`);
-	process.exit(1);
-});
+main()
+	.catch((error) => {
+		process.stderr.write(`${error.stack || error}\n`);
+		process.exitCode = 1;
+	})
+	.then(kit.cleanUp);
