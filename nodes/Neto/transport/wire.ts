@@ -154,7 +154,9 @@ export function parseNetoResponse(body: unknown): Result<NetoAnswer, NotNetoAnsw
 	const document = readDocument(body);
 	if (!document.ok) return document;
 	const { root, format } = document.value;
-	const known = ['Ack', 'Messages', 'CustomerLog', 'Customer', 'Order'].some((name) => name in root);
+	const known = ['Ack', 'Messages', 'CustomerLog', 'Customer', 'Order'].some(
+		(name) => name in root,
+	);
 	if (!known) {
 		return notNeto(
 			'the answer has none of the parts of a Neto API answer (Ack, Messages)',
