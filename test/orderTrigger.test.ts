@@ -3,13 +3,11 @@
  * WebhookContext per request, the workflow loaded per request, WorkflowExecute for the run),
  * notified by the sandbox store over HTTP on 127.0.0.1, reading its orders from the sandbox.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-
 import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_REMEMBERED, claimEvent } from '../nodes/Neto/orderTrigger/dedupe';
 
+import exampleWorkflow from '../examples/add-log-per-order.json';
 import type { Sandbox, SandboxOrder } from '../sandbox/server';
 import type { Format } from './harness/fixtures';
 import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
@@ -344,9 +342,10 @@ describe('filters and options', () => {
 
 describe('into Customer Log', () => {
 	test("examples/add-log-per-order.json as written: a dispatched order gets a follow-up log on its customer, due in 14 days in the workflow's timezone", async () => {
-		const example = JSON.parse(
-			readFileSync(path.join(__dirname, '..', 'examples', 'add-log-per-order.json'), 'utf8'),
-		) as { nodes: Array<{ type: string; parameters: IDataObject }>; settings: IDataObject };
+		const example = exampleWorkflow as unknown as {
+			nodes: Array<{ type: string; parameters: IDataObject }>;
+			settings: IDataObject;
+		};
 		const nodeOf = (type: string) => example.nodes.find((node) => node.type === type)!;
 		const trigger = await serve({
 			timezone: example.settings.timezone as string,

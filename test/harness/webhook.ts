@@ -14,10 +14,6 @@
  * - then the static data is saved when the node changed it (n8n's saveStaticData after the
  *   answer): the whole object, the last request's save winning, as n8n's update does.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { XMLValidator } from 'fast-xml-parser';
 import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
@@ -38,6 +34,8 @@ import { NodeConnectionTypes, Workflow, createRunExecutionData } from 'n8n-workf
 import { NetoCustomerLog } from '../../nodes/Neto/NetoCustomerLog.node';
 import { NetoOrderTrigger } from '../../nodes/Neto/NetoOrderTrigger.node';
 import { additionalData, nextExecutionId } from './engine';
+import type { HarnessRequest, HarnessResponse, Listening } from './httpServer';
+import { listen } from './httpServer';
 
 export const ORDER_TRIGGER_TYPE = 'n8n-nodes-neto.netoOrderTrigger';
 const CUSTOMER_LOG_TYPE = 'n8n-nodes-neto.netoCustomerLog';
@@ -100,7 +98,7 @@ export class ServedOrderTrigger {
 	/** Errors the harness itself met (a node throwing, say): a test expects none. */
 	readonly errors: Error[] = [];
 
-	private server?: Server;
+	private server?: Listening;
 
 	private port = 0;
 
@@ -123,21 +121,20 @@ export class ServedOrderTrigger {
 	}
 
 	async start(): Promise<this> {
-		this.server = createServer((request, response) => {
+		this.server = await listen((request, response) => {
 			this.handle(request, response).catch((error: Error) => {
 				this.errors.push(error);
 				if (!response.headersSent) response.writeHead(500);
 				response.end();
 			});
 		});
-		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-		this.port = (this.server.address() as AddressInfo).port;
+		this.port = this.server.port;
 		return this;
 	}
 
 	async close(): Promise<void> {
 		await Promise.all(this.runs.map(async (run) => await run.done));
-		await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+		await this.server?.close();
 	}
 
 	/** Every run ended. */
@@ -198,12 +195,15 @@ export class ServedOrderTrigger {
 		if (!(await methods.checkExists.call(context))) await methods.create.call(context);
 	}
 
-	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+	private async handle(request: HarnessRequest, response: HarnessResponse): Promise<void> {
 		const arrived = Date.now();
 		const chunks: Buffer[] = [];
 		for await (const chunk of request) chunks.push(chunk as Buffer);
 		const rawBody = Buffer.concat(chunks);
-		const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+		const contentType = String(request.headers['content-type'] ?? '')
+			.split(';')[0]
+			.trim()
+			.toLowerCase();
 		const test = request.url?.startsWith('/webhook-test/') === true;
 		const mode: WorkflowExecuteMode = test ? 'manual' : 'webhook';
 		const answer = (status: number, body: unknown) => {
@@ -219,11 +219,11 @@ export class ServedOrderTrigger {
 			});
 		});
 		const written: string[] = [];
-		const end = response.end.bind(response) as (chunk?: unknown) => ServerResponse;
-		response.end = ((chunk?: unknown) => {
+		const end = response.end.bind(response);
+		response.end = (chunk?: unknown) => {
 			if (typeof chunk === 'string') written.push(chunk);
 			return end(chunk);
-		}) as typeof response.end;
+		};
 		if (request.method !== 'POST' || !request.url?.endsWith(`/${WEBHOOK_ID}/webhook`)) {
 			answer(404, { message: 'The requested webhook is not registered.' });
 			return;
