@@ -290,6 +290,26 @@ describe('when the store cannot answer GetOrder', () => {
 	);
 });
 
+describe('when n8n is down', () => {
+	test('a notification while n8n is down is delivered again once it is back, and starts once', async () => {
+		const before = await serve();
+		const order = jsmithOrder();
+		await before.close();
+		const result = await store.sandbox.changeOrderStatus(order.OrderID, 'Dispatched');
+		expect(result?.attempts.map((attempt) => attempt.status)).toEqual([0]);
+		// n8n is back: the same workflow, its static data as the database kept it.
+		const after = await serve({ staticData: before.staticData });
+		const again = await store.sandbox.redeliver();
+		expect(again.map((attempt) => attempt.status)).toEqual([200]);
+		expect(after.runs).toHaveLength(1);
+		expect(after.runs[0].items[0]).toMatchObject({
+			EventID: String(result!.event.EventID),
+			Username: 'jsmith',
+		});
+		expect(await store.sandbox.redeliver()).toEqual([]);
+	});
+});
+
 describe('filters and options', () => {
 	test('a status the workflow does not start on is answered 200 and starts nothing, reads nothing', async () => {
 		const trigger = await serve({ parameters: { orderStatuses: ['Dispatched', 'Cancelled'] } });
