@@ -43,6 +43,8 @@ async function serve(
 	store.sandbox.notifyTo({
 		url: notify === 'test' ? served.testUrl : served.url,
 		token: token(store.sandbox),
+		// Redelivery only when a test asks for it (redeliver()), never by the store's timer mid-test.
+		redeliverAfterMs: 3_600_000,
 	});
 	return served;
 }
