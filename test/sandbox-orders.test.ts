@@ -5,10 +5,12 @@
  * describes them, delivered again until answered 200, and delivered twice or with a wrong or no
  * token on request.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import type { Receiver } from '../sandbox/receiver';
+import { startReceiver } from '../sandbox/receiver';
 
 import { useSandbox } from './harness/fixtures';
 
@@ -253,56 +255,8 @@ describe('GetOrder answers the seeded orders of the seeded customers', () => {
 	});
 });
 
-/** A receiver on 127.0.0.1 that records each POST and answers it with the status `answer` gives. */
-async function startReceiver() {
-	const received: Array<{
-		headers: http.IncomingHttpHeaders;
-		body: string;
-		at: number;
-		answeredAt?: number;
-	}> = [];
-	const state = {
-		answer: (): number | 'hang' => 200,
-		/** Hold each request until this many have arrived (0: answer at once). */
-		holdUntil: 0,
-	};
-	const held: Array<() => void> = [];
-	const server = http.createServer((req, res) => {
-		let body = '';
-		req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-		req.on('end', () => {
-			const entry: (typeof received)[number] = { headers: req.headers, body, at: Date.now() };
-			received.push(entry);
-			const status = state.answer();
-			const reply = () => {
-				if (status === 'hang') return;
-				entry.answeredAt = Date.now();
-				res.writeHead(status);
-				res.end();
-			};
-			if (received.length <= state.holdUntil) {
-				held.push(reply);
-				if (held.length === state.holdUntil) held.splice(0).forEach((go) => go());
-			} else reply();
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}/webhook/neto`,
-		port,
-		received,
-		state,
-		close: () =>
-			new Promise<void>((resolve) => {
-				server.closeAllConnections();
-				server.close(() => resolve());
-			}),
-	};
-}
-
 describe('Order notifications over real HTTP', () => {
-	let receiver: Awaited<ReturnType<typeof startReceiver>>;
+	let receiver: Receiver;
 	beforeEach(async () => {
 		receiver = await startReceiver();
 	});
@@ -352,7 +306,7 @@ describe('Order notifications over real HTTP', () => {
 			const result = await suite.sandbox.changeOrderStatus('N1004', 'Dispatched');
 			expect(suite.sandbox.undeliveredEvents()).toEqual([result!.event.EventID]);
 			await suite.sandbox.waitForDeliveries((all) => all.some((a) => a.status === 200));
-			await new Promise((resolve) => setTimeout(resolve, 200));
+			await sleep(200);
 			expect(suite.sandbox.deliveries.map((a) => [a.attempt, a.status])).toEqual([
 				[1, status],
 				[2, status],
@@ -445,7 +399,7 @@ describe('Order notifications over real HTTP', () => {
 			expect(result!.attempts).toEqual([expect.objectContaining({ token: kind, status: 401 })]);
 			expect(receiver.received[0].headers.netoapi_key).toBe(sent);
 			expect(receiver.received[0].headers.neto_notification).toBe('Order');
-			await new Promise((resolve) => setTimeout(resolve, 150));
+			await sleep(150);
 			expect(receiver.received).toHaveLength(1);
 			expect(suite.sandbox.undeliveredEvents()).toEqual([]);
 		},
