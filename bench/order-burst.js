@@ -201,7 +201,7 @@ function orderReport(f) {
 	return [
 		`Real n8n ${f.version} (\`n8n start\`, regular mode), a sale's burst: ${f.count} order notifications in ${f.seconds} s, each order its own event.`,
 		'',
-		'| receiver | answer: median | p95 | worst | statuses answered | executions | burst sent in |',
+		'| receiver | answer: median | p95 | worst | statuses answered | executions | last answer after |',
 		'|---|---:|---:|---:|---|---:|---:|',
 		row('Neto Order Trigger (GetOrder before answering)', f.trigger),
 		row("n8n's Webhook node (answers on receipt)", f.webhookNode),
