@@ -19,6 +19,11 @@
  * --store-scale: instead, the trigger polling a store of a merchant's size (store-scale.js);
  *   with --durable, under n8n's durable scheduler at 1 s a request (latency 1000 unless given).
  *
+ *   npm run bench -- --orders [--notifications 200] [--seconds 10] [--n8n 2.41.1]
+ *
+ * --orders: instead, a sale's burst of order notifications into the Neto Order Trigger, beside
+ * n8n's own Webhook node answering the same posts (order-burst.js).
+ *
  * Ports: the sandboxes and n8n's task-runner broker use 5750-5759 (BENCH_PORT_BASE moves them).
  * `npm run bench:in-process` gives the older in-process figures (n8n-core's engine in one process).
  */
@@ -35,6 +40,7 @@ const { benchWorkflow, UNDER_TEST } = require('./workflows');
 const { summarizeProfile } = require('./profile');
 const { summarizeTimeline } = require('./timeline');
 const { durableReport, report, storeScale, storeScaleDurable } = require('./store-scale');
+const { orderBurst, orderReport } = require('./order-burst');
 
 const { arg, flag } = require('../scripts/e2e-toolkit');
 const LATENCY_MS = Number(arg('latency', 50));
@@ -428,7 +434,18 @@ async function storeScaleMain() {
 	process.stdout.write(`${report(figures).join('\n')}\n`);
 }
 
-(flag('store-scale') ? storeScaleMain() : main()).catch((error) => {
+/** `--orders`: a sale's burst of order notifications into the Order Trigger (order-burst.js). */
+async function ordersMain() {
+	const figures = await orderBurst({
+		version: VERSION,
+		count: Number(arg('notifications', 200)),
+		seconds: Number(arg('seconds', 10)),
+		portBase: PORT_BASE,
+	});
+	process.stdout.write(`${orderReport(figures).join('\n')}\n`);
+}
+
+(flag('store-scale') ? storeScaleMain() : flag('orders') ? ordersMain() : main()).catch((error) => {
 	process.stderr.write(`${error.stack || error}\n`);
 	process.exitCode = 1;
 });

@@ -24,13 +24,13 @@ const path = require('node:path');
 
 const env = require('../scripts/n8n-env');
 const {
+	activate,
 	importSandboxCredential,
 	n8nSync,
 	startN8n,
 	stopChild,
 	SANDBOX_CREDENTIAL_ID,
 } = require('../scripts/n8n-cli');
-const { activate } = require('../scripts/e2e-trigger');
 const { waitFor } = require('../scripts/e2e-toolkit');
 const { startSandboxProcess } = require('../scripts/sandbox-process');
 

@@ -87,6 +87,15 @@ export class NetoApi implements ICredentialType {
 			description: "The merchant's OAuth access token (sent as X_SECRET_KEY)",
 			displayOptions: { show: { authType: ['oAuthToken'] } },
 		},
+		{
+			displayName: 'Webhook Verify Token',
+			name: 'webhookVerifyToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for the Neto Order Trigger; leave empty otherwise. In the Neto control panel: Settings & Tools > All Settings & Tools > API Settings, the Maropost Webhook Verify Token (press Regenerate first if you never have, then Save Changes). Neto sends it with every order notification; the trigger lets in only requests that carry it.',
+		},
 	];
 
 	/** Sends only the chosen pair of headers, to the endpoint made from the Store URL. */

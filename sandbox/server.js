@@ -1,18 +1,25 @@
 'use strict';
 /**
  * The Neto sandbox: a simulated Neto store's API over real HTTP on 127.0.0.1.
- * POST /do/WS/NetoAPI with AddCustomerLog, UpdateCustomerLog and GetCustomer, both header pairs
- * for auth, JSON or XML both ways, the contract's validation, and switches for the contract's
- * unknowns and for faults. Used by the tests, the benchmark and `npm run sandbox`.
+ * POST /do/WS/NetoAPI with AddCustomerLog, UpdateCustomerLog, GetCustomer and GetOrder, both
+ * header pairs for auth, JSON or XML both ways, the contract's validation, switches for the
+ * contract's unknowns and for faults, and order notifications POSTed as a store sends them. Used by
+ * the tests, the benchmark and `npm start`/`npm run sandbox`.
  */
 const http = require('node:http');
 const { XMLBuilder, XMLParser } = require('fast-xml-parser');
 
 const { wellFormednessError } = require('./xmlWellFormed');
 const { FILTER_ELEMENTS, LOG_RULES, NetoStore, checkGetCustomer } = require('./store');
+const { ORDER_FILTER_ELEMENTS, ORDER_STATUSES, answerGetOrder } = require('./orders');
+const { DELIVERIES, createNotifier } = require('./notifications');
 
 const API_PATH = '/do/WS/NetoAPI';
-const ACTIONS = ['AddCustomerLog', 'UpdateCustomerLog', 'GetCustomer'];
+const ACTIONS = ['AddCustomerLog', 'UpdateCustomerLog', 'GetCustomer', 'GetOrder'];
+/** The Get calls' Filter elements in the schema's order (their pages' XML requests). */
+const FILTER_ORDER = { GetCustomer: FILTER_ELEMENTS, GetOrder: ORDER_FILTER_ELEMENTS };
+/** The XML answer's root element: the action's name, but GetOrderResponse as GetOrder's sample answer has it. */
+const ANSWER_ROOT = { GetOrder: 'GetOrderResponse' };
 /** Store errors about data it does not hold (an unknown customer or log), not about the request's form. */
 const DATA_ERRORS = ['Customer not found', 'Customer log not found'];
 
@@ -25,6 +32,8 @@ const DEFAULTS = {
 		apiKey: 'sandbox-key',
 		clientId: 'sandbox-client',
 		accessToken: 'sandbox-token',
+		/** What the store sends as NETOAPI_KEY in its order notifications, unless configured otherwise. */
+		webhookVerifyToken: 'sandbox-webhook-token',
 	},
 	rateLimitPerMinute: 500,
 	/** Neto's minute; tests shorten it (with the node's, see accountLimiters) to see several in a test. */
@@ -47,6 +56,10 @@ const DEFAULTS = {
 	 */
 	followUpDates: 'date',
 	shopTimezone: 'Australia/Sydney',
+	/** How long a notification waits for its answer before it counts as unanswered. */
+	notifyTimeoutMs: 10_000,
+	/** The first notification's EventID (by default the clock's seconds, so a restarted sandbox does not reuse one). */
+	firstEventId: undefined,
 };
 
 /** A stored UTC DateTime's day in a timezone, as YYYY-MM-DD. */
@@ -136,8 +149,9 @@ function outOfOrderElements(text, action) {
 		}
 	};
 	const root = childrenNamed(orderedXmlParser.parse(text), action)[0] || [];
-	if (action === 'GetCustomer') {
-		for (const filter of childrenNamed(root, 'Filter')) check(filter, 'Filter', FILTER_ELEMENTS);
+	if (FILTER_ORDER[action]) {
+		for (const filter of childrenNamed(root, 'Filter'))
+			check(filter, 'Filter', FILTER_ORDER[action]);
 	} else if (LOG_RULES[action]) {
 		for (const logs of childrenNamed(root, 'CustomerLogs')) {
 			for (const log of childrenNamed(logs, 'CustomerLog'))
@@ -165,6 +179,78 @@ function startSandbox(userOptions = {}) {
 	const barriers = new Map();
 	const windows = new Map();
 	let idleTimer;
+	const notifier = createNotifier({
+		timeoutMs: options.notifyTimeoutMs,
+		token: options.credentials.webhookVerifyToken,
+		...(options.firstEventId !== undefined ? { firstEventId: options.firstEventId } : {}),
+	});
+
+	/** An order's status changed as a store user changes it: the store notifies as `deliver` says. */
+	async function changeOrderStatus(orderId, status, deliver = 'once') {
+		if (!ORDER_STATUSES.includes(status))
+			throw new RangeError(`OrderStatus must be one of ${ORDER_STATUSES.join(', ')}`);
+		if (!DELIVERIES.includes(deliver))
+			throw new RangeError(`deliver must be one of ${DELIVERIES.join(', ')}`);
+		const order = store.changeOrderStatus(orderId, status);
+		if (!order) return undefined;
+		const { event, attempts } = await notifier.notify(order, deliver);
+		return { order, event, attempts };
+	}
+
+	/**
+	 * The store user's side of orders, outside the API and its rate limit: POST /__sandbox/orders
+	 * (add one), PATCH /__sandbox/orders/<OrderID> ({ OrderStatus, deliver? }), GET /__sandbox/orders;
+	 * POST /__sandbox/notifications ({ url, token, redeliverAfterMs?, contentType? }) and
+	 * GET /__sandbox/notifications (every delivery attempt).
+	 */
+	async function orderRoute(method, url, body) {
+		const path = url.split('?')[0];
+		const orderPath = /^\/__sandbox\/orders\/([^/]+)$/.exec(path);
+		let fields;
+		try {
+			fields = JSON.parse(body || '{}');
+		} catch {
+			return { status: 400, body: { error: 'the body is not JSON' } };
+		}
+		try {
+			if (path === '/__sandbox/notifications' && method === 'GET')
+				return { status: 200, body: notifier.attempts };
+			if (path === '/__sandbox/notifications' && method === 'POST')
+				return { status: 200, body: notifier.configure(fields) };
+			if (path === '/__sandbox/orders' && method === 'GET')
+				return { status: 200, body: [...store.orders.values()] };
+			if (path === '/__sandbox/orders' && method === 'POST') {
+				const { deliver, ...orderFields } = fields;
+				if (
+					orderFields.OrderStatus !== undefined &&
+					!ORDER_STATUSES.includes(orderFields.OrderStatus)
+				)
+					throw new RangeError(`OrderStatus must be one of ${ORDER_STATUSES.join(', ')}`);
+				if (orderFields.OrderID !== undefined && store.orders.has(String(orderFields.OrderID)))
+					return { status: 409, body: { error: `order ${orderFields.OrderID} exists` } };
+				const order = store.addOrder(orderFields);
+				if (deliver === undefined) return { status: 200, body: { order } };
+				return {
+					status: 200,
+					body: await changeOrderStatus(order.OrderID, order.OrderStatus, deliver),
+				};
+			}
+			if (orderPath && method === 'PATCH') {
+				const changed = await changeOrderStatus(
+					decodeURIComponent(orderPath[1]),
+					fields.OrderStatus,
+					fields.deliver,
+				);
+				return changed
+					? { status: 200, body: changed }
+					: { status: 404, body: { error: 'no such order' } };
+			}
+		} catch (error) {
+			if (error instanceof RangeError) return { status: 400, body: { error: error.message } };
+			throw error;
+		}
+		return { status: 404, body: { error: 'no such sandbox endpoint' } };
+	}
 
 	function touch() {
 		if (!options.idleStopMs) return;
@@ -243,6 +329,7 @@ function startSandbox(userOptions = {}) {
 	}
 
 	function handleAction(action, payload) {
+		if (action === 'GetOrder') return answerGetOrder(store, payload, options.firstPage);
 		if (action === 'GetCustomer') {
 			const refused = checkGetCustomer(payload);
 			if (refused.length > 0)
@@ -339,7 +426,7 @@ function startSandbox(userOptions = {}) {
 			};
 		return {
 			type: 'application/xml; charset=utf-8',
-			body: `<?xml version="1.0" encoding="utf-8"?>${xmlBuilder.build({ [action]: full })}`,
+			body: `<?xml version="1.0" encoding="utf-8"?>${xmlBuilder.build({ [ANSWER_ROOT[action] ?? action]: full })}`,
 		};
 	}
 
@@ -360,6 +447,11 @@ function startSandbox(userOptions = {}) {
 			res.writeHead(status, { 'Content-Type': type, ...extra });
 			res.end(text);
 		};
+		if (req.url.startsWith('/__sandbox/notifications') || req.url.startsWith('/__sandbox/orders')) {
+			requests.pop();
+			const answer = await orderRoute(req.method, req.url, body);
+			return send(answer.status, 'application/json', JSON.stringify(answer.body));
+		}
 		if (req.url === '/__sandbox/logs' && req.method === 'GET') {
 			requests.pop();
 			return send(200, 'application/json', JSON.stringify([...store.logs.values()]));
@@ -410,6 +502,7 @@ function startSandbox(userOptions = {}) {
 			barriers.clear();
 			faults = [];
 			store.reset();
+			notifier.reset();
 			return send(200, 'application/json', '{"reset":true}');
 		}
 		if (req.url === '/__sandbox/stats' && req.method === 'GET') {
@@ -643,8 +736,23 @@ function startSandbox(userOptions = {}) {
 				resetRateLimit() {
 					windows.clear();
 				},
+				/** Where order notifications go, and with which Webhook Verify Token (the credentials' unless given). */
+				notifyTo(target, token) {
+					return notifier.configure(
+						typeof target === 'string' ? { url: target, ...(token ? { token } : {}) } : target,
+					);
+				},
+				addOrder(fields) {
+					return store.addOrder(fields);
+				},
+				changeOrderStatus,
+				deliveries: notifier.attempts,
+				undeliveredEvents: () => notifier.undelivered(),
+				redeliver: () => notifier.redeliverNow(),
+				waitForDeliveries: (test, timeoutMs) => notifier.waitFor(test, timeoutMs),
 				close() {
 					clearTimeout(idleTimer);
+					notifier.close();
 					return new Promise((done) => {
 						server.closeAllConnections();
 						server.close(() => done());

@@ -4,8 +4,10 @@
  * contract's validation (docs/neto-contract.md). Knows nothing of HTTP or wire formats.
  */
 
+const { checkGet, error, isRealDateTime, onePage } = require('./rules');
+const { makeOrder, seedOrders } = require('./orders');
+
 const STATUSES = ['Require Recontact', 'Recontacting', 'Completed'];
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 /** The contract's field rules, per action: max length (null: none), kind; in the XSD's element order. */
 const LOG_RULES = {
@@ -114,111 +116,11 @@ const NOT_FILTERS = ['Page', 'Limit', 'OutputSelector'];
  * no element the page does not list. Returns the errors (empty when the request follows them).
  */
 function checkGetCustomer(payload) {
-	const errors = [];
-	const filter = payload && typeof payload === 'object' ? payload.Filter : undefined;
-	if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) {
-		return [
-			error(
-				'Filter is required',
-				'You must specify at least one filter and one OutputSelector in your GetCustomer request.',
-			),
-		];
-	}
-	const present = (value) => asValues(value).some((v) => String(v) !== '');
-	for (const name of Object.keys(payload)) {
-		if (name !== 'Filter')
-			errors.push(error(`Unknown element ${name}`, `${name} is not an element of GetCustomer.`));
-	}
-	for (const [name, value] of Object.entries(filter)) {
-		const rule = FILTER_RULES[name];
-		if (!rule) {
-			errors.push(
-				error(`Unknown filter ${name}`, `${name} is not a Filter element of GetCustomer.`),
-			);
-			continue;
-		}
-		const values = asValues(value);
-		if (!rule.list && Array.isArray(value))
-			errors.push(error(`${name} takes one value`, `${name} does not support multiple elements.`));
-		for (const item of values) {
-			if (item !== null && typeof item === 'object') {
-				errors.push(error(`Invalid value for ${name}`, `${name} must be a simple value.`));
-				continue;
-			}
-			const text = String(item);
-			if (
-				rule.kind === 'integer' &&
-				!(rule.digits ? new RegExp(`^\\d{1,${rule.digits}}$`) : /^\d+$/).test(text)
-			) {
-				errors.push(
-					error(
-						`Invalid ${name} ${text}`,
-						`${name} is an Integer${rule.digits ? `(${rule.digits})` : ''}.`,
-					),
-				);
-			} else if (rule.kind === 'dateTime' && !isRealDateTime(text)) {
-				errors.push(error(`Invalid DateTime for ${name}`, `${name} must be YYYY-MM-DD HH:MM:SS.`));
-			} else if (rule.kind === 'enum' && !rule.values.includes(text)) {
-				errors.push(
-					error(
-						`Invalid ${name} ${text}`,
-						`${name} must be one of ${rule.values.slice(0, 8).join(', ')}${rule.values.length > 8 ? ', ...' : ''}.`,
-					),
-				);
-			} else if (rule.kind === 'string' && [...text].length > rule.max) {
-				errors.push(error(`${name} is too long`, `${name} is a String(${rule.max}).`));
-			}
-		}
-	}
-	if (
-		!Object.keys(filter).some(
-			(name) => FILTER_RULES[name] && !NOT_FILTERS.includes(name) && present(filter[name]),
-		)
-	) {
-		errors.push(
-			error(
-				'No filter given',
-				'You must specify at least one filter and one OutputSelector in your GetCustomer request (Page and Limit select nothing).',
-			),
-		);
-	}
-	if (!present(filter.OutputSelector)) {
-		errors.push(
-			error(
-				'No OutputSelector given',
-				'You must specify at least one filter and one OutputSelector in your GetCustomer request.',
-			),
-		);
-	}
-	return errors;
-}
-
-function asValues(value) {
-	if (value === undefined || value === null) return [];
-	return Array.isArray(value) ? value : [value];
+	return checkGet('GetCustomer', FILTER_RULES, NOT_FILTERS, payload);
 }
 
 function nowUtc() {
 	return new Date().toISOString().slice(0, 19).replace('T', ' ');
-}
-
-function isRealDateTime(text) {
-	const match = DATE_TIME.exec(text);
-	if (!match) return false;
-	const [, y, mo, d, h, mi, s] = match.map(Number);
-	const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-	return (
-		date.getUTCFullYear() === y &&
-		date.getUTCMonth() === mo - 1 &&
-		date.getUTCDate() === d &&
-		h < 24 &&
-		mi < 60 &&
-		s < 60
-	);
-}
-
-function error(message, description) {
-	return { Message: message, SeverityCode: 'Error', Description: description };
 }
 
 const SEED_CUSTOMERS = [
@@ -234,6 +136,8 @@ class NetoStore {
 		this.logs = new Map();
 		this.nextCustomerId = 1;
 		this.nextLogId = 1000;
+		this.orders = new Map();
+		this.nextOrderId = 1;
 		/** The contract's unknown: whether adding or changing a log updates its customer's DateUpdated. */
 		this.logsTouchCustomer = true;
 		if (seed) this.seed();
@@ -245,6 +149,8 @@ class NetoStore {
 		this.logs.clear();
 		this.nextCustomerId = 1;
 		this.nextLogId = 1000;
+		this.orders.clear();
+		this.nextOrderId = 1;
 		this.seed();
 	}
 
@@ -280,6 +186,30 @@ class NetoStore {
 			LastContacted: '2026-03-03 23:15:00',
 			DateRequiredFollowUp: '2026-03-10 00:00:00',
 		});
+		seedOrders(this);
+	}
+
+	/**
+	 * Adds an order of a customer (its Username; its Email and names come from the customer) with the
+	 * fields given; an OrderID is made (N<number>) when none is given.
+	 */
+	addOrder({ Username, ...fields }) {
+		const customer = this.customers.get(String(Username ?? ''));
+		const id = this.nextOrderId++;
+		const order = makeOrder({ OrderID: `N${1000 + id}`, ...fields }, customer, id);
+		if (!customer && Username !== undefined) order.Username = String(Username);
+		this.orders.set(order.OrderID, order);
+		return order;
+	}
+
+	/** Changes an order's status as a store user would; returns the order, or undefined when none has that ID. */
+	changeOrderStatus(orderId, status) {
+		const order = this.orders.get(String(orderId));
+		if (!order) return undefined;
+		order.OrderStatus = status;
+		order.DateUpdated = nowUtc();
+		if (status === 'Dispatched' && !order.DateCompleted) order.DateCompleted = order.DateUpdated;
+		return order;
 	}
 
 	addCustomer({ Username, EmailAddress = '', Name = '', Type = 'Customer', Active = 'True' }) {
@@ -397,8 +327,7 @@ class NetoStore {
 	}
 
 	/**
-	 * GetCustomer's filter: Username/ID/Email lists, date ranges, Page and Limit. Pages count from
-	 * `firstPage` (the contract does not say: 0 or 1); a page below it is the first page.
+	 * GetCustomer's filter: Username/ID/Email lists, date ranges, Page and Limit (`onePage`).
 	 */
 	findCustomers(filter, firstPage = 0) {
 		const list = (value) =>
@@ -412,7 +341,7 @@ class NetoStore {
 		const emails = list(filter.Email).map((email) => email.toLowerCase());
 		const types = list(filter.Type);
 		const active = list(filter.Active);
-		let found = [...this.customers.values()].filter(
+		const found = [...this.customers.values()].filter(
 			(customer) =>
 				(usernames.length === 0 || usernames.includes(customer.Username)) &&
 				(ids.length === 0 || ids.includes(customer.ID)) &&
@@ -424,13 +353,7 @@ class NetoStore {
 				(!filter.DateAddedFrom || customer.DateAdded >= filter.DateAddedFrom) &&
 				(!filter.DateAddedTo || customer.DateAdded <= filter.DateAddedTo),
 		);
-		const limit = Number(filter.Limit);
-		if (Number.isInteger(limit) && limit > 0) {
-			const asked = Number.isInteger(Number(filter.Page)) ? Number(filter.Page) : firstPage;
-			const page = Math.max(asked - firstPage, 0);
-			found = found.slice(page * limit, page * limit + limit);
-		}
-		return found;
+		return onePage(found, filter, firstPage);
 	}
 
 	/**
@@ -493,5 +416,4 @@ module.exports = {
 	FILTER_ELEMENTS,
 	FILTER_RULES,
 	checkGetCustomer,
-	isRealDateTime,
 };

@@ -16,6 +16,7 @@ const path = require('node:path');
 
 const kit = require('./e2e-toolkit');
 const {
+	activate,
 	importSandboxCredential,
 	n8nSync,
 	setupOwner,
@@ -70,18 +71,6 @@ function workflowsToActivate(examples) {
 	];
 }
 
-function activate(install, userFolder, id) {
-	// n8n 2.x publishes a version of the workflow; 1.x sets its active flag.
-	const major = Number(String(install.version).split('.')[0]);
-	n8nSync(
-		install,
-		userFolder,
-		major >= 2
-			? ['publish:workflow', `--id=${id}`]
-			: ['update:workflow', `--id=${id}`, '--active=true'],
-	);
-}
-
 /** n8n's REST API with the owner's session; executions' data come back in flatted form. */
 function restClient(install, n8n, cookie) {
 	const flatted = require(path.join(path.dirname(install.n8n), '..', '..', 'flatted'));
@@ -93,7 +82,7 @@ function restClient(install, n8n, cookie) {
 	return {
 		async executions(workflowId) {
 			const list = await get(
-				`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
+				`/executions?limit=100&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
 			);
 			return list.results;
 		},
@@ -560,8 +549,9 @@ function hasDurableScheduler(version) {
 }
 
 module.exports = {
-	activate,
 	checkTriggers,
+	restClient,
+	signIn,
 	checkTriggersDurable,
 	hasDurableScheduler,
 	isTriggerExample,

@@ -58,6 +58,7 @@ function importSandboxCredential(install, userFolder, sandbox) {
 					authType: 'apiKey',
 					apiUsername: sandbox.credentials.apiUsername,
 					apiKey: sandbox.credentials.apiKey,
+					webhookVerifyToken: sandbox.credentials.webhookVerifyToken,
 				},
 			},
 		]),
@@ -70,6 +71,39 @@ function exampleWorkflows() {
 		.readdirSync(EXAMPLES)
 		.filter((file) => file.endsWith('.json'))
 		.map((file) => ({ file, ...JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) }));
+}
+
+const ORDER_TRIGGER = 'n8n-nodes-neto.netoOrderTrigger';
+
+/** Whether a workflow starts from the Neto Order Trigger (it runs live, never under `n8n execute`). */
+function holdsOrderTrigger(workflow) {
+	return workflow.nodes.some((node) => node.type === ORDER_TRIGGER);
+}
+
+/** The example workflow that starts from the Neto Order Trigger, if there is one. */
+function orderTriggerExample(workflows) {
+	return workflows.find(holdsOrderTrigger);
+}
+
+/**
+ * The production URL of a workflow's Order Trigger in n8n at `n8nUrl`: n8n serves a node's
+ * webhook at /webhook/<webhookId>/<the webhook's path>, the trigger's path being `webhook`.
+ */
+function orderWebhookUrl(n8nUrl, workflow) {
+	const node = workflow.nodes.find((candidate) => candidate.type === ORDER_TRIGGER);
+	return `${n8nUrl}/webhook/${node.webhookId}/webhook`;
+}
+
+/** Makes a workflow live: n8n 2.x publishes a version of it, 1.x sets its active flag. */
+function activate(install, userFolder, id) {
+	const major = Number(String(install.version).split('.')[0]);
+	n8nSync(
+		install,
+		userFolder,
+		major >= 2
+			? ['publish:workflow', `--id=${id}`]
+			: ['update:workflow', `--id=${id}`, '--active=true'],
+	);
 }
 
 /** The run's JSON in what `n8n execute --rawOutput` printed. */
@@ -266,7 +300,11 @@ function stopChild(child) {
 }
 
 module.exports = {
+	activate,
+	holdsOrderTrigger,
 	importCredentialAndExamples,
+	orderTriggerExample,
+	orderWebhookUrl,
 	importSandboxCredential,
 	exampleWorkflows,
 	executeWorkflow,

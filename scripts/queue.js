@@ -8,6 +8,8 @@
  *     429s hold them to the account, and at the same moment appends to one log on the same
  *     account (their writes wait out 429s too): every execution succeeds
  *     (n8n's database), every log lands once, every append is there, both workers ran executions;
+ *   - queue mode: the order example live, started by the sandbox's order notifications
+ *     (e2e-orders.js: wrong tokens, duplicates, GetOrder refused, the main process down);
  *   - regular mode (`n8n start` alone): several executions at once, each adding several logs with
  *     Requests Per Minute at the account's limit, get no 429 at all (one budget per process).
  * Every process it starts is stopped at the end, on failure and on Ctrl-C.
@@ -22,7 +24,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const kit = require('./e2e-toolkit');
-const { importSandboxCredential, n8nSync } = require('./n8n-cli');
+const {
+	activate,
+	exampleWorkflows,
+	importSandboxCredential,
+	n8nSync,
+	orderTriggerExample,
+} = require('./n8n-cli');
+const { orderCases } = require('./e2e-orders');
 const { startPostgres, startRedis } = require('./queue-services');
 const { startMain, startWorker, finishedExecutions, postJson, stopChild } = require('./queue-n8n');
 const { queueWorkflow, WORKFLOW_ID, PATHS, APPEND_LOG_ID } = require('./queue-workflow');
@@ -51,13 +60,13 @@ const PORTS = {
 const suite = kit.suite('queue', VERSION);
 const { check, counts } = suite;
 
-async function executionsAfter(pg, id) {
+async function executionsAfter(pg, id, workflowId = WORKFLOW_ID) {
 	const client = pg.client();
 	await client.connect();
 	try {
 		const { rows } = await client.query(
 			'SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 AND e.id > $2 ORDER BY e.id',
-			[WORKFLOW_ID, id],
+			[workflowId, id],
 		);
 		// A failed run's error, for the failure message: the node's messages start "Item index N:".
 		return rows.map((row) => ({
@@ -278,14 +287,13 @@ suite.main(async () => {
 	const workflowFile = path.join(userFolder, 'queue-workflow.json');
 	fs.writeFileSync(workflowFile, JSON.stringify(queueWorkflow({ accountLimit: LIMIT })));
 	n8nSync(n8n, userFolder, ['import:workflow', `--input=${workflowFile}`]);
-	// Webhooks answer only for a live workflow: 2.x publishes a version, 1.x activates.
-	n8nSync(
-		n8n,
-		userFolder,
-		VERSION.startsWith('1.')
-			? ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true']
-			: ['publish:workflow', `--id=${WORKFLOW_ID}`],
-	);
+	const orderExample = orderTriggerExample(exampleWorkflows());
+	const orderFile = path.join(userFolder, 'order-example.json');
+	fs.writeFileSync(orderFile, JSON.stringify(orderExample));
+	n8nSync(n8n, userFolder, ['import:workflow', `--input=${orderFile}`]);
+	// Webhooks answer only for a live workflow.
+	activate(n8n, userFolder, WORKFLOW_ID);
+	activate(n8n, userFolder, orderExample.id);
 	say(
 		`[queue] n8n ${VERSION} set up in ${((Date.now() - began) / 1000).toFixed(0)} s; starting the main process and two workers`,
 	);
@@ -309,13 +317,36 @@ suite.main(async () => {
 		`[queue] queue mode up (main pid ${mainProcess.child.pid}, workers ${workers.map((w) => w.child.pid).join(', ')}) after ${((Date.now() - began) / 1000).toFixed(0)} s`,
 	);
 	let lastQueueExecution = 0;
+	let main = mainProcess;
 	try {
 		lastQueueExecution = await queuePhase({ main: mainProcess, workers, sandbox, pg });
+		await sandbox.reset();
+		await orderCases({
+			sandbox,
+			example: orderExample,
+			n8n: main,
+			executions: () => executionsAfter(pg, 0, orderExample.id),
+			// The main process takes the webhooks (the workers stay up): it is what goes down.
+			restart: async (during) => {
+				await stopChild(main.child);
+				await during();
+				main = await startMain(n8n, userFolder, queueEnv, {
+					port: PORTS.main,
+					brokerPort: PORTS.mainBroker,
+				});
+				stopProcess(main);
+				return main;
+			},
+			check: (title, body) => check(`queue mode: ${title}`, body),
+		});
+		lastQueueExecution = Math.max(
+			lastQueueExecution,
+			...(await executionsAfter(pg, 0, orderExample.id)).map((execution) => Number(execution.id)),
+		);
 	} finally {
 		if (counts.failed > 0 && process.env.QUEUE_SHOW_LOGS)
-			for (const proc of [mainProcess, ...workers])
-				say(`--- ${proc.name} ---\n${proc.output.join('')}`);
-		await Promise.all([mainProcess, ...workers].map((proc) => stopChild(proc.child)));
+			for (const proc of [main, ...workers]) say(`--- ${proc.name} ---\n${proc.output.join('')}`);
+		await Promise.all([main, ...workers].map((proc) => stopChild(proc.child)));
 	}
 
 	const regular = await startMain(

@@ -66,6 +66,15 @@ function startSandboxProcess({ port = 0, latencyMs = 0, rateLimit, idleStopMs } 
 				clearFaults: () => requestJson(`${url}/__sandbox/faults`, 'DELETE'),
 				/** Adds a merchant-sized store: { customers, logs } (NetoStore.populate). */
 				populate: (size) => requestJson(`${url}/__sandbox/populate`, 'POST', size),
+				/** Where the store's order notifications go: { url, token?, redeliverAfterMs?, contentType? }. */
+				notifyTo: (target) => requestJson(`${url}/__sandbox/notifications`, 'POST', target),
+				/** Every notification delivery attempt so far. */
+				deliveries: () => requestJson(`${url}/__sandbox/notifications`),
+				/** Changes an order's status ({ OrderStatus, deliver? }); resolves once its first attempts were answered. */
+				changeOrder: (orderId, change) =>
+					requestJson(`${url}/__sandbox/orders/${encodeURIComponent(orderId)}`, 'PATCH', change),
+				/** Adds an order ({ Username, ... }). */
+				addOrder: (fields) => requestJson(`${url}/__sandbox/orders`, 'POST', fields),
 				/** Adds a log (POST) or changes one (PATCH, with its LogID) as a store user would. */
 				editLog: (fields, logId) =>
 					requestJson(

@@ -4,8 +4,10 @@
  * On first run installs n8n and its Node.js into .cache/ (reused later; npm's output goes to
  * .cache/logs/, the terminal gets progress lines), builds and installs this package into the local
  * n8n user folder .n8n-local/ as a community package, starts the sandbox (port 8787) and n8n
- * (port 5678), imports the "Neto Sandbox" credential and the example workflows, and prints the
- * editor's address. n8n's log goes to .n8n-local/n8n.log; the terminal shows its warnings and
+ * (port 5678), imports the "Neto Sandbox" credential and the example workflows, makes the order
+ * example (its Neto Order Trigger) live and points the sandbox's order notifications at its
+ * production URL with the credential's Webhook Verify Token, and prints the editor's address and
+ * how to change an order's status. n8n's log goes to .n8n-local/n8n.log; the terminal shows its warnings and
  * errors while it starts, then all of it. Ctrl-C stops everything it started.
  * NETO_SANDBOX_PORT, N8N_PORT and N8N_VERSION (a tested one) change the defaults.
  */
@@ -35,7 +37,15 @@ let stop = null;
 
 async function main() {
 	env.ensureDevDependencies();
-	const { importCredentialAndExamples, startN8n, stopChild, exitReason } = require('./n8n-cli');
+	const {
+		activate,
+		importCredentialAndExamples,
+		orderTriggerExample,
+		orderWebhookUrl,
+		startN8n,
+		stopChild,
+		exitReason,
+	} = require('./n8n-cli');
 	const { startSandboxProcess } = require('./sandbox-process');
 	const install = env.ensureN8n(process.env.N8N_VERSION || env.DEFAULT_N8N);
 	process.stdout.write('Building the package and installing it into .n8n-local/...\n');
@@ -69,6 +79,9 @@ async function main() {
 	sandbox.child.once('exit', unexpectedExit('the sandbox'));
 
 	const workflows = importCredentialAndExamples(install, userFolder, sandbox);
+	// The order example starts from Neto's notifications: live from the start, so the sandbox's reach it.
+	const orderExample = orderTriggerExample(workflows);
+	if (orderExample) activate(install, userFolder, orderExample.id);
 	const port = Number(process.env.N8N_PORT || 5678);
 	const logFile = path.join(userFolder, 'n8n.log');
 	process.stdout.write(
@@ -88,6 +101,19 @@ async function main() {
 	});
 	n8n.child.once('exit', unexpectedExit('n8n'));
 	const c = sandbox.credentials;
+	const orderLines = [];
+	if (orderExample) {
+		const webhook = orderWebhookUrl(`http://127.0.0.1:${port}`, orderExample);
+		await sandbox.notifyTo({ url: webhook, token: c.webhookVerifyToken });
+		orderLines.push(
+			`  "${orderExample.name}" is live; the sandbox sends its order notifications to`,
+			`    ${webhook}`,
+			'  Dispatch an order of jsmith, and a follow-up log appears on jsmith (n8n lists the execution):',
+			`    curl -X PATCH ${sandbox.url}/__sandbox/orders/N1002 -d '{"OrderStatus":"Dispatched"}'`,
+			`    curl ${sandbox.url}/__sandbox/logs`,
+			`  (orders N1001-N1005; each PATCH is a new event; docs/sandbox.md lists the rest)`,
+		);
+	}
 	process.stdout.write(
 		[
 			'',
@@ -95,6 +121,7 @@ async function main() {
 			`  Neto sandbox store:                 ${sandbox.url}/do/WS/NetoAPI  (user ${c.apiUsername}, key ${c.apiKey})`,
 			'  Credential "Neto Sandbox" and these example workflows are imported:',
 			...workflows.map((workflow) => `    - ${workflow.name}`),
+			...orderLines,
 			'  On first visit n8n asks you to create its owner account (local only).',
 			`  n8n's log follows, marked [n8n]; it is also written to ${env.shownPath(logFile)}.`,
 			'  Ctrl-C stops n8n and the sandbox.',

@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
  */
 
 export type WireFormat = 'json' | 'xml';
-export type NetoAction = 'AddCustomerLog' | 'UpdateCustomerLog' | 'GetCustomer';
+export type NetoAction = 'AddCustomerLog' | 'UpdateCustomerLog' | 'GetCustomer' | 'GetOrder';
 
 export interface NetoMessage extends IDataObject {
 	Message: string;
@@ -26,6 +26,8 @@ export interface NetoAnswer {
 	CurrentTime?: string;
 	CustomerLog: IDataObject[];
 	Customer: IDataObject[];
+	/** GetOrder's orders. */
+	Order: IDataObject[];
 	Messages: NetoMessages;
 	format: WireFormat;
 }

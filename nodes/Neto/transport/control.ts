@@ -3,12 +3,17 @@ import type {
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
 	IPollFunctions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import type { WireFormat, NetoAction } from '../answer';
 
-/** Whoever n8n lets send a request: an operation, a list search, a poll. */
-export type NetoContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+/** Whoever n8n lets send a request: an operation, a list search, a poll, a webhook. */
+export type NetoContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IPollFunctions
+	| IWebhookFunctions;
 
 export interface RetryPolicy {
 	/** Further tries after the first, after a 5xx or a network error (when safe to repeat). */

@@ -75,9 +75,11 @@ export async function prepare(
 ): Promise<Result<PreparedRequest, RequestFailure>> {
 	const credential = await readCredential(this);
 	const credentials = credential.data ?? {};
-	const secrets = [credentials.apiKey, credentials.accessToken].filter(
-		(s): s is string => typeof s === 'string',
-	);
+	const secrets = [
+		credentials.apiKey,
+		credentials.accessToken,
+		credentials.webhookVerifyToken,
+	].filter((s): s is string => typeof s === 'string');
 	const endpoint = netoEndpoint(credentials.storeUrl);
 	if (!endpoint.ok) {
 		return fail({

@@ -15,7 +15,7 @@ import { fail, ok } from '../failures';
  * bare object and none as "". (A log's own `Customer` is a plain value, not a list.)
  */
 const LIST_ELEMENTS: Record<string, ReadonlySet<string>> = {
-	'': new Set(['CustomerLog', 'Customer']),
+	'': new Set(['CustomerLog', 'Customer', 'Order']),
 	CustomerLogs: new Set(['CustomerLog']),
 	Messages: new Set(['Error', 'Warning']),
 };
@@ -154,7 +154,9 @@ export function parseNetoResponse(body: unknown): Result<NetoAnswer, NotNetoAnsw
 	const document = readDocument(body);
 	if (!document.ok) return document;
 	const { root, format } = document.value;
-	const known = ['Ack', 'Messages', 'CustomerLog', 'Customer'].some((name) => name in root);
+	const known = ['Ack', 'Messages', 'CustomerLog', 'Customer', 'Order'].some(
+		(name) => name in root,
+	);
 	if (!known) {
 		return notNeto(
 			'the answer has none of the parts of a Neto API answer (Ack, Messages)',
@@ -169,6 +171,7 @@ export function parseNetoResponse(body: unknown): Result<NetoAnswer, NotNetoAnsw
 		...(root.CurrentTime !== undefined ? { CurrentTime: String(root.CurrentTime) } : {}),
 		CustomerLog: normalizeList(root.CustomerLog, 'CustomerLog'),
 		Customer: normalizeList(root.Customer, 'Customer'),
+		Order: normalizeList(root.Order, 'Order'),
 		Messages: {
 			Error: normalizeList(messages.Error, 'Error').map(toMessage),
 			Warning: normalizeList(messages.Warning, 'Warning').map(toMessage),
