@@ -1,8 +1,7 @@
 /** Types for receiver.js. */
-import type { IncomingHttpHeaders } from 'node:http';
-
 export interface ReceivedPost {
-	headers: IncomingHttpHeaders;
+	/** As Node gives them: names in lower case. */
+	headers: Record<string, string | string[] | undefined>;
 	body: string;
 	at: number;
 	answeredAt?: number;
