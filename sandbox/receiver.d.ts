@@ -1,9 +1,7 @@
 /** Types for receiver.js. */
-// Headers as Node gives them (IncomingHttpHeaders), written out: n8n's lint forbids node:http here.
-type IncomingHttpHeaders = Record<string, string | string[] | undefined>;
-
 export interface ReceivedPost {
-	headers: IncomingHttpHeaders;
+	/** As Node gives them: names in lower case. */
+	headers: Record<string, string | string[] | undefined>;
 	body: string;
 	at: number;
 	answeredAt?: number;
