@@ -41,6 +41,20 @@ function dayAfter(days, timeZone) {
 }
 
 /**
+ * Waits until n8n has registered the example's production webhook: n8n serves its REST API before
+ * it has activated the workflows, and a notification sent then is answered 404 (and delivered again
+ * by the store later, into another case's count). A POST without a token is the trigger's own 401
+ * once it is there, and starts nothing.
+ */
+async function webhookRegistered(url) {
+	await kit.waitFor(
+		`the order webhook at ${url}`,
+		async () => (await fetch(url, { method: 'POST' }).catch(() => undefined))?.status === 401,
+		120_000,
+	);
+}
+
+/**
  * The cases, against a live order example: `n8n` ({ url }), `executions()` (the example's
  * executions n8n recorded), `restart(during)` (stops n8n, runs `during`, starts it again, resolves
  * with the new { url }); `check(title, body)` runs and reports each case (the toolkit's suite.check).
@@ -48,6 +62,7 @@ function dayAfter(days, timeZone) {
 async function orderCases({ sandbox, example, n8n, executions, restart, check }) {
 	const webhook = (url) => orderWebhookUrl(url.replace('localhost', '127.0.0.1'), example);
 	const token = sandbox.credentials.webhookVerifyToken;
+	await webhookRegistered(webhook(n8n.url));
 	await sandbox.notifyTo({
 		url: webhook(n8n.url),
 		token,
