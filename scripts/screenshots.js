@@ -20,10 +20,32 @@ async function openNode(page, name) {
 	await page.mouse.dblclick(label.x + label.width / 2, label.y - 50);
 }
 
-/** Fails unless the page shows `text` (exactly, somewhere visible). */
-async function expectVisible(page, text, where) {
-	const found = page.getByText(text, { exact: true });
-	if ((await found.count()) === 0 || !(await found.first().isVisible()))
+/** Whether one of the located elements is shown inside the window (not scrolled or clipped out). */
+async function onScreen(page, found) {
+	const { width, height } = page.viewportSize();
+	for (const element of await found.all()) {
+		const box = (await element.isVisible()) && (await element.boundingBox());
+		if (
+			box &&
+			box.x >= 0 &&
+			box.y >= 0 &&
+			box.x + box.width <= width &&
+			box.y + box.height <= height
+		)
+			return true;
+	}
+	return false;
+}
+
+/** Fails unless the window shows `text` (exactly) on screen, within `scope` (a part of the page). */
+async function expectVisible(page, text, where, scope = page) {
+	if (!(await onScreen(page, scope.getByText(text, { exact: true }))))
+		throw new Error(`${where} does not show "${text}"`);
+}
+
+/** Fails unless the window shows `text` on screen, within a longer text too. */
+async function expectVisibleWithin(page, text, where) {
+	if (!(await onScreen(page, page.getByText(text))))
 		throw new Error(`${where} does not show "${text}"`);
 }
 
@@ -70,6 +92,110 @@ async function triggerScreenshots(page, n8nUrl) {
 		throw new Error('The node creator names an event "On …"');
 }
 
+/**
+ * The Neto Order Trigger as a user meets it, in the order example: its webhook URLs and the
+ * notice saying where in Neto's control panel they go; Listen for Test Event while the sandbox's
+ * store dispatches an order and notifies the Test URL shown on screen; then the whole workflow
+ * run the same way (the Add node's output).
+ */
+async function orderTriggerScreenshots(page, n8nUrl, sandbox) {
+	await page.goto(`${n8nUrl}/workflow/netoExampleAddLogs`);
+	await page.getByText('Order dispatched', { exact: true }).first().waitFor({ timeout: 60_000 });
+	await page.waitForTimeout(1500);
+	await openNode(page, 'Order dispatched');
+	await page.getByText('Webhook URLs', { exact: true }).first().click();
+	await page.waitForTimeout(1000);
+	await page.screenshot({ path: path.join(OUT, 'order-trigger-parameters.png') });
+	await expectVisible(page, 'Webhook URLs', "The Order Trigger's panel");
+	for (const words of ['API Settings', 'Maropost API webhook URL', 'Webhook Verify Token'])
+		await expectVisibleWithin(page, words, "The Order Trigger's notice");
+	await page.getByText('Test URL', { exact: true }).first().click();
+	await page.waitForTimeout(500);
+	const testUrl = (
+		await page
+			.getByText(/\/webhook-test\//)
+			.first()
+			.innerText()
+	).trim();
+	if (!testUrl.startsWith(n8nUrl)) throw new Error(`The panel's Test URL is ${testUrl}`);
+
+	// n8n 2.x names the button Execute Step (Test This Trigger in the empty output), 1.x Listen for Test Event.
+	await page
+		.getByRole('button', { name: /Listen for test event|Test this trigger/i })
+		.first()
+		.click();
+	await page
+		.getByText(/Listening for test event|Waiting for you to create an event/i)
+		.first()
+		.waitFor({ timeout: 30_000 });
+	await page.waitForTimeout(1000);
+	await page.screenshot({ path: path.join(OUT, 'order-trigger-listening.png') });
+	await sandbox.notifyTo({ url: testUrl, token: sandbox.credentials.webhookVerifyToken });
+	await sandbox.changeOrder('N1002', { OrderStatus: 'Dispatched' });
+	// No item in time: the picture is still taken, then the checks below say what is missing.
+	await page
+		.getByText('Email', { exact: true })
+		.first()
+		.waitFor({ timeout: 30_000 })
+		.catch(() => {});
+	// The Schema view lists the item's fields one a line, all on screen (the table cuts them off).
+	await page.getByText('Schema', { exact: true }).last().click();
+	await page.mouse.move(0, 0);
+	await page.waitForTimeout(1500);
+	await page.screenshot({ path: path.join(OUT, 'order-trigger-test-event.png') });
+	const output = page.locator('[data-test-id="output-panel"]');
+	for (const text of [
+		'Username',
+		'jsmith',
+		'Email',
+		'jane.smith@example.com',
+		'OrderStatus',
+		'Dispatched',
+	])
+		await expectVisible(page, text, "The Order Trigger's test event (its output)", output);
+	await page.keyboard.press('Escape');
+
+	// A run's output: execute the workflow, the store notifies the Test URL, open the Add node.
+	await page.waitForTimeout(1000);
+	await page
+		.getByRole('button', { name: /Execute workflow|Test workflow/i })
+		.first()
+		.click({ force: true });
+	await page
+		.getByText(/Waiting for (trigger event|you to create an event)/i)
+		.first()
+		.waitFor({ timeout: 30_000 });
+	await sandbox.changeOrder('N1002', { OrderStatus: 'Dispatched' });
+	await page.waitForTimeout(3000);
+	await openNode(page, 'Add follow-up log');
+	await page.waitForSelector('text=LogID', { timeout: 30_000 });
+	await page.waitForTimeout(1000);
+	await page.screenshot({ path: path.join(OUT, 'run-output.png') });
+	await page.keyboard.press('Escape');
+}
+
+/** The credential form scrolled to its last field, the Order Trigger's Webhook Verify Token. */
+async function verifyTokenScreenshot(page) {
+	const label = page.getByText('Webhook Verify Token', { exact: true }).first();
+	await label.scrollIntoViewIfNeeded();
+	// The field's description is a tooltip: its icon shows when the label is hovered.
+	await label.hover();
+	await page.waitForTimeout(500);
+	const icon = page
+		.locator('label, [class*="inputLabel"]', { hasText: 'Webhook Verify Token' })
+		.locator('[class*="info"], [class*="Info"], svg')
+		.first();
+	if ((await icon.count()) > 0) await icon.hover();
+	await page.waitForTimeout(1000);
+	await page.screenshot({ path: path.join(OUT, 'order-trigger-credential.png') });
+	await expectVisible(page, 'Webhook Verify Token', 'The credential form');
+	await expectVisibleWithin(
+		page,
+		'Only for the Neto Order Trigger',
+		'The Webhook Verify Token tooltip',
+	);
+}
+
 const CHROMIUM_FLAGS = [
 	'--no-sandbox',
 	'--disable-gpu',
@@ -110,24 +236,14 @@ async function main() {
 	await page.screenshot({ path: path.join(OUT, 'node-parameters.png') });
 	await page.keyboard.press('Escape');
 
-	// A run's output: execute the workflow, then open the node again.
-	await page.waitForTimeout(1000);
-	await page
-		.getByRole('button', { name: /Execute workflow|Test workflow/i })
-		.first()
-		.click({ force: true });
-	await page.waitForTimeout(6000);
-	await openNode(page, 'Add follow-up log');
-	await page.waitForSelector('text=LogID', { timeout: 30_000 });
-	await page.waitForTimeout(1000);
-	await page.screenshot({ path: path.join(OUT, 'run-output.png') });
-	await page.keyboard.press('Escape');
-
 	// The credential form.
 	await page.goto(`${n8n.url}/home/credentials/netoSandboxCred`);
 	await page.waitForSelector('text=Store URL', { timeout: 30_000 });
 	await page.waitForTimeout(1500);
 	await page.screenshot({ path: path.join(OUT, 'credential.png') });
+	await verifyTokenScreenshot(page);
+	await page.keyboard.press('Escape');
+	await orderTriggerScreenshots(page, n8n.url, sandbox);
 	await triggerScreenshots(page, n8n.url);
 	process.stdout.write(`Screenshots written to ${path.relative(env.root, OUT)}/\n`);
 }
