@@ -23,7 +23,7 @@ export const ORDER_STATUSES = [
 export const orderTriggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			"In Neto's control panel go to Settings & Tools > All Settings & Tools > API Settings, tick Enable Maropost API webhook, paste this node's Production URL (under Webhook URLs above) as the Maropost API webhook URL and Save Changes. The Webhook Verify Token is on the same page (Regenerate it if you never have): enter it in the Neto API credential. To try it, press Listen for Test Event, enter the Test URL there instead, and change an order's status.",
+			"In Neto's control panel go to Settings & Tools > All Settings & Tools > API Settings, tick Enable Maropost API webhook, paste this node's Production URL (under Webhook URLs above) as the Maropost API webhook URL and Save Changes. The Webhook Verify Token is on the same page (Regenerate it if you never have): enter it in the Neto API credential. To try it, press Execute Step (n8n 1.x: Listen for Test Event), enter the Test URL there instead, and change an order's status.",
 		name: 'setupNotice',
 		type: 'notice',
 		default: '',
