@@ -18,6 +18,14 @@ export { NETWORK_FAILURES, networkFailureInWords } from './networkFailures';
 export { redact } from './prepare';
 
 /**
+ * How much earlier than its limit a try may end and still be the limit's doing: timers and clocks
+ * differ by a millisecond or so. n8n 1.x's HTTP helper wraps a time-out in an error that no longer
+ * says so (n8n 2.x keeps axios's "timeout of N ms exceeded" in its cause), so a try that failed
+ * when its limit ran out is taken as timed out by the clock too.
+ */
+const TIMER_SLACK_MS = 50;
+
+/**
  * One try: unless its time has run out, tells control.onSend and sends. It waits for the answer
  * as long as the Request Time Limit, or the time left before `notAfter` when that is less; a try
  * cut off by the Request Time Limit is `timedOut`, one cut off by `notAfter` a network error as
@@ -40,7 +48,9 @@ async function send(
 		.then(
 			(response: RawResponse): TryOutcome => ({ kind: 'answered', response }),
 			(error: unknown): TryOutcome =>
-				byTimeLimit && isTimeout(error) ? { kind: 'timedOut' } : { kind: 'networkError', error },
+				byTimeLimit && (isTimeout(error) || Date.now() - sentAt >= timeout - TIMER_SLACK_MS)
+					? { kind: 'timedOut' }
+					: { kind: 'networkError', error },
 		);
 }
 
