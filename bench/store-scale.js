@@ -113,9 +113,13 @@ const fmt = (value, digits = 0) =>
 	value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes) => bytes / 2 ** 20;
 
-async function storeScale({ version, customers, logs, latencyMs, portBase }) {
+/**
+ * What both runs start from: n8n installed, an empty work folder (`.cache/<name>/`: n8n's user
+ * folder, the polls' trace file) and the sandbox at the account's real limit.
+ */
+async function setUpRun(name, { version, latencyMs, portBase }, sandboxOptions = {}) {
 	const install = env.ensureN8n(version);
-	const work = path.join(env.cache, 'bench-store-scale');
+	const work = path.join(env.cache, name);
 	const userFolder = path.join(work, 'n8n-user');
 	const traceFile = path.join(work, 'polls.jsonl');
 	fs.rmSync(work, { recursive: true, force: true });
@@ -124,6 +128,16 @@ async function storeScale({ version, customers, logs, latencyMs, portBase }) {
 		port: portBase + 4,
 		latencyMs,
 		rateLimit: RATE_LIMIT,
+		...sandboxOptions,
+	});
+	return { install, work, userFolder, traceFile, sandbox };
+}
+
+async function storeScale({ version, customers, logs, latencyMs, portBase }) {
+	const { install, work, userFolder, traceFile, sandbox } = await setUpRun('bench-store-scale', {
+		version,
+		latencyMs,
+		portBase,
 	});
 	try {
 		const size = await sandbox.populate({ customers, logs });
@@ -203,18 +217,11 @@ function report(figures) {
  */
 async function storeScaleDurable({ version, customers, logs, latencyMs, portBase }) {
 	const { DURABLE_SCHEDULER_ENV } = require('../scripts/e2e-trigger');
-	const install = env.ensureN8n(version);
-	const work = path.join(env.cache, 'bench-store-scale-durable');
-	const userFolder = path.join(work, 'n8n-user');
-	const traceFile = path.join(work, 'polls.jsonl');
-	fs.rmSync(work, { recursive: true, force: true });
-	fs.mkdirSync(userFolder, { recursive: true });
-	const sandbox = await startSandboxProcess({
-		port: portBase + 4,
-		latencyMs,
-		rateLimit: RATE_LIMIT,
-		idleStopMs: 0,
-	});
+	const { install, work, userFolder, traceFile, sandbox } = await setUpRun(
+		'bench-store-scale-durable',
+		{ version, latencyMs, portBase },
+		{ idleStopMs: 0 },
+	);
 	let n8n;
 	try {
 		const size = await sandbox.populate({ customers, logs });
