@@ -5,14 +5,14 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_REMEMBERED, claimEvent } from '../nodes/Neto/orderTrigger/dedupe';
+import { MAX_REMEMBERED, acceptOnce } from '../nodes/Neto/orderTrigger/dedupe';
 
 import exampleWorkflow from '../examples/add-log-per-order.json';
 import type { Sandbox, SandboxOrder } from '../sandbox/server';
 import type { Format } from './harness/fixtures';
 import { WIRE_FORMATS, useSandbox } from './harness/fixtures';
 import type { ServedTriggerOptions } from './harness/webhook';
-import { ServedOrderTrigger, outputOf, postNotification } from './harness/webhook';
+import { ServedOrderTrigger, TRIGGER, outputOf, postNotification } from './harness/webhook';
 
 const store = useSandbox();
 let served: ServedOrderTrigger | undefined;
@@ -47,6 +47,11 @@ async function serve(
 		redeliverAfterMs: 3_600_000,
 	});
 	return served;
+}
+
+/** What the trigger's step put out in a run (after the order's read), once the run ended. */
+async function emitted(trigger: ServedOrderTrigger, run = 0): Promise<IDataObject[]> {
+	return outputOf(await trigger.runs[run].done, TRIGGER);
 }
 
 /** The EventIDs n8n's database holds for the trigger. */
@@ -170,8 +175,18 @@ describe.each(WIRE_FORMATS)('an order notification, GetOrder in %s', (format) =>
 		expect(trigger.runs).toHaveLength(1);
 		const [run] = await trigger.settled();
 		expect(run.status).toBe('success');
-		const item = trigger.runs[0].items[0];
+		const [item] = outputOf(run, TRIGGER);
 		const event = result!.event;
+		// What started the run (and what Neto's answer waited for): the event alone.
+		expect(trigger.runs[0].items).toEqual([
+			{
+				EventID: String(event.EventID),
+				EventType: 'Order',
+				CurrentTime: event.CurrentTime,
+				OrderID: order.OrderID,
+				OrderStatus: 'Dispatched',
+			},
+		]);
 		expect(item).toEqual({
 			EventID: String(event.EventID),
 			EventType: 'Order',
@@ -207,12 +222,11 @@ describe('each event once', () => {
 		const result = await store.sandbox.changeOrderStatus(order.OrderID, 'Dispatched', 'twice');
 		expect(result?.attempts.map((attempt) => attempt.status)).toEqual([200, 200]);
 		expect(trigger.runs).toHaveLength(1);
+		await trigger.settled();
 		expect(store.requestsFor('GetOrder')).toHaveLength(1);
 	});
 
 	test('the same EventID delivered twice at once starts one run; both answered 200', async () => {
-		// GetOrder slow enough that the second delivery surely arrives while the first is in hand.
-		store.sandbox.set({ latencyMs: 300 });
 		const trigger = await serve();
 		const order = jsmithOrder();
 		const result = await store.sandbox.changeOrderStatus(
@@ -221,7 +235,9 @@ describe('each event once', () => {
 			'twiceAtOnce',
 		);
 		expect(result?.attempts.map((attempt) => attempt.status)).toEqual([200, 200]);
+		// Both arrived before either's static data was saved: the harness loads it per request.
 		expect(trigger.runs).toHaveLength(1);
+		await trigger.settled();
 		expect(store.requestsFor('GetOrder')).toHaveLength(1);
 	});
 
@@ -244,6 +260,7 @@ describe('each event once', () => {
 		expect(other.status).toBe(200);
 		expect(trigger.runs).toHaveLength(1);
 		expect(acceptedIds(trigger)).toEqual(['4242', '4243']);
+		await trigger.settled();
 	});
 
 	test('different events at once each start their run, and every EventID is saved', async () => {
@@ -256,40 +273,83 @@ describe('each event once', () => {
 		expect([...acceptedIds(trigger)].sort()).toEqual(
 			results.map((result) => String(result!.event.EventID)).sort(),
 		);
+		expect((await trigger.settled()).map((run) => run.status)).toEqual([
+			'success',
+			'success',
+			'success',
+		]);
 	});
 });
 
-describe('when the store cannot answer GetOrder', () => {
+describe('Neto is answered on receipt; the order is read in the run', () => {
+	test('a store that never answers GetOrder: the notification is still answered 200, and the run fails naming the order and the event', async () => {
+		const trigger = await serve({
+			parameters: { options: { requestTimeLimitSeconds: 1, orderReadRetryMinutes: 0 } },
+		});
+		const order = jsmithOrder();
+		store.sandbox.injectFaults([{ kind: 'silent', action: 'GetOrder', times: 100 }]);
+		const result = await store.sandbox.changeOrderStatus(order.OrderID, 'Dispatched');
+		// Answered while GetOrder was still unanswered: the read is not in front of the answer.
+		expect(result?.attempts.map((attempt) => attempt.status)).toEqual([200]);
+		expect(store.sandbox.undeliveredEvents()).toEqual([]);
+		const [run] = await trigger.settled();
+		expect(store.requestsFor('GetOrder').length).toBeGreaterThan(0);
+		expect(trigger.answers[0].ms).toBeLessThan(run.stoppedAt!.getTime() - run.startedAt.getTime());
+		expect(run.status).toBe('error');
+		const error = run.data.resultData.runData[TRIGGER][0].error!;
+		expect(error.message).toBe(
+			`Item index 0: The order ${order.OrderID} of event ${result!.event.EventID} could not be read from the store: The store at ${store.sandbox.url}/do/WS/NetoAPI did not answer within 1 s`,
+		);
+		expect(error.description).toMatch(/retry it from n8n's Executions list/);
+		// The event was accepted: delivered again, it starts nothing.
+		expect(acceptedIds(trigger)).toEqual([String(result!.event.EventID)]);
+	});
+
 	test.each([
-		['429', { kind: 'status' as const, status: 429, retryAfter: 1 }],
-		['503', { kind: 'status' as const, status: 503 }],
+		['429 with Retry-After', { kind: 'status' as const, status: 429, retryAfter: 1 }, 3],
+		['503', { kind: 'status' as const, status: 503 }, 3],
 	])(
-		'refused with %s: Neto is answered 503, nothing starts; redelivered later, it starts once',
-		async (_label, fault) => {
+		'GetOrder refused with %s for a while: answered 200 at once, and the run reads the order once the store answers',
+		async (_label, fault, times) => {
 			const trigger = await serve();
 			const order = jsmithOrder();
-			store.sandbox.injectFaults([{ ...fault, action: 'GetOrder', times: 100 }]);
+			store.sandbox.injectFaults([{ ...fault, action: 'GetOrder', times }]);
 			const result = await store.sandbox.changeOrderStatus(order.OrderID, 'Dispatched');
-			expect(result?.attempts.map((attempt) => attempt.status)).toEqual([503]);
-			expect(trigger.runs).toHaveLength(0);
-			expect(acceptedIds(trigger)).toEqual([]);
-			expect(store.sandbox.undeliveredEvents()).toEqual([result!.event.EventID]);
-
-			store.sandbox.clearFaults();
-			const again = await store.sandbox.redeliver();
-			expect(again.map((attempt) => attempt.status)).toEqual([200]);
-			expect(trigger.runs).toHaveLength(1);
-			expect(trigger.runs[0].items[0]).toMatchObject({
-				EventID: String(result!.event.EventID),
-				Username: 'jsmith',
-			});
+			expect(result?.attempts.map((attempt) => attempt.status)).toEqual([200]);
+			const [run] = await trigger.settled();
+			expect(run.status).toBe('success');
+			expect(outputOf(run, TRIGGER)).toEqual([
+				expect.objectContaining({ EventID: String(result!.event.EventID), Username: 'jsmith' }),
+			]);
+			// Every refused try, then the one that was answered.
+			expect(store.requestsFor('GetOrder')).toHaveLength(times + 1);
 			expect(store.sandbox.undeliveredEvents()).toEqual([]);
-			// Delivered once more after that, it is a duplicate.
-			const thrice = await store.sandbox.redeliver();
-			expect(thrice).toEqual([]);
-			expect(trigger.runs).toHaveLength(1);
 		},
+		30_000,
 	);
+
+	test('GetOrder still refused when the Order Read Retry Time runs out: the run fails at the trigger; with Continue On Fail an error item names the order', async () => {
+		const trigger = await serve({
+			parameters: { options: { orderReadRetryMinutes: 0.05 } },
+			continueOnFail: true,
+		});
+		const order = jsmithOrder();
+		store.sandbox.injectFaults([{ kind: 'status', status: 503, action: 'GetOrder', times: 1000 }]);
+		const result = await store.sandbox.changeOrderStatus(order.OrderID, 'Dispatched');
+		expect(result?.attempts.map((attempt) => attempt.status)).toEqual([200]);
+		const [run] = await trigger.settled();
+		const [item] = outputOf(run, TRIGGER);
+		const error = item.error as IDataObject;
+		expect(error.message).toMatch(
+			new RegExp(
+				`^Item index 0: The order ${order.OrderID} of event ${result!.event.EventID} could not be read from the store: The store at .* answered HTTP 503.* \\(\\d+ tries in 3 s\\)$`,
+			),
+		);
+		expect(error.httpCode).toBe(503);
+		// It kept trying for the 3 s it was given (waits of 0.5-1 s, then 1-2 s, ...): 3 tries at least.
+		expect(store.requestsFor('GetOrder').length).toBeGreaterThanOrEqual(3);
+		expect(item).toEqual({ error: expect.any(Object) });
+	}, 30_000);
 });
 
 describe('when n8n is down', () => {
@@ -304,7 +364,7 @@ describe('when n8n is down', () => {
 		const again = await store.sandbox.redeliver();
 		expect(again.map((attempt) => attempt.status)).toEqual([200]);
 		expect(after.runs).toHaveLength(1);
-		expect(after.runs[0].items[0]).toMatchObject({
+		expect((await emitted(after))[0]).toMatchObject({
 			EventID: String(result!.event.EventID),
 			Username: 'jsmith',
 		});
@@ -322,13 +382,14 @@ describe('filters and options', () => {
 		expect(store.requestsFor('GetOrder')).toHaveLength(0);
 		await store.sandbox.changeOrderStatus(order.OrderID, 'Cancelled');
 		expect(trigger.runs).toHaveLength(1);
+		await trigger.settled();
 	});
 
 	test('Order Details off: the item is the event alone, and the store is not asked', async () => {
 		const trigger = await serve({ parameters: { options: { orderDetails: false } } });
 		const order = jsmithOrder();
 		const result = await store.sandbox.changeOrderStatus(order.OrderID, 'Dispatched');
-		expect(trigger.runs[0].items).toEqual([
+		expect(await emitted(trigger)).toEqual([
 			{
 				EventID: String(result!.event.EventID),
 				EventType: 'Order',
@@ -347,7 +408,7 @@ describe('filters and options', () => {
 			orderId: 'N99999999',
 		});
 		expect(answer.status).toBe(200);
-		expect(trigger.runs[0].items[0]).toMatchObject({ Username: '', Email: '', Order: null });
+		expect((await emitted(trigger))[0]).toMatchObject({ Username: '', Email: '', Order: null });
 	});
 
 	test('"Listen for test event": the test URL starts a manual run', async () => {
@@ -356,7 +417,7 @@ describe('filters and options', () => {
 		const result = await store.sandbox.changeOrderStatus(order.OrderID, 'Dispatched');
 		expect(result?.attempts.map((attempt) => attempt.status)).toEqual([200]);
 		expect(trigger.runs.map((run) => run.mode)).toEqual(['manual']);
-		expect(trigger.runs[0].items[0]).toMatchObject({ Username: 'jsmith' });
+		expect((await emitted(trigger))[0]).toMatchObject({ Username: 'jsmith' });
 		// A test keeps nothing: production's remembered EventIDs stay as they were.
 		expect(trigger.staticData).toEqual({});
 	});
@@ -400,19 +461,15 @@ describe('into Customer Log', () => {
 describe('what is remembered', () => {
 	test(`the accepted EventIDs n8n saves are bounded to the last ${MAX_REMEMBERED}`, async () => {
 		const staticData: IDataObject = {};
-		for (let id = 1; id <= MAX_REMEMBERED + 1; id++) {
-			const claimed = await claimEvent('bound-test/ot1', String(id), staticData);
-			if (claimed.duplicate) throw new Error(`event ${id} taken for a duplicate`);
-			claimed.claim.accepted(staticData);
-		}
+		for (let id = 1; id <= MAX_REMEMBERED + 1; id++)
+			if (!acceptOnce('bound-test/ot1', String(id), staticData))
+				throw new Error(`event ${id} taken for a duplicate`);
 		const saved = staticData.acceptedEventIds as string[];
 		expect(saved).toHaveLength(MAX_REMEMBERED);
 		expect(saved[0]).toBe('2');
 		expect(saved.at(-1)).toBe(String(MAX_REMEMBERED + 1));
-		expect((await claimEvent('bound-test/ot1', '2', staticData)).duplicate).toBe(true);
+		expect(acceptOnce('bound-test/ot1', '2', staticData)).toBe(false);
 		// The oldest is forgotten: delivered again, it would start again.
-		const oldest = await claimEvent('bound-test/ot1', '1', {});
-		expect(oldest.duplicate).toBe(false);
-		if (!oldest.duplicate) oldest.claim.released();
+		expect(acceptOnce('bound-test/ot1', '1', {})).toBe(true);
 	});
 });

@@ -1,5 +1,7 @@
 import type {
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -9,9 +11,13 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { testNetoCredential } from './transport/credentialTest';
 import { handleOrderNotification, requireVerifyToken } from './orderTrigger/notification';
+import { readOrdersOfEvents } from './orderTrigger/run';
 import { orderTriggerProperties } from './orderTrigger/settings';
 
-/** Neto's one webhook, Order Notifications: its work is in orderTrigger/ (notification.ts first). */
+/**
+ * Neto's one webhook, Order Notifications: its work is in orderTrigger/ (notification.ts, then
+ * run.ts).
+ */
 export class NetoOrderTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Neto Order Trigger',
@@ -57,7 +63,13 @@ export class NetoOrderTrigger implements INodeType {
 		},
 	};
 
+	/** A notification: answered on receipt, its run started with the event (notification.ts). */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleOrderNotification.call(this);
+	}
+
+	/** The trigger's step in that run, which n8n runs on the webhook's items: the order's read (run.ts). */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await readOrdersOfEvents.call(this);
 	}
 }

@@ -9,8 +9,10 @@
  * - the node's `webhook()` runs in a WebhookContext made as n8n's WebhookService makes it;
  * - its answer is sent as n8n's webhook helpers send it: nothing when the node answered itself
  *   (`noWebhookResponse`), `webhookResponse` with 200 when no run starts, else the run starts
- *   through WorkflowExecute (the trigger node's output as the start, as n8n's WorkflowRunner does)
- *   and "Workflow was started" is answered (responseMode onReceived);
+ *   through WorkflowExecute (the webhook's items on the trigger node's stack entry, as n8n's
+ *   webhook helpers put them; WorkflowExecute then runs the trigger's `execute` on them, as n8n's
+ *   does for a webhook node that has one) and "Workflow was started" is answered (responseMode
+ *   onReceived);
  * - then the static data is saved when the node changed it (n8n's saveStaticData after the
  *   answer): the whole object, the last request's save winning, as n8n's update does.
  */
@@ -39,7 +41,7 @@ import { listen } from './httpServer';
 
 export const ORDER_TRIGGER_TYPE = 'n8n-nodes-neto.netoOrderTrigger';
 const CUSTOMER_LOG_TYPE = 'n8n-nodes-neto.netoCustomerLog';
-const TRIGGER = 'Neto Order Trigger';
+export const TRIGGER = 'Neto Order Trigger';
 const NEXT = 'Add follow-up log';
 const WEBHOOK_ID = 'neto-order-test';
 
@@ -62,13 +64,15 @@ export interface ServedTriggerOptions {
 	timezone?: string;
 	/** The static data n8n's database holds for the workflow at the start. */
 	staticData?: IDataObject;
+	/** The trigger's Continue On Fail setting. */
+	continueOnFail?: boolean;
 }
 
 /** A run the trigger started: its execution id, and the run once it ended. */
 export interface StartedRun {
 	executionId: string;
 	mode: WorkflowExecuteMode;
-	/** What the trigger emitted. */
+	/** What the trigger's webhook handed to the run (its step in the run then reads the order). */
 	items: IDataObject[];
 	done: Promise<IRun>;
 }
@@ -152,6 +156,7 @@ export class ServedOrderTrigger {
 			webhookId: WEBHOOK_ID,
 			parameters: (this.options.parameters ?? {}) as INodeParameters,
 			credentials: { netoApi: { id: '1', name: 'Neto Sandbox' } },
+			...(this.options.continueOnFail ? { continueOnFail: true } : {}),
 		};
 		if (!this.options.next) return [trigger];
 		return [

@@ -6,15 +6,14 @@ import type { IDataObject } from 'n8n-workflow';
  * production webhook request and saves it after the answer (docs/n8n-runtime.md), so two requests
  * at once both read it before either saved: static data alone cannot tell them apart. So:
  *
- * - in this process, an event being handled is claimed (per workflow, node and EventID), and a
- *   second delivery of it waits for the first to end: accepted, it is a duplicate; not accepted
- *   (the store could not be read), it tries again itself;
- * - the EventIDs accepted are remembered in this process and in the node's static data, both
- *   bounded to the last MAX_REMEMBERED; static data carries them across restarts and to the
- *   other processes that take webhooks (read at their next request).
+ * - the EventIDs accepted are remembered in this process (per workflow and node), looked up and
+ *   recorded in one synchronous step, so a second delivery in this process is a duplicate even
+ *   while the first one's save is still to come;
+ * - and in the node's static data, both bounded to the last MAX_REMEMBERED; static data carries
+ *   them across restarts and to the other processes that take webhooks (read at their next request).
  *
- * An EventID is recorded only once its event was accepted (a workflow was started with it). Keys
- * are the workflow's and node's ids and the EventID: never anything of the credential.
+ * An event is accepted when its run is handed to n8n (the order is read in the run). Keys are the
+ * workflow's and node's ids and the EventID: never anything of the credential.
  */
 
 /**
@@ -45,9 +44,8 @@ class Remembered {
 	}
 }
 
-/** Per trigger (workflow id / node id): what this process accepted, and the events in hand. */
+/** Per trigger (workflow id / node id): the events this process accepted. */
 const accepted = new Map<string, Remembered>();
-const inHand = new Map<string, Promise<boolean>>();
 
 function rememberedOf(trigger: string): Remembered {
 	let remembered = accepted.get(trigger);
@@ -63,53 +61,20 @@ function savedIds(staticData: IDataObject): string[] {
 	return Array.isArray(saved) ? saved.filter((id): id is string => typeof id === 'string') : [];
 }
 
-/** What the caller holds once it has claimed an event: end it, accepted or not, exactly once. */
-export interface Claim {
-	/** The event was accepted: remember its EventID here and in the static data. */
-	accepted(staticData: IDataObject): void;
-	/** It was not (it will come again): let a waiting or later delivery take it. */
-	released(): void;
-}
-
 /**
- * Claims an event for this request, or says it was already accepted (`duplicate`). Waits while
- * another request of this process has the same event in hand.
+ * Accepts an event once: false when this process or the saved static data already has its
+ * EventID (a duplicate), else true, with the EventID remembered here and written to the static
+ * data. Synchronous on purpose: nothing can come between the look and the record, so of two
+ * deliveries at once in this process exactly one is accepted.
  */
-export async function claimEvent(
-	trigger: string,
-	eventId: string,
-	staticData: IDataObject,
-): Promise<{ duplicate: true } | { duplicate: false; claim: Claim }> {
-	const key = `${trigger}\n${eventId}`;
+export function acceptOnce(trigger: string, eventId: string, staticData: IDataObject): boolean {
 	const remembered = rememberedOf(trigger);
-	for (;;) {
-		if (remembered.has(eventId) || savedIds(staticData).includes(eventId))
-			return { duplicate: true };
-		const pending = inHand.get(key);
-		if (!pending) break;
-		if (await pending) return { duplicate: true };
-	}
-	let settle!: (accepted: boolean) => void;
-	inHand.set(key, new Promise<boolean>((resolve) => (settle = resolve)));
-	const end = (wasAccepted: boolean) => {
-		inHand.delete(key);
-		settle(wasAccepted);
-	};
-	return {
-		duplicate: false,
-		claim: {
-			accepted(data) {
-				remembered.add(eventId);
-				// What this process knows joins what was saved: the request that saves last keeps both.
-				const merged = new Remembered();
-				for (const id of savedIds(data)) merged.add(id);
-				for (const id of remembered.list()) merged.add(id);
-				data[STATE_KEY] = merged.list();
-				end(true);
-			},
-			released() {
-				end(false);
-			},
-		},
-	};
+	if (remembered.has(eventId) || savedIds(staticData).includes(eventId)) return false;
+	remembered.add(eventId);
+	// What this process knows joins what was saved: the request that saves last keeps both.
+	const merged = new Remembered();
+	for (const id of savedIds(staticData)) merged.add(id);
+	for (const id of remembered.list()) merged.add(id);
+	staticData[STATE_KEY] = merged.list();
+	return true;
 }

@@ -6,42 +6,33 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Claim } from './dedupe';
-import { claimEvent } from './dedupe';
+import { acceptOnce } from './dedupe';
 import { parseOrderEvent } from './event';
 import { orderItem } from './items';
-import type { OrderDetails } from './order';
-import { readOrder } from './order';
 import { readSettings } from './settings';
 import { tokenMatches } from './token';
 
 /**
  * One order notification, from the request to n8n's answer. The store is let in first (its token),
  * then the request is read (a Neto order notification, a well-formed Event), then the workflow's
- * filter, the event's once-only claim and the order's read. Nothing slow comes before the token
- * check, and nothing but the one GetOrder before the answer.
+ * filter and the event's once-only claim, and Neto is answered on receipt. Nothing here waits on
+ * the store: the order is read in the run (run.ts), where a sale's burst can wait for the account's
+ * budget and a store that cannot answer now is tried again, instead of Neto's request waiting (and
+ * Neto's redelivery, which a merchant may have turned off, being the only way back).
  */
 
 /** Neto's headers, as Node.js hands them over (lower case). */
 const NOTIFICATION_HEADER = 'neto_notification';
 const TOKEN_HEADER = 'netoapi_key';
 
-/** How long Neto is asked to wait before delivering again, when the order could not be read. */
-const RETRY_AFTER_SECONDS = 60;
-
 /**
  * Answers the request here and starts nothing: the way n8n's own Webhook node refuses a request
  * (it writes the response itself and tells n8n there is none to send). The body says why in words;
  * it never quotes the request.
  */
-function refuse(
-	context: IWebhookFunctions,
-	status: number,
-	message: string,
-	headers: Record<string, string> = {},
-): IWebhookResponseData {
+function refuse(context: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
 	const response = context.getResponseObject();
-	response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+	response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
 	response.end(JSON.stringify({ message }));
 	return { noWebhookResponse: true };
 }
@@ -111,39 +102,12 @@ export async function handleOrderNotification(
 		return acknowledge(`Received; the workflow does not start on orders changed to ${status}`);
 
 	// "Listen for test event" starts a manual run every time and keeps nothing: each test is new.
-	const manual = this.getMode() === 'manual';
-	let claim: Claim | undefined;
-	let staticData: IDataObject = {};
-	if (!manual) {
-		staticData = this.getWorkflowStaticData('node');
+	if (this.getMode() !== 'manual') {
+		const staticData = this.getWorkflowStaticData('node');
 		const trigger = `${this.getWorkflow().id ?? ''}/${this.getNode().id}`;
-		const claimed = await claimEvent(trigger, eventId, staticData);
-		if (claimed.duplicate)
+		if (!acceptOnce(trigger, eventId, staticData))
 			return acknowledge(`Received before; event ${eventId} started a run already`);
-		claim = claimed.claim;
 	}
-	let accepted = false;
-	try {
-		let order: OrderDetails | undefined;
-		if (settings.orderDetails) {
-			const read = await readOrder.call(this, event.value.OrderID, settings.wireFormat);
-			if (!read.ok) {
-				this.logger.warn(
-					`Neto Order Trigger: order ${event.value.OrderID} of event ${eventId} could not be read (${read.failure.message}); answered 503 so that Neto delivers the event again`,
-				);
-				return refuse(
-					this,
-					503,
-					`The order could not be read from the store now; deliver the event again later`,
-					{ 'Retry-After': String(RETRY_AFTER_SECONDS) },
-				);
-			}
-			order = read.value;
-		}
-		claim?.accepted(staticData);
-		accepted = true;
-		return { workflowData: [[{ json: orderItem(event.value, order) }]] };
-	} finally {
-		if (!accepted) claim?.released();
-	}
+	// The order is read in the run (run.ts), after this answer: nothing waits on the store here.
+	return { workflowData: [[{ json: orderItem(event.value) }]] };
 }

@@ -1,16 +1,19 @@
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import type { WireFormat } from '../answer';
+import type { NetoAnswer, WireFormat } from '../answer';
 import { isAckSuccess } from '../answer';
 import type { Result } from '../failures';
 import { fail, ok } from '../failures';
-import { DEFAULT_CONTROL, sendNetoRequest } from '../transport';
+import { requestControl } from '../settings/runSettings';
+import { sendNetoRequest } from '../transport';
 
 /**
  * The order behind an event, read with one GetOrder through the same transport and per-account
- * limiter as every other request. It runs before Neto gets its answer, so it may not wait long:
- * when the store cannot answer in time, the trigger answers Neto non-200 and Neto delivers the
- * event again later (docs/neto-contract.md, "Order notifications").
+ * limiter as every other request. It is read in the run, the trigger's own step, after Neto has
+ * its answer: a sale's burst waits for the account's budget here, not in front of Neto's request,
+ * and a store that cannot answer now is tried again until the Order Read Retry Time runs out
+ * (docs/neto-contract.md, "Order notifications").
  */
 
 /**
@@ -34,53 +37,90 @@ export const ORDER_SELECTORS = [
 ] as const;
 
 /**
- * How long the read may take in all, and how it retries within that. Neto documents no time limit
- * for the answer, only that a missing one counts as undelivered; well under the 30 s many senders
- * wait, and a 429 or a 5xx is tried once more at most: a store that cannot answer now gets the
- * event back from Neto's redelivery instead.
+ * Between two tries, a wait that doubles from the first to the last, with jitter: a store that is
+ * down for minutes is asked about once a minute, and a burst's runs do not ask all at once.
  */
-const READ_WITHIN_MS = 10_000;
-const RETRY = { maxRetries: 1, baseDelayMs: 500, rateLimitWaitMs: 5_000 };
+const WAIT_MS = { first: 1_000, last: 60_000 };
+
+function waitBeforeTry(failures: number): number {
+	const ceiling = Math.min(WAIT_MS.last, WAIT_MS.first * 2 ** (failures - 1));
+	return ceiling / 2 + Math.random() * (ceiling / 2);
+}
 
 /** The order's fields as GetOrder gave them, or null when the store has no such order. */
 export type OrderDetails = IDataObject | null;
 
-/** Why the order could not be read now (in words, no secret in them). */
+/** Why the order could not be read (in words, no secret in them). */
 export interface OrderUnreadable {
 	message: string;
+	description: string;
 	httpCode?: number;
 }
 
+export interface OrderReadSettings {
+	format: WireFormat;
+	/** How long the read keeps trying while the store cannot answer (the Order Read Retry Time). */
+	retryForMs: number;
+	/** The Request Time Limit: how long one try waits for an answer. */
+	timeLimitMs: number;
+}
+
+/**
+ * Reads the order, trying again while the store cannot answer (rate limited, a 5xx, the network,
+ * no answer) until the Order Read Retry Time has passed since the first try: then the last try's
+ * failure, with how many tries were made. A 429's Retry-After is waited out within that time.
+ */
 export async function readOrder(
-	this: IWebhookFunctions,
+	this: IExecuteFunctions,
 	orderId: string,
-	format: WireFormat,
+	settings: OrderReadSettings,
 ): Promise<Result<OrderDetails, OrderUnreadable>> {
-	const answer = await sendNetoRequest.call(
-		this,
-		{
-			action: 'GetOrder',
-			payload: { Filter: { OrderID: [orderId], OutputSelector: [...ORDER_SELECTORS] } },
-			format,
-			idempotent: true,
-		},
-		{
-			requestsPerMinute: DEFAULT_CONTROL.requestsPerMinute,
-			retry: RETRY,
-			// Neto waits for the answer: a try gets no longer than the whole read may take.
-			timeLimitMs: READ_WITHIN_MS,
-			notAfter: Date.now() + READ_WITHIN_MS,
-		},
-	);
-	if (!answer.ok)
-		return fail({ message: answer.failure.message, httpCode: answer.failure.httpCode });
-	if (!isAckSuccess(answer.value)) {
-		const first = answer.value.Messages.Error[0];
+	const started = Date.now();
+	const deadline = started + settings.retryForMs;
+	const base = requestControl({ timeLimitMs: settings.timeLimitMs });
+	for (let tries = 1; ; tries++) {
+		const answer = await sendNetoRequest.call(
+			this,
+			{
+				action: 'GetOrder',
+				payload: { Filter: { OrderID: [orderId], OutputSelector: [...ORDER_SELECTORS] } },
+				format: settings.format,
+				idempotent: true,
+			},
+			// This loop is the retry: each request one try, but a 429 waited out within the time left.
+			{
+				...base,
+				retry: {
+					maxRetries: 0,
+					baseDelayMs: 0,
+					rateLimitWaitMs: Math.max(0, deadline - Date.now()),
+				},
+			},
+		);
+		if (answer.ok) return orderOf(answer.value, orderId);
+		const { failure } = answer;
+		if (failure.unavailable === undefined || Date.now() >= deadline) {
+			const seconds = Math.round((Date.now() - started) / 1000);
+			return fail({
+				message:
+					tries > 1 ? `${failure.message} (${tries} tries in ${seconds} s)` : failure.message,
+				description: failure.description,
+				httpCode: failure.httpCode,
+			});
+		}
+		await sleep(Math.min(waitBeforeTry(tries), deadline - Date.now()));
+	}
+}
+
+function orderOf(answer: NetoAnswer, orderId: string): Result<OrderDetails, OrderUnreadable> {
+	if (!isAckSuccess(answer)) {
+		const first = answer.Messages.Error[0];
 		return fail({
 			message: `The store refused GetOrder${first?.Message ? `: ${first.Message}` : ''}`,
+			description: 'The store answered Ack Error.',
 		});
 	}
-	const orders = answer.value.Order;
+	const orders = answer.Order;
 	// Filtered by its OrderID, so a lone order is this one even if the store left its ID out.
 	return ok(
 		orders.find((order) => order.OrderID === orderId) ?? (orders.length === 1 ? orders[0] : null),

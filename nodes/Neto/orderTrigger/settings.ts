@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { WireFormat } from '../answer';
+import { requestTimeLimitOption } from '../settings/options.description';
+import { timeLimitOf } from '../settings/runSettings';
 
 /** The Neto Order Trigger's parameters, and what a notification makes of them. */
 
@@ -50,8 +52,18 @@ export const orderTriggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether to read the order from the store (one GetOrder) for its customer's Username and Email, status, dates, total and billing name and address. Off: the item holds only what Neto's notification says.",
+					"Whether to read the order from the store (one GetOrder, in the run, after Neto has its answer) for its customer's Username and Email, status, dates, total and billing name and address. Off: the item holds only what Neto's notification says.",
 			},
+			{
+				displayName: 'Order Read Retry Time (Minutes)',
+				name: 'orderReadRetryMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 60, numberPrecision: 2 },
+				default: 10,
+				description:
+					"How long the run keeps trying to read the order while the store cannot answer (rate limited, a 5xx, no answer). Neto already has its answer, so the event waits here. Past this time the run fails at this node with the event in it: retry the execution from n8n's Executions list.",
+			},
+			requestTimeLimitOption,
 			{
 				displayName: 'Wire Format',
 				name: 'wireFormat',
@@ -73,6 +85,20 @@ export interface OrderTriggerSettings {
 	statuses: string[];
 	orderDetails: boolean;
 	wireFormat: WireFormat;
+	/** The Order Read Retry Time, ms. */
+	retryForMs: number;
+	/** The Request Time Limit, ms. */
+	timeLimitMs: number;
+}
+
+/** The Order Read Retry Time's default and bounds, in minutes. */
+const RETRY_MINUTES = { fallback: 10, min: 0, max: 60 };
+
+function retryMinutesOf(value: unknown): number {
+	const minutes = typeof value === 'number' ? value : Number(value);
+	if (value === undefined || value === '' || !Number.isFinite(minutes))
+		return RETRY_MINUTES.fallback * 60_000;
+	return Math.round(Math.min(RETRY_MINUTES.max, Math.max(RETRY_MINUTES.min, minutes)) * 60_000);
 }
 
 export function readSettings(
@@ -82,10 +108,13 @@ export function readSettings(
 	const options = (parameter('options', {}) ?? {}) as {
 		orderDetails?: unknown;
 		wireFormat?: unknown;
+		orderReadRetryMinutes?: unknown;
 	};
 	return {
 		statuses: Array.isArray(statuses) ? statuses.map(String) : [],
 		orderDetails: options.orderDetails !== false,
 		wireFormat: options.wireFormat === 'xml' ? 'xml' : 'json',
+		retryForMs: retryMinutesOf(options.orderReadRetryMinutes),
+		timeLimitMs: timeLimitOf(options),
 	};
 }
