@@ -306,7 +306,7 @@ describe('Neto is answered on receipt; the order is read in the run', () => {
 	});
 
 	test.each([
-		['429 with Retry-After', { kind: 'status' as const, status: 429, retryAfter: 1 }, 3],
+		['429 with Retry-After 1 s', { kind: 'status' as const, status: 429, retryAfter: 1 }, 3],
 		['503', { kind: 'status' as const, status: 503 }, 3],
 	])(
 		'GetOrder refused with %s for a while: answered 200 at once, and the run reads the order once the store answers',
@@ -322,7 +322,12 @@ describe('Neto is answered on receipt; the order is read in the run', () => {
 				expect.objectContaining({ EventID: String(result!.event.EventID), Username: 'jsmith' }),
 			]);
 			// Every refused try, then the one that was answered.
-			expect(store.requestsFor('GetOrder')).toHaveLength(times + 1);
+			const reads = store.requestsFor('GetOrder');
+			expect(reads).toHaveLength(times + 1);
+			// A 429's Retry-After (1 s) is waited out before the next try.
+			if (fault.status === 429)
+				for (const [n, read] of reads.slice(1).entries())
+					expect(read.at - reads[n].at).toBeGreaterThanOrEqual(1000);
 			expect(store.sandbox.undeliveredEvents()).toEqual([]);
 		},
 		30_000,
