@@ -245,7 +245,7 @@ async function orderCases({
 				assert.equal(runs, 1, 'executions');
 				assert.equal(logs.length, 1, `logs: ${JSON.stringify(logs)}`);
 				assert.equal(logs[0].Username, 'tom_k');
-				return `answered in ${change.attempts[0].ms} ms, ${refusedReads} GetOrder tries refused`;
+				return `answered in ${Math.round(change.attempts[0].ms)} ms, ${refusedReads} GetOrder tries refused`;
 			},
 		);
 	}
