@@ -79,7 +79,35 @@ function restClient(install, n8n, cookie) {
 		assert.equal(response.status, 200, `GET ${route}: ${response.status}`);
 		return (await response.json()).data;
 	};
+	/** One recorded execution, its run data parsed (n8n sends it flatted). */
+	const execution = async (executionId) => {
+		const found = await get(`/executions/${executionId}`);
+		return {
+			...found,
+			data: typeof found.data === 'string' ? flatted.parse(found.data) : found.data,
+		};
+	};
 	return {
+		execution,
+		/**
+		 * n8n's Retry of a failed execution, as the Executions list's "Retry with original workflow"
+		 * sends it; resolves with n8n's answer ({ status, body }) whether it retried or refused.
+		 */
+		async retry(executionId) {
+			const response = await fetch(`${n8n.url}/rest/executions/${executionId}/retry`, {
+				method: 'POST',
+				headers: { cookie, 'content-type': 'application/json' },
+				body: JSON.stringify({ loadWorkflow: false }),
+			});
+			const text = await response.text();
+			let body = text;
+			try {
+				body = JSON.parse(text);
+			} catch {
+				/* not JSON: kept as text for the failure message */
+			}
+			return { status: response.status, body };
+		},
 		async executions(workflowId) {
 			const list = await get(
 				`/executions?limit=100&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
@@ -88,9 +116,7 @@ function restClient(install, n8n, cookie) {
 		},
 		/** The items one node of a recorded execution output. */
 		async output(executionId, nodeName) {
-			const execution = await get(`/executions/${executionId}`);
-			const data =
-				typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
+			const { data } = await execution(executionId);
 			const task = data.resultData.runData[nodeName];
 			assert.ok(task, `execution ${executionId} did not run "${nodeName}"`);
 			return task[0].data.main[0].map((item) => item.json);

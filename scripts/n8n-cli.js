@@ -305,6 +305,7 @@ module.exports = {
 	importCredentialAndExamples,
 	orderTriggerExample,
 	orderWebhookUrl,
+	ORDER_TRIGGER,
 	importSandboxCredential,
 	exampleWorkflows,
 	executeWorkflow,

@@ -9,7 +9,8 @@
  *     account (their writes wait out 429s too): every execution succeeds
  *     (n8n's database), every log lands once, every append is there, both workers ran executions;
  *   - queue mode: the order example live, started by the sandbox's order notifications
- *     (e2e-orders.js: wrong tokens, duplicates, GetOrder refused, the main process down);
+ *     (e2e-orders.js: wrong tokens, duplicates, GetOrder refused for a while, the store down past
+ *     the Order Read Retry Time and n8n's Retry of the failed execution, the main process down);
  *   - regular mode (`n8n start` alone): several executions at once, each adding several logs with
  *     Requests Per Minute at the account's limit, get no 429 at all (one budget per process).
  * Every process it starts is stopped at the end, on failure and on Ctrl-C.
@@ -30,8 +31,10 @@ const {
 	importSandboxCredential,
 	n8nSync,
 	orderTriggerExample,
+	setupOwner,
 } = require('./n8n-cli');
-const { orderCases } = require('./e2e-orders');
+const { importShortRetryExample, orderCases } = require('./e2e-orders');
+const { restClient } = require('./e2e-trigger');
 const { startPostgres, startRedis } = require('./queue-services');
 const { startMain, startWorker, finishedExecutions, postJson, stopChild } = require('./queue-n8n');
 const { queueWorkflow, WORKFLOW_ID, PATHS, APPEND_LOG_ID } = require('./queue-workflow');
@@ -294,6 +297,7 @@ suite.main(async () => {
 	// Webhooks answer only for a live workflow.
 	activate(n8n, userFolder, WORKFLOW_ID);
 	activate(n8n, userFolder, orderExample.id);
+	const shortRetry = importShortRetryExample(n8n, userFolder, orderExample);
 	say(
 		`[queue] n8n ${VERSION} set up in ${((Date.now() - began) / 1000).toFixed(0)} s; starting the main process and two workers`,
 	);
@@ -321,11 +325,18 @@ suite.main(async () => {
 	try {
 		lastQueueExecution = await queuePhase({ main: mainProcess, workers, sandbox, pg });
 		await sandbox.reset();
+		// n8n's REST API, for the Retry of a failed execution: the session outlives a restart.
+		const { cookie } = await setupOwner(mainProcess.url);
 		await orderCases({
 			sandbox,
 			example: orderExample,
+			shortRetry,
 			n8n: main,
-			executions: () => executionsAfter(pg, 0, orderExample.id),
+			executions: (workflowId = orderExample.id) => executionsAfter(pg, 0, workflowId),
+			rest: () => restClient(n8n, main, cookie),
+			// Which process ran the trigger's step: a queue-mode execution runs on a worker.
+			ranOnWorker: (executionId) =>
+				workers.some((worker) => finishedExecutions(worker).includes(String(executionId))),
 			// The main process takes the webhooks (the workers stay up): it is what goes down.
 			restart: async (during) => {
 				await stopChild(main.child);
@@ -339,10 +350,11 @@ suite.main(async () => {
 			},
 			check: (title, body) => check(`queue mode: ${title}`, body),
 		});
-		lastQueueExecution = Math.max(
-			lastQueueExecution,
-			...(await executionsAfter(pg, 0, orderExample.id)).map((execution) => Number(execution.id)),
-		);
+		for (const workflow of [orderExample, shortRetry])
+			lastQueueExecution = Math.max(
+				lastQueueExecution,
+				...(await executionsAfter(pg, 0, workflow.id)).map((execution) => Number(execution.id)),
+			);
 	} finally {
 		if (counts.failed > 0 && process.env.QUEUE_SHOW_LOGS)
 			for (const proc of [main, ...workers]) say(`--- ${proc.name} ---\n${proc.output.join('')}`);
