@@ -147,7 +147,7 @@ async function orderBurst({
 			env: { N8N_RUNNERS_BROKER_PORT: String(portBase + 8) },
 		});
 		const { cookie } = await setupOwner(n8n.url);
-		/** How many executions of a workflow n8n recorded (its list's count, not a page of them). */
+		/** How many executions of a workflow n8n recorded (its list's count), or of them in `status`. */
 		const executions = async (workflowId, status) => {
 			const filter = encodeURIComponent(
 				JSON.stringify(status ? { workflowId, status: [status] } : { workflowId }),
@@ -155,7 +155,12 @@ async function orderBurst({
 			const response = await fetch(`${n8n.url}/rest/executions?limit=1&filter=${filter}`, {
 				headers: { cookie },
 			});
-			return (await response.json()).data.count;
+			const body = await response.json();
+			if (!response.ok || !body.data)
+				throw new Error(
+					`n8n's executions list answered ${response.status}: ${JSON.stringify(body)}`,
+				);
+			return body.data.count;
 		};
 		const base = n8n.url.replace('localhost', '127.0.0.1');
 		// n8n registers live webhooks just after its editor is up: wait until the trigger answers

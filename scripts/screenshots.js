@@ -111,7 +111,12 @@ async function orderTriggerScreenshots(page, n8nUrl, sandbox) {
 	await openNode(page, 'Order dispatched');
 	await page.getByText('Webhook URLs', { exact: true }).first().click();
 	await page.waitForTimeout(1000);
-	await page.getByText('Add option', { exact: true }).first().click();
+	// The collection's "Add option" is a select: its words are the input's placeholder.
+	await page
+		.getByPlaceholder('Add option')
+		.or(page.getByText('Add option', { exact: true }))
+		.first()
+		.click();
 	await page.getByText(RETRY_OPTION, { exact: true }).last().click();
 	await page.mouse.move(0, 0);
 	await page.waitForTimeout(1000);
