@@ -23,8 +23,8 @@
  *                    [--order-details off] [--no-add]
  *
  * --orders: instead, a sale's burst of order notifications into the Neto Order Trigger, beside
- * n8n's own Webhook node answering the same posts (order-burst.js); --order-details off and
- * --no-add take the GetOrder, the Customer Log Add out of the trigger's runs.
+ * n8n's own Webhook node answering the same posts (order-burst.js); --no-add takes the Customer
+ * Log Add out of the trigger's runs, and with it --order-details off the GetOrder too.
  *
  * Ports: the sandboxes and n8n's task-runner broker use 5750-5759 (BENCH_PORT_BASE moves them).
  * `npm run bench:in-process` gives the older in-process figures (n8n-core's engine in one process).

@@ -102,6 +102,10 @@ function timing(answers) {
  * alone, no Customer Log Add).
  */
 function triggerWorkflow({ orderDetails, withAdd }) {
+	if (!orderDetails && withAdd)
+		throw new Error(
+			"The example's Add takes the Username GetOrder gives: use --order-details off with --no-add",
+		);
 	const example = orderTriggerExample(exampleWorkflows());
 	const trigger = example.nodes.find((node) => node.type.endsWith('.netoOrderTrigger'));
 	if (!orderDetails)
