@@ -20,9 +20,11 @@
  *   with --durable, under n8n's durable scheduler at 1 s a request (latency 1000 unless given).
  *
  *   npm run bench -- --orders [--notifications 200] [--seconds 10] [--n8n 2.41.1]
+ *                    [--order-details off] [--no-add]
  *
  * --orders: instead, a sale's burst of order notifications into the Neto Order Trigger, beside
- * n8n's own Webhook node answering the same posts (order-burst.js).
+ * n8n's own Webhook node answering the same posts (order-burst.js); --no-add takes the Customer
+ * Log Add out of the trigger's runs, and with it --order-details off the GetOrder too.
  *
  * Ports: the sandboxes and n8n's task-runner broker use 5750-5759 (BENCH_PORT_BASE moves them).
  * `npm run bench:in-process` gives the older in-process figures (n8n-core's engine in one process).
@@ -441,6 +443,8 @@ async function ordersMain() {
 		count: Number(arg('notifications', 200)),
 		seconds: Number(arg('seconds', 10)),
 		portBase: PORT_BASE,
+		orderDetails: arg('order-details', 'on') !== 'off',
+		withAdd: !flag('no-add'),
 	});
 	process.stdout.write(`${orderReport(figures).join('\n')}\n`);
 }

@@ -4,6 +4,7 @@
  * (Debian's `chromium` package: apt-get install chromium): the node's parameters, the credential
  * form, and a run's output. Runs n8n and the sandbox in a throwaway user folder.
  *   node scripts/screenshots.js   → docs/images/*.png
+ *   node scripts/screenshots.js --only order-trigger   → only the Order Trigger's (orderTriggerScreenshots)
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -92,11 +93,16 @@ async function triggerScreenshots(page, n8nUrl) {
 		throw new Error('The node creator names an event "On …"');
 }
 
+/** The Order Trigger's option added on screen, shown in its parameters picture. */
+const RETRY_OPTION = 'Order Read Retry Time (Minutes)';
+
 /**
  * The Neto Order Trigger as a user meets it, in the order example: its webhook URLs and the
- * notice saying where in Neto's control panel they go; Listen for Test Event while the sandbox's
- * store dispatches an order and notifies the Test URL shown on screen; then the whole workflow
- * run the same way (the Add node's output).
+ * notice saying where in Neto's control panel they go, with Order Read Retry Time added under
+ * Options; Listen for Test Event while the sandbox's store dispatches an order and notifies the
+ * Test URL shown on screen (the item has the order's Username and Email: the trigger's own step
+ * reads the order in the manual run too); then the whole workflow run the same way (the Add
+ * node's output).
  */
 async function orderTriggerScreenshots(page, n8nUrl, sandbox) {
 	await page.goto(`${n8nUrl}/workflow/netoExampleAddLogs`);
@@ -105,8 +111,18 @@ async function orderTriggerScreenshots(page, n8nUrl, sandbox) {
 	await openNode(page, 'Order dispatched');
 	await page.getByText('Webhook URLs', { exact: true }).first().click();
 	await page.waitForTimeout(1000);
+	// The collection's "Add option" is a select: its words are the input's placeholder.
+	await page
+		.getByPlaceholder('Add option')
+		.or(page.getByText('Add option', { exact: true }))
+		.first()
+		.click();
+	await page.getByText(RETRY_OPTION, { exact: true }).last().click();
+	await page.mouse.move(0, 0);
+	await page.waitForTimeout(1000);
 	await page.screenshot({ path: path.join(OUT, 'order-trigger-parameters.png') });
 	await expectVisible(page, 'Webhook URLs', "The Order Trigger's panel");
+	await expectVisible(page, RETRY_OPTION, "The Order Trigger's options");
 	for (const words of ['API Settings', 'Maropost API webhook URL', 'Webhook Verify Token'])
 		await expectVisibleWithin(page, words, "The Order Trigger's notice");
 	await page.getByText('Test URL', { exact: true }).first().click();
@@ -224,6 +240,13 @@ async function main() {
 	await page.keyboard.press('Enter');
 	await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 30_000 });
 	fs.mkdirSync(OUT, { recursive: true });
+	if (kit.arg('only') === 'order-trigger') {
+		await orderTriggerScreenshots(page, n8n.url, sandbox);
+		process.stdout.write(
+			`The Order Trigger's screenshots written to ${path.relative(env.root, OUT)}/\n`,
+		);
+		return;
+	}
 
 	// The node's parameters: open the Add node of the first example.
 	await page.goto(`${n8n.url}/workflow/netoExampleAddLogs`);
