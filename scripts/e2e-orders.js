@@ -10,7 +10,7 @@
  *   - GetOrder refused (429 with Retry-After, or 503) for a few seconds → the notification is
  *     answered 200 at once and not delivered again; the run (the trigger's own step) keeps trying
  *     and reads the order once the store answers: one execution, one log;
- *   - the store down past the trigger's Order Read Retry Time (a copy of the example with a short
+ *   - the store down past the trigger's Read Retry Time (a copy of the example with a short
  *     one, at a webhook of its own) → answered 200, the execution fails at the trigger naming the
  *     order; n8n's Retry of it, once the store answers, reads the order: one log; the succeeded
  *     retry cannot be retried, and the same event delivered again starts nothing;
@@ -43,7 +43,7 @@ const REDELIVER_AFTER_MS = 2000;
 const SETTLE_MS = 3000;
 /** How long GetOrder stays refused in the "for a while" cases: the run's first tries are 1, 2, 4 s apart. */
 const FAULT_HELD_MS = 5000;
-/** The short-retry copy's Order Read Retry Time: the store stays down longer than this in its case. */
+/** The short-retry copy's Read Retry Time: the store stays down longer than this in its case. */
 const SHORT_RETRY_MINUTES = 0.1;
 const holdsTrigger = (node) => node.type === ORDER_TRIGGER;
 
@@ -55,7 +55,7 @@ const holdsTrigger = (node) => node.type === ORDER_TRIGGER;
 function shortRetryExample(example) {
 	const { file: _file, ...copy } = structuredClone(example);
 	copy.id = `${example.id}ShortRetry`;
-	copy.name = `${example.name} (Order Read Retry Time ${SHORT_RETRY_MINUTES} min)`;
+	copy.name = `${example.name} (Read Retry Time ${SHORT_RETRY_MINUTES} min)`;
 	const trigger = copy.nodes.find(holdsTrigger);
 	trigger.webhookId = `${trigger.webhookId}-short-retry`;
 	trigger.parameters.options = {
@@ -250,7 +250,7 @@ async function orderCases({
 		);
 	}
 
-	/** The store down past the copy's Order Read Retry Time, with the notifications sent to the copy. */
+	/** The store down past the copy's Read Retry Time, with the notifications sent to the copy. */
 	const pastTheRetryTime = async () => {
 		const id = shortRetry.id;
 		const triggerName = shortRetry.nodes.find(holdsTrigger).name;
@@ -322,7 +322,7 @@ async function orderCases({
 		return `execution ${failed.id} failed: "${message}"; retried as ${retry.id}; a retry of that: ${again.status} ${again.body?.message ?? ''}`;
 	};
 	await run(
-		"the store down past the Order Read Retry Time: the execution fails at the trigger, n8n's Retry reads the order, one log",
+		"the store down past the Read Retry Time: the execution fails at the trigger, n8n's Retry reads the order, one log",
 		async () => {
 			try {
 				return await pastTheRetryTime();

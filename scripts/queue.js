@@ -10,7 +10,7 @@
  *     (n8n's database), every log lands once, every append is there, both workers ran executions;
  *   - queue mode: the order example live, started by the sandbox's order notifications
  *     (e2e-orders.js: wrong tokens, duplicates, GetOrder refused for a while, the store down past
- *     the Order Read Retry Time and n8n's Retry of the failed execution, the main process down);
+ *     the Read Retry Time and n8n's Retry of the failed execution, the main process down);
  *   - regular mode (`n8n start` alone): several executions at once, each adding several logs with
  *     Requests Per Minute at the account's limit, get no 429 at all (one budget per process).
  * Every process it starts is stopped at the end, on failure and on Ctrl-C.

@@ -94,11 +94,11 @@ async function triggerScreenshots(page, n8nUrl) {
 }
 
 /** The Order Trigger's option added on screen, shown in its parameters picture. */
-const RETRY_OPTION = 'Order Read Retry Time (Minutes)';
+const RETRY_OPTION = 'Read Retry Time (Minutes)';
 
 /**
  * The Neto Order Trigger as a user meets it, in the order example: its webhook URLs and the
- * notice saying where in Neto's control panel they go, with Order Read Retry Time added under
+ * notice saying where in Neto's control panel they go, with Read Retry Time added under
  * Options; Listen for Test Event while the sandbox's store dispatches an order and notifies the
  * Test URL shown on screen (the item has the order's Username and Email: the trigger's own step
  * reads the order in the manual run too); then the whole workflow run the same way (the Add

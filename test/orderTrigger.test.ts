@@ -333,7 +333,7 @@ describe('Neto is answered on receipt; the order is read in the run', () => {
 		30_000,
 	);
 
-	test('GetOrder still refused when the Order Read Retry Time runs out: the run fails at the trigger; with Continue On Fail an error item names the order', async () => {
+	test('GetOrder still refused when the Read Retry Time runs out: the run fails at the trigger; with Continue On Fail an error item names the order', async () => {
 		const trigger = await serve({
 			parameters: { options: { orderReadRetryMinutes: 0.05 } },
 			continueOnFail: true,

@@ -12,7 +12,7 @@ import { sendNetoRequest } from '../transport';
  * The order behind an event, read with one GetOrder through the same transport and per-account
  * limiter as every other request. It is read in the run, the trigger's own step, after Neto has
  * its answer: a sale's burst waits for the account's budget here, not in front of Neto's request,
- * and a store that cannot answer now is tried again until the Order Read Retry Time runs out
+ * and a store that cannot answer now is tried again until the Read Retry Time runs out
  * (docs/neto-contract.md, "Order notifications").
  */
 
@@ -59,7 +59,7 @@ export interface OrderUnreadable {
 
 export interface OrderReadSettings {
 	format: WireFormat;
-	/** How long the read keeps trying while the store cannot answer (the Order Read Retry Time). */
+	/** How long the read keeps trying while the store cannot answer (the Read Retry Time). */
 	retryForMs: number;
 	/** The Request Time Limit: how long one try waits for an answer. */
 	timeLimitMs: number;
@@ -67,7 +67,7 @@ export interface OrderReadSettings {
 
 /**
  * Reads the order, trying again while the store cannot answer (rate limited, a 5xx, the network,
- * no answer) until the Order Read Retry Time has passed since the first try: then the last try's
+ * no answer) until the Read Retry Time has passed since the first try: then the last try's
  * failure, with how many tries were made. A 429's Retry-After is waited out within that time.
  */
 export async function readOrder(

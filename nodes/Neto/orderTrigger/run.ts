@@ -12,7 +12,7 @@ import { readSettings } from './settings';
  * The trigger's step in the run it started (n8n runs a webhook trigger's `execute` on the items its
  * `webhook` gave, as the run's first step: in queue mode on a worker). Neto was answered on receipt;
  * here each event gets its order's customer, waiting for the account's budget and for a store
- * that cannot answer now, up to the Order Read Retry Time. An event whose order still cannot be read
+ * that cannot answer now, up to the Read Retry Time. An event whose order still cannot be read
  * fails the run at this node (or, with Continue On Fail, becomes an error item): the execution
  * keeps the event, and n8n's Retry reads it again.
  */
@@ -32,7 +32,7 @@ export async function readOrdersOfEvents(this: IExecuteFunctions): Promise<INode
 			return fail({
 				kind: 'failed',
 				message: `The order ${event.value.OrderID} of event ${event.value.EventID} could not be read from the store: ${read.failure.message}`,
-				description: `${read.failure.description} Tried for up to the Order Read Retry Time. The event is kept in this execution: retry it from n8n's Executions list once the store answers.`,
+				description: `${read.failure.description} Tried for up to the Read Retry Time. The event is kept in this execution: retry it from n8n's Executions list once the store answers.`,
 				httpCode: read.failure.httpCode,
 			});
 		return ok([{ json: orderItem(event.value, read.value), pairedItem: { item: itemIndex } }]);

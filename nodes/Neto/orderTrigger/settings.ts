@@ -55,10 +55,10 @@ export const orderTriggerProperties: INodeProperties[] = [
 					"Whether to read the order from the store (one GetOrder, in the run, after Neto has its answer) for its customer's Username and Email, status, dates, total and billing name and address. Off: the item holds only what Neto's notification says.",
 			},
 			{
-				displayName: 'Order Read Retry Time (Minutes)',
+				displayName: 'Read Retry Time (Minutes)',
 				name: 'orderReadRetryMinutes',
 				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 60, numberPrecision: 2 },
+				typeOptions: { minValue: 0, maxValue: 60 },
 				default: 10,
 				description:
 					"How long the run keeps trying to read the order while the store cannot answer (rate limited, a 5xx, no answer). Neto already has its answer, so the event waits here. Past this time the run fails at this node with the event in it: retry the execution from n8n's Executions list.",
@@ -85,13 +85,13 @@ export interface OrderTriggerSettings {
 	statuses: string[];
 	orderDetails: boolean;
 	wireFormat: WireFormat;
-	/** The Order Read Retry Time, ms. */
+	/** The Read Retry Time, ms. */
 	retryForMs: number;
 	/** The Request Time Limit, ms. */
 	timeLimitMs: number;
 }
 
-/** The Order Read Retry Time's default and bounds, in minutes. */
+/** The Read Retry Time's default and bounds, in minutes. */
 const RETRY_MINUTES = { fallback: 10, min: 0, max: 60 };
 
 function retryMinutesOf(value: unknown): number {
