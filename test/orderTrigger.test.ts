@@ -347,7 +347,7 @@ describe('Neto is answered on receipt; the order is read in the run', () => {
 		const error = item.error as IDataObject;
 		expect(error.message).toMatch(
 			new RegExp(
-				`^Item index 0: The order ${order.OrderID} of event ${result!.event.EventID} could not be read from the store: The store at .* answered HTTP 503.* \\(\\d+ tries in 3 s\\)$`,
+				`^Item index 0: The order ${order.OrderID} of event ${result!.event.EventID} could not be read from the store: The store at .* answered HTTP 503.* \\(\\d+ tries in [34] s\\)$`,
 			),
 		);
 		expect(error.httpCode).toBe(503);
