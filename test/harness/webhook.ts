@@ -4,8 +4,9 @@
  *
  * - the body is read raw first (n8n's rawBodyReader), and a body whose Content-Type says XML but
  *   is not well-formed is answered 422 before the node runs, as n8n's body parser does;
- * - for each request the workflow is built again from the static data "in the database" (`saved`),
- *   as n8n's LiveWebhooks loads it from its database per request;
+ * - for each request the workflow is built again from the static data "in the database" (`saved`)
+ *   when the request arrives, before its body is read, as n8n's LiveWebhooks loads it from its
+ *   database per request;
  * - the node's `webhook()` runs in a WebhookContext made as n8n's WebhookService makes it;
  * - its answer is sent as n8n's webhook helpers send it: nothing when the node answered itself
  *   (`noWebhookResponse`), `webhookResponse` with 200 when no run starts, else the run starts
@@ -66,6 +67,12 @@ export interface ServedTriggerOptions {
 	staticData?: IDataObject;
 	/** The trigger's Continue On Fail setting. */
 	continueOnFail?: boolean;
+	/**
+	 * Requests that load the workflow together: each waits, after loading it, until this many have,
+	 * so that all of them read the static data before any saves (n8n's database read is async, and
+	 * deliveries at once can both be in it). Unset: each goes on at once.
+	 */
+	loadTogether?: number;
 }
 
 /** A run the trigger started: its execution id, and the run once it ended. */
@@ -103,6 +110,9 @@ export class ServedOrderTrigger {
 	readonly errors: Error[] = [];
 
 	private server?: Listening;
+
+	/** The requests waiting for others to load the workflow (loadTogether). */
+	private loading: Array<() => void> = [];
 
 	private port = 0;
 
@@ -202,6 +212,10 @@ export class ServedOrderTrigger {
 
 	private async handle(request: HarnessRequest, response: HarnessResponse): Promise<void> {
 		const arrived = Date.now();
+		// n8n's LiveWebhooks loads the workflow, static data with it, before it reads the body: two
+		// deliveries at once both load it before either's save.
+		const workflow = this.loadWorkflow();
+		await this.othersLoaded();
 		const chunks: Buffer[] = [];
 		for await (const chunk of request) chunks.push(chunk as Buffer);
 		const rawBody = Buffer.concat(chunks);
@@ -246,7 +260,6 @@ export class ServedOrderTrigger {
 		else if (contentType === 'text/plain') body = rawBody.toString('utf8');
 		Object.assign(request, { rawBody, body, contentType, params: {}, query: {} });
 
-		const workflow = this.loadWorkflow();
 		const node = workflow.getNode(TRIGGER)!;
 		const hooks = new ExecutionLifecycleHooks(mode, 'webhook', workflowData(workflow));
 		const data = additionalData(hooks, this.options.credentials, undefined);
@@ -278,6 +291,17 @@ export class ServedOrderTrigger {
 			answer(200, { message: 'Workflow was started' });
 		}
 		this.saveStaticData(workflow);
+	}
+
+	/** With loadTogether: resolves once that many requests have loaded the workflow. */
+	private async othersLoaded(): Promise<void> {
+		const together = this.options.loadTogether;
+		if (together === undefined) return;
+		await new Promise<void>((resolve) => {
+			this.loading.push(resolve);
+			if (this.loading.length < together) return;
+			for (const go of this.loading.splice(0)) go();
+		});
 	}
 
 	/** n8n's saveStaticData: the whole object, when the node changed it. */
