@@ -333,6 +333,35 @@ describe('Neto is answered on receipt; the order is read in the run', () => {
 		30_000,
 	);
 
+	test.each(['a wrong API key (Ack Error)', 'HTTP 403'] as const)(
+		'a refusal that trying again would not change, %s: the run fails after one GetOrder, naming the order',
+		async (refusal) => {
+			await serve({
+				credentials: store.credentials({
+					webhookVerifyToken: token(store.sandbox),
+					...(refusal === 'HTTP 403' ? {} : { apiKey: 'not-the-key' }),
+				}),
+			});
+			if (refusal === 'HTTP 403')
+				store.sandbox.injectFaults([
+					{ kind: 'status', status: 403, action: 'GetOrder', times: 100 },
+				]);
+			const order = jsmithOrder();
+			const result = await store.sandbox.changeOrderStatus(order.OrderID, 'Dispatched');
+			expect(result?.attempts.map((attempt) => attempt.status)).toEqual([200]);
+			const [run] = await served!.settled();
+			expect(run.status).toBe('error');
+			const error = run.data.resultData.runData[TRIGGER][0].error!;
+			expect(error.message).toMatch(
+				new RegExp(`^Item index 0: The order ${order.OrderID} of event \\d+ could not be read`),
+			);
+			expect(error.message).not.toMatch(/tries in/);
+			expect(error.description).not.toMatch(/Tried again/);
+			expect(store.requestsFor('GetOrder')).toHaveLength(1);
+		},
+		20_000,
+	);
+
 	test('GetOrder still refused when the Read Retry Time runs out: the run fails at the trigger; with Continue On Fail an error item names the order', async () => {
 		const trigger = await serve({
 			parameters: { options: { orderReadRetryMinutes: 0.05 } },

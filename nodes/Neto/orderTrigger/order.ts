@@ -55,6 +55,8 @@ export interface OrderUnreadable {
 	message: string;
 	description: string;
 	httpCode?: number;
+	/** How many tries were made: 1 when the failure was not worth trying again. */
+	tries: number;
 }
 
 export interface OrderReadSettings {
@@ -87,12 +89,13 @@ export async function readOrder(
 				format: settings.format,
 				idempotent: true,
 			},
-			// This loop is the retry: each request one try, but a 429 waited out within the time left.
+			// This loop is the retry: each request one try, but a 429 waited out within the time left
+			// (with Retry-After as the store says, without it backing off from the usual first wait).
 			{
 				...base,
 				retry: {
+					...base.retry,
 					maxRetries: 0,
-					baseDelayMs: 0,
 					rateLimitWaitMs: Math.max(0, deadline - Date.now()),
 				},
 			},
@@ -106,6 +109,7 @@ export async function readOrder(
 					tries > 1 ? `${failure.message} (${tries} tries in ${seconds} s)` : failure.message,
 				description: failure.description,
 				httpCode: failure.httpCode,
+				tries,
 			});
 		}
 		await sleep(Math.min(waitBeforeTry(tries), deadline - Date.now()));
@@ -118,6 +122,7 @@ function orderOf(answer: NetoAnswer, orderId: string): Result<OrderDetails, Orde
 		return fail({
 			message: `The store refused GetOrder${first?.Message ? `: ${first.Message}` : ''}`,
 			description: 'The store answered Ack Error.',
+			tries: 1,
 		});
 	}
 	const orders = answer.Order;

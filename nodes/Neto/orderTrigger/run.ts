@@ -32,7 +32,7 @@ export async function readOrdersOfEvents(this: IExecuteFunctions): Promise<INode
 			return fail({
 				kind: 'failed',
 				message: `The order ${event.value.OrderID} of event ${event.value.EventID} could not be read from the store: ${read.failure.message}`,
-				description: `${read.failure.description} Tried for up to the Read Retry Time. The event is kept in this execution: retry it from n8n's Executions list once the store answers.`,
+				description: `${read.failure.description}${read.failure.tries > 1 ? ' Tried again for the Read Retry Time.' : ''} The event is kept in this execution: retry it from n8n's Executions list once the store answers.`,
 				httpCode: read.failure.httpCode,
 			});
 		return ok([{ json: orderItem(event.value, read.value), pairedItem: { item: itemIndex } }]);
@@ -41,8 +41,11 @@ export async function readOrdersOfEvents(this: IExecuteFunctions): Promise<INode
 
 /** The event an item carries, as the trigger's webhook made it (or a pinned item like it). */
 function eventOf(json: IDataObject): Result<OrderEvent, ItemFailure> {
-	const field = (name: string) =>
-		typeof json[name] === 'string' || typeof json[name] === 'number' ? String(json[name]) : '';
+	const field = (name: string) => {
+		const value = json[name];
+		if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+		return typeof value === 'string' ? value.trim() : '';
+	};
 	if (field('OrderID') === '')
 		return fail({
 			kind: 'refused',
@@ -51,7 +54,7 @@ function eventOf(json: IDataObject): Result<OrderEvent, ItemFailure> {
 			field: 'OrderID',
 		});
 	return ok({
-		EventID: field('EventID'),
+		EventID: field('EventID') || '(none)',
 		EventType: 'Order',
 		CurrentTime: field('CurrentTime'),
 		OrderID: field('OrderID'),
